@@ -1,0 +1,323 @@
+"""Load and validate handouts: their specs (handout.yaml) and their text per language.
+
+Every problem found in a file is collected, and the error lists them all with
+file, line and field, so one run tells an editor everything to fix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from .errors import ContentError, UsageError
+from .facts import Fact, load_facts
+from .locales import LANGUAGES, get_language
+from .resources import content_dir, templates_dir
+from .sizes import SIZES
+from .yamlfile import YamlDoc, format_field, load_yaml
+
+SOURCE_LANGUAGE = "en"
+COMMON = "common"
+STATUSES = ("draft", "reviewed")
+SHOW = ("phone", "qr")
+PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+# Placeholders each kind of text may hold; {fact:KEY} is allowed everywhere.
+ALLOWED_PLACEHOLDERS = {"as_of", "tty", "checked", "clinic", "date"}
+
+
+@dataclass(frozen=True)
+class ContactSpec:
+    fact: str
+    show: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class HandoutSpec:
+    key: str
+    name: str
+    audience: str
+    template: str
+    sizes: tuple[str, ...]
+    default_sizes: tuple[str, ...]
+    pages: int
+    english_only: tuple[str, ...]
+    contacts: tuple[ContactSpec, ...]
+    folder: Path
+
+
+@dataclass
+class Content:
+    """One handout's text in one language, validated."""
+
+    handout: str
+    lang: str
+    meta: dict[str, Any]
+    data: dict[str, Any]
+    doc: YamlDoc = field(repr=False)
+
+    @property
+    def status(self) -> str:
+        return self.meta["status"]
+
+    @property
+    def as_of(self) -> dt.date:
+        return self.meta["as_of"]
+
+
+def _problems_error(path: Path, problems: list[str]) -> ContentError:
+    head = f"{path}: {len(problems)} problem(s):" if len(problems) > 1 else problems[0]
+    message = head + ("".join(f"\n  - {p}" for p in problems) if len(problems) > 1 else "")
+    return ContentError(message, problems)
+
+
+@cache
+def handout_keys() -> tuple[str, ...]:
+    root = content_dir()
+    return tuple(sorted(p.parent.name for p in root.glob("*/handout.yaml")))
+
+
+def get_handout(key: str) -> HandoutSpec:
+    if key not in handout_keys():
+        raise UsageError(f"Unknown handout '{key}'. Valid handouts: {', '.join(handout_keys())}.")
+    return _load_spec(key)
+
+
+@cache
+def _load_spec(key: str) -> HandoutSpec:
+    folder = content_dir() / key
+    doc = load_yaml(folder / "handout.yaml")
+    raw = doc.data if isinstance(doc.data, dict) else {}
+    problems: list[str] = []
+
+    def need(name: str, kind: type) -> Any:
+        value = raw.get(name)
+        if not isinstance(value, kind) or not value:
+            problems.append(f"{doc.where(name)}: '{name}' is required ({kind.__name__}).")
+        return value
+
+    name, template = need("name", str), need("template", str)
+    sizes, defaults = need("sizes", list) or [], need("default_sizes", list) or []
+    for i, size in enumerate(sizes):
+        if size not in SIZES:
+            problems.append(f"{doc.where('sizes', i)}: unknown size '{size}'; valid sizes: {', '.join(SIZES)}.")
+    for i, size in enumerate(defaults):
+        if size not in sizes:
+            problems.append(f"{doc.where('default_sizes', i)}: default size '{size}' is not in 'sizes'.")
+    facts = load_facts()
+    contacts = []
+    for i, item in enumerate(raw.get("contacts") or []):
+        if not isinstance(item, dict) or item.get("fact") not in facts:
+            problems.append(
+                f"{doc.where('contacts', i)}: unknown fact '{(item or {}).get('fact')}'; "
+                "every contact must name a key from content/facts.yaml."
+            )
+            continue
+        show = tuple(item.get("show") or ())
+        if not show or any(s not in SHOW for s in show):
+            problems.append(f"{doc.where('contacts', i, 'show')}: 'show' must list phone and/or qr.")
+        contacts.append(ContactSpec(item["fact"], show))
+    if template and not (templates_dir() / str(template)).is_file():
+        problems.append(f"{doc.where('template')}: no template named '{template}' in templates/.")
+    if problems:
+        raise _problems_error(doc.path, problems)
+    return HandoutSpec(
+        key=key,
+        name=name,
+        audience=raw.get("audience", "patients"),
+        template=template,
+        sizes=tuple(sizes),
+        default_sizes=tuple(defaults),
+        pages=int(raw.get("pages", 1)),
+        english_only=tuple(raw.get("english_only") or ()),
+        contacts=tuple(contacts),
+        folder=folder,
+    )
+
+
+def available_languages(handout: str) -> tuple[str, ...]:
+    folder = content_dir() / handout
+    return tuple(code for code in LANGUAGES if (folder / f"{code}.yaml").is_file())
+
+
+def _check_meta(doc: YamlDoc, lang: str, problems: list[str]) -> dict[str, Any]:
+    meta = doc.data.get("meta") if isinstance(doc.data, dict) else None
+    if not isinstance(meta, dict):
+        problems.append(f"{doc.where('meta')}: a 'meta:' block is required (language, status, written_by, ...).")
+        return {}
+    if meta.get("language") != lang:
+        problems.append(f"{doc.where('meta', 'language')}: says '{meta.get('language')}' but the file is {lang}.yaml.")
+    if meta.get("status") not in STATUSES:
+        problems.append(f"{doc.where('meta', 'status')}: status must be 'draft' or 'reviewed'.")
+    if not meta.get("written_by"):
+        problems.append(f"{doc.where('meta', 'written_by')}: say who wrote or translated this text.")
+    for name in ("written_on", "as_of"):
+        if not isinstance(meta.get(name), dt.date):
+            problems.append(f"{doc.where('meta', name)}: '{name}' must be a date written as YYYY-MM-DD.")
+    if meta.get("status") == "reviewed":
+        if not meta.get("reviewed_by") or not isinstance(meta.get("reviewed_on"), dt.date):
+            problems.append(
+                f"{doc.where('meta', 'status')}: a reviewed text needs reviewed_by (the person who "
+                "checked it) and reviewed_on (YYYY-MM-DD)."
+            )
+    return meta
+
+
+def _walk_text(value: Any, here: tuple = ()):
+    """Yield (field path, string) for every text value."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _walk_text(item, here + (key,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _walk_text(item, here + (i,))
+    elif isinstance(value, str):
+        yield here, value
+
+
+def _check_placeholders(doc: YamlDoc, data: dict, facts: dict[str, Fact], problems: list[str]) -> None:
+    for path, text in _walk_text(data):
+        for match in PLACEHOLDER.finditer(text):
+            name = match.group(1)
+            if name.startswith("fact:"):
+                if name[5:] not in facts:
+                    problems.append(f"{doc.where(*path)}: unknown fact '{name[5:]}' in {{{name}}}.")
+            elif name not in ALLOWED_PLACEHOLDERS:
+                problems.append(
+                    f"{doc.where(*path)}: unknown placeholder {{{name}}}; use {{fact:KEY}} or one of "
+                    f"{', '.join('{' + p + '}' for p in sorted(ALLOWED_PLACEHOLDERS))}."
+                )
+        if re.sub(PLACEHOLDER, "", text).count("{") or re.sub(PLACEHOLDER, "", text).count("}"):
+            problems.append(f"{doc.where(*path)}: a '{{' or '}}' without its pair; placeholders look like {{as_of}}.")
+
+
+def _get(data: Any, path: tuple) -> Any:
+    value = data
+    for part in path:
+        if isinstance(value, dict):
+            value = value.get(part)
+        elif isinstance(value, list) and isinstance(part, int) and part < len(value):
+            value = value[part]
+        else:
+            return None
+    return value
+
+
+def _require_text(doc: YamlDoc, data: Any, path: tuple, problems: list[str], optional: bool = False) -> None:
+    value = _get(data, path)
+    if value is None and optional:
+        return
+    if not isinstance(value, str) or not value.strip():
+        problems.append(f"{doc.where(*path)}: '{format_field(path)}' must be text and is {'missing' if value is None else 'not text'}.")
+
+
+def _require_list(doc: YamlDoc, data: Any, path: tuple, problems: list[str], optional: bool = False) -> list:
+    value = _get(data, path)
+    if value is None and optional:
+        return []
+    if not isinstance(value, list) or not value:
+        problems.append(f"{doc.where(*path)}: '{format_field(path)}' must be a list of text.")
+        return []
+    for i, item in enumerate(value):
+        if not isinstance(item, str) or not item.strip():
+            problems.append(
+                f"{doc.where(*path, i)}: each item of '{format_field(path)}' must be text "
+                "(put quotes around an item that contains ': ')."
+            )
+    return value
+
+
+def _check_flyer(doc: YamlDoc, data: dict, spec: HandoutSpec, problems: list[str]) -> None:
+    for name in ("title", "contacts_heading", "disclaimer"):
+        _require_text(doc, data, (name,), problems)
+    for name in ("subtitle", "intro"):
+        _require_text(doc, data, (name,), problems, optional=True)
+    sections = data.get("sections")
+    if not isinstance(sections, list) or not sections:
+        problems.append(f"{doc.where('sections')}: 'sections' must be a list of sections.")
+        sections = []
+    for i, section in enumerate(sections):
+        if not isinstance(section, dict):
+            problems.append(f"{doc.where('sections', i)}: each section needs a heading and text or bullets.")
+            continue
+        _require_text(doc, data, ("sections", i, "heading"), problems)
+        _require_text(doc, data, ("sections", i, "text"), problems, optional=True)
+        _require_text(doc, data, ("sections", i, "after"), problems, optional=True)
+        _require_list(doc, data, ("sections", i, "bullets"), problems, optional=True)
+        if "text" not in section and "bullets" not in section:
+            problems.append(f"{doc.where('sections', i)}: a section needs 'text' or 'bullets'.")
+    _check_contacts(doc, data, spec, problems)
+
+
+def _check_red_card(doc: YamlDoc, data: dict, spec: HandoutSpec, lang: str, problems: list[str]) -> None:
+    _require_text(doc, data, ("front", "title"), problems)
+    _require_list(doc, data, ("front", "bullets"), problems)
+    _require_text(doc, data, ("front", "hotline"), problems)
+    _require_text(doc, data, ("disclaimer",), problems)
+    if lang == SOURCE_LANGUAGE:
+        _require_text(doc, data, ("back", "heading"), problems)
+        _require_list(doc, data, ("back", "paragraphs"), problems)
+    _check_contacts(doc, data, spec, problems)
+
+
+def _check_contacts(doc: YamlDoc, data: dict, spec: HandoutSpec, problems: list[str]) -> None:
+    contacts = data.get("contacts")
+    if not isinstance(contacts, dict):
+        problems.append(f"{doc.where('contacts')}: 'contacts' must give a name for each contact in handout.yaml.")
+        return
+    for contact in spec.contacts:
+        _require_text(doc, data, ("contacts", contact.fact, "name"), problems)
+        _require_text(doc, data, ("contacts", contact.fact, "what"), problems, optional=True)
+    for key in contacts:
+        if key not in {c.fact for c in spec.contacts}:
+            problems.append(f"{doc.where('contacts', key)}: '{key}' is not a contact of this handout (see handout.yaml).")
+
+
+def content_path(handout: str, lang: str) -> Path:
+    return content_dir() / handout / f"{lang}.yaml"
+
+
+def load_content(handout: str, lang: str) -> Content:
+    get_language(lang)
+    if handout != COMMON:
+        spec = get_handout(handout)
+    path = content_path(handout, lang)
+    if not path.is_file():
+        have = available_languages(handout)
+        raise ContentError(
+            f"{path}: there is no {get_language(lang).english_name} text for '{handout}'. "
+            f"Languages with text: {', '.join(have) or 'none'}."
+        )
+    return _load_content_file(handout, lang, path, path.stat().st_mtime_ns)
+
+
+@cache
+def _load_content_file(handout: str, lang: str, path: Path, _mtime: int) -> Content:
+    doc = load_yaml(path)
+    if not isinstance(doc.data, dict):
+        raise ContentError(f"{path}: expected fields such as 'meta:' and 'title:' at the top level.")
+    problems: list[str] = []
+    meta = _check_meta(doc, lang, problems)
+    data = {k: v for k, v in doc.data.items() if k != "meta"}
+    facts = load_facts()
+    _check_placeholders(doc, data, facts, problems)
+    if handout == COMMON:
+        strings = data.get("strings")
+        if not isinstance(strings, dict):
+            problems.append(f"{doc.where('strings')}: a 'strings:' block is required.")
+    else:
+        spec = get_handout(handout)
+        if spec.template == "red-card.html":
+            _check_red_card(doc, data, spec, lang, problems)
+        else:
+            _check_flyer(doc, data, spec, problems)
+        if lang != SOURCE_LANGUAGE:
+            for key in spec.english_only:
+                if key in data:
+                    problems.append(f"{doc.where(key)}: '{key}' is printed in English only; remove it from {lang}.yaml.")
+    if problems:
+        raise _problems_error(path, problems)
+    return Content(handout=handout, lang=lang, meta=meta, data=data, doc=doc)

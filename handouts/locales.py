@@ -1,0 +1,80 @@
+"""Languages we print: script, direction, fonts and date format for each.
+
+The codes are BCP 47 tags, which also go into the HTML `lang` attribute and the
+PDF's /Lang, so that shaping, line breaking and regional CJK glyph forms follow
+the language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+
+from babel import Locale
+from babel.dates import format_date
+
+from .errors import UsageError
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str            # BCP 47 tag: file names, HTML lang, PDF /Lang
+    babel: str           # Babel/CLDR locale id (dates, the language's own name)
+    english_name: str
+    script: str          # ISO 15924
+    direction: str       # "ltr" or "rtl"
+    fonts: tuple[str, ...]  # CSS font families in order (see fonts.py)
+    word_breaks: bool = True  # False: the script has no spaces between words (Khmer)
+
+    @property
+    def native_name(self) -> str:
+        return native_name(self.code)
+
+    def format_date(self, value: dt.date) -> str:
+        return format_date(value, format="long", locale=self.babel)
+
+
+LATIN = ("HO Sans",)
+LANGUAGES: dict[str, Language] = {
+    lang.code: lang
+    for lang in [
+        Language("en", "en_US", "English", "Latn", "ltr", LATIN),
+        Language("es", "es_US", "Spanish", "Latn", "ltr", LATIN),
+        Language("zh-Hant", "zh_Hant_TW", "Chinese (Traditional)", "Hant", "ltr", ("HO CJK TC", "HO Sans")),
+        Language("zh-Hans", "zh_Hans_CN", "Chinese (Simplified)", "Hans", "ltr", ("HO CJK SC", "HO Sans")),
+        Language("ko", "ko_KR", "Korean", "Kore", "ltr", ("HO CJK KR", "HO Sans")),
+        Language("vi", "vi_VN", "Vietnamese", "Latn", "ltr", LATIN),
+        Language("tl", "fil_PH", "Tagalog", "Latn", "ltr", LATIN),
+        Language("hy", "hy_AM", "Armenian", "Armn", "ltr", ("HO Armenian", "HO Sans")),
+        Language("ru", "ru_RU", "Russian", "Cyrl", "ltr", LATIN),
+        Language("fa", "fa_IR", "Farsi", "Arab", "rtl", ("HO Arabic", "HO Sans")),
+        Language("ar", "ar", "Arabic", "Arab", "rtl", ("HO Arabic", "HO Sans")),
+        Language("km", "km_KH", "Khmer", "Khmr", "ltr", ("HO Khmer", "HO Sans"), word_breaks=False),
+    ]
+}
+
+_NATIVE_OVERRIDES = {"tl": "Tagalog"}  # CLDR has Filipino, not Tagalog
+
+
+@cache
+def native_name(code: str) -> str:
+    if code in _NATIVE_OVERRIDES:
+        return _NATIVE_OVERRIDES[code]
+    lang = LANGUAGES[code]
+    locale = Locale.parse(lang.babel)
+    name = locale.languages.get(locale.language) or lang.english_name
+    if code.startswith("zh"):
+        # "中文 (繁體, 台灣)" -> "中文（繁體）": the script matters, the country does not.
+        script = locale.scripts.get(lang.script, "")
+        return f"{locale.languages['zh']}（{script}）" if script else name
+    return name[:1].upper() + name[1:] if lang.script in ("Latn", "Cyrl", "Armn") else name
+
+
+def get_language(code: str) -> Language:
+    try:
+        return LANGUAGES[code]
+    except KeyError:
+        raise UsageError(
+            f"Unknown language '{code}'. Valid languages: {', '.join(LANGUAGES)}."
+        ) from None

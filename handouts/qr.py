@@ -1,0 +1,46 @@
+"""Vector QR codes (one SVG path, no bitmap) with the standard 4-module quiet zone."""
+
+from __future__ import annotations
+
+import base64
+from functools import cache
+
+import qrcode
+from qrcode.constants import ERROR_CORRECT_M
+
+QUIET_ZONE_MODULES = 4
+
+
+@cache
+def qr_svg(url: str) -> str:
+    """An SVG document that draws the code as one path; dark runs of a row are one rectangle.
+
+    The quiet zone is part of the drawing (white background), so the code scans
+    whatever the paper or band colour behind it.
+    """
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=QUIET_ZONE_MODULES)
+    code.add_data(url)
+    code.make(fit=True)
+    matrix = code.get_matrix()  # includes the border
+    size = len(matrix)
+    runs = []
+    for y, row in enumerate(matrix):
+        x = 0
+        while x < size:
+            if row[x]:
+                start = x
+                while x < size and row[x]:
+                    x += 1
+                runs.append(f"M{start} {y}h{x - start}v1h-{x - start}z")
+            else:
+                x += 1
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" '
+        f'width="{size}" height="{size}" shape-rendering="crispEdges">'
+        f'<rect width="{size}" height="{size}" fill="#fff"/>'
+        f'<path fill="#000" d="{"".join(runs)}"/></svg>'
+    )
+
+
+def qr_data_uri(url: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(qr_svg(url).encode()).decode("ascii")

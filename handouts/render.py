@@ -1,0 +1,386 @@
+"""Render one job (handout x language x size) to PDF bytes.
+
+A pure function of its inputs: the same content, facts, templates and fonts
+give the same bytes. WeasyPrint may only read files inside the bundled
+templates and fonts folders (and data: URIs for QR codes); any other URL,
+local or remote, stops the render with an error.
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+import os
+import tempfile
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import jinja2
+from markupsafe import Markup, escape
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from . import __version__
+from .content import COMMON, PLACEHOLDER, SOURCE_LANGUAGE, Content, HandoutSpec, get_handout, load_content
+from .errors import FactError, FitError, GlyphError, RenderError
+from .facts import Fact, fact_warning, load_facts
+from .fonts import describe_char, font_face_css, missing_glyphs
+from .locales import Language, get_language
+from .qr import qr_data_uri
+from .resources import fonts_dir, templates_dir
+from .segment import insert_word_breaks
+from .sizes import Size, get_size
+
+FIT_STEP = 0.94  # each auto-fit step sets type 6% smaller
+
+
+@dataclass(frozen=True)
+class Job:
+    handout: str
+    lang: str
+    size: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.handout} ({self.lang}, {self.size})"
+
+
+@dataclass
+class Rendered:
+    job: Job
+    pdf: bytes
+    pages: int
+    body_pt: float
+    warnings: list[str] = field(default_factory=list)
+    content_version: str = ""
+
+
+class RefusingFetcher(URLFetcher):
+    """Serves data: URIs and files under the bundled folders; refuses everything else."""
+
+    def __init__(self, roots: tuple[Path, ...]):
+        super().__init__(allowed_protocols={"file", "data"}, fail_on_errors=True)
+        self.roots = tuple(root.resolve() for root in roots)
+
+    def fetch(self, url, headers=None):
+        scheme = urlsplit(url).scheme.lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme == "file":
+            path = Path(unquote(urlsplit(url).path)).resolve()
+            if any(path.is_relative_to(root) for root in self.roots) and path.is_file():
+                kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": kind})
+        raise FatalURLFetchingError(
+            f"refused to load '{url}': templates and stylesheets may only use files "
+            "inside the handouts templates/ and fonts/ folders (no network, no other files)"
+        )
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir())),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.filters["ltr"] = ltr
+    return environment
+
+
+_FONT_CONFIG: FontConfiguration | None = None
+
+
+_NO_SYSTEM_FONTS = """<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig><cachedir>{cache}</cachedir></fontconfig>
+"""
+
+
+def font_config() -> FontConfiguration:
+    """One FontConfiguration per process, shared by every render.
+
+    Fontconfig is pointed at a configuration with no font folders, so the only
+    fonts WeasyPrint can use are the bundled ones that the stylesheet loads:
+    the output never depends on what fonts a machine happens to have.
+    """
+    global _FONT_CONFIG
+    if _FONT_CONFIG is None:
+        folder = Path(tempfile.mkdtemp(prefix="handouts-fontconfig-"))
+        (folder / "fonts.conf").write_text(_NO_SYSTEM_FONTS.format(cache=folder / "cache"))
+        os.environ["FONTCONFIG_FILE"] = str(folder / "fonts.conf")
+        _FONT_CONFIG = FontConfiguration()
+    return _FONT_CONFIG
+
+
+def ltr(text: str, css_class: str = "num") -> Markup:
+    """A phone number or link, kept left-to-right and whole inside any text.
+
+    WeasyPrint does not support `unicode-bidi: isolate`, so the run is wrapped
+    in the Unicode isolate characters LRI ... PDI, which the shaper honours.
+    """
+    if css_class == "link":  # a link may wrap after a slash, nowhere else
+        words = Markup("/<wbr>").join(text.split("/"))
+    else:  # a phone number never wraps inside a word ("888-624-4752 (888-6-CHIRLA)")
+        words = Markup(" ").join(Markup('<span class="nobr">{}</span>').format(w) for w in text.split())
+    return Markup('<span class="{}" dir="ltr">\u2066{}\u2069</span>').format(css_class, words)
+
+
+class Formatter:
+    """Turns content text into safe HTML: escapes it, fills placeholders, and
+    marks the word breaks of scripts without spaces."""
+
+    def __init__(self, lang: Language, facts: dict[str, Fact], values: dict[str, str]):
+        self.lang = lang
+        self.facts = facts
+        self.values = values
+        self.inline_facts: list[str] = []
+
+    def _words(self, text: str) -> str:
+        return text if self.lang.word_breaks else insert_word_breaks(text, self.lang.babel)
+
+    def __call__(self, text: str, **extra: str) -> Markup:
+        values = {**self.values, **extra}
+        out: list[str] = []
+        position = 0
+        for match in PLACEHOLDER.finditer(text):
+            out.append(escape(self._words(text[position:match.start()])))
+            name = match.group(1)
+            if name.startswith("fact:"):
+                fact = self.facts[name[5:]]
+                self.inline_facts.append(fact.key)
+                shown = fact.phone_text if fact.kind == "phone" else fact.short_url
+                out.append(ltr(shown))
+            elif name in values:
+                out.append(escape(self._words(values[name])))
+            else:
+                raise RenderError(f"placeholder {{{name}}} has no value here")
+            position = match.end()
+        out.append(escape(self._words(text[position:])))
+        return Markup("".join(out))
+
+
+@dataclass
+class Prepared:
+    """Everything a job's template needs, checked."""
+
+    job: Job
+    spec: HandoutSpec
+    lang: Language
+    size: Size
+    content: Content
+    common: Content
+    english: Content | None
+    facts: dict[str, Fact]
+    warnings: list[str]
+
+
+def prepare(job: Job) -> Prepared:
+    spec = get_handout(job.handout)
+    lang = get_language(job.lang)
+    size = get_size(job.size)
+    if job.size not in spec.sizes:
+        raise RenderError(
+            f"{spec.key} is not made for size '{job.size}'; its sizes: {', '.join(spec.sizes)}."
+        )
+    content = load_content(job.handout, job.lang)
+    common = load_content(COMMON, job.lang)
+    english = load_content(job.handout, SOURCE_LANGUAGE) if spec.english_only else None
+    facts = load_facts()
+    warnings = []
+    for contact in spec.contacts:
+        fact = facts[contact.fact]
+        for use in contact.show:
+            if use == "phone" and fact.value is None:
+                raise FactError(
+                    f"{spec.folder / 'handout.yaml'}: contact '{fact.key}' shows a phone number, "
+                    f"but {fact.label} has no value in facts.yaml ({fact.confidence}). "
+                    "Add the confirmed number or remove the contact."
+                )
+            if use == "qr" and fact.qr_url is None:
+                raise FactError(
+                    f"{spec.folder / 'handout.yaml'}: contact '{fact.key}' shows a QR code, "
+                    "but the fact has no qr_url. Add a confirmed link or show only the phone."
+                )
+            note = fact_warning(fact, use)
+            if note:
+                warnings.append(note)
+    prepared = Prepared(job, spec, lang, size, content, common, english, facts, warnings)
+    check_glyphs(prepared)
+    return prepared
+
+
+def _texts(content: Content, skip: tuple[str, ...] = ()):
+    from .content import _walk_text  # the same walk the validator uses
+
+    for path, text in _walk_text(content.data):
+        if path and path[0] in skip:
+            continue
+        yield content, path, PLACEHOLDER.sub("", text)
+
+
+def check_glyphs(prepared: Prepared) -> None:
+    """Every character to be printed must be in the language's fonts."""
+    families = prepared.lang.fonts
+    problems = []
+    sources = list(_texts(prepared.content)) + list(_texts(prepared.common))
+    if prepared.english is not None:
+        sources += [s for s in _texts(prepared.english) if s[1][0] in prepared.spec.english_only]
+    for content, path, text in sources:
+        for char in missing_glyphs(text, families):
+            problems.append(
+                f"{content.doc.where(*path)}: {describe_char(char)} is not in the "
+                f"{prepared.lang.english_name} fonts ({', '.join(families)})."
+            )
+    for contact in prepared.spec.contacts:
+        fact = prepared.facts[contact.fact]
+        for text in (fact.display or "", fact.tty or "", fact.qr_url or ""):
+            for char in missing_glyphs(text, families):
+                problems.append(f"facts.yaml ({fact.key}): {describe_char(char)} is not in the fonts.")
+    if problems:
+        raise GlyphError(
+            f"{prepared.job.label}: {len(problems)} character(s) cannot be printed:\n  - "
+            + "\n  - ".join(problems)
+            + "\nReplace them, or add a font that has them to fonts/ (see fonts/README.md).",
+            problems,
+        )
+
+
+def _context(prepared: Prepared, body_pt: float) -> tuple[dict[str, Any], Formatter]:
+    lang, size, spec = prepared.lang, prepared.size, prepared.spec
+    used = [prepared.facts[c.fact] for c in spec.contacts]
+    checked = min((f.checked for f in used), default=prepared.content.as_of)
+    values = {
+        "as_of": lang.format_date(prepared.content.as_of),
+        "checked": lang.format_date(checked),
+    }
+    fmt = Formatter(lang, prepared.facts, values)
+    contacts = []
+    for contact in spec.contacts:
+        fact = prepared.facts[contact.fact]
+        words = prepared.content.data["contacts"][contact.fact]
+        contacts.append(
+            {
+                "fact": fact,
+                "show": contact.show,
+                "name": words["name"],
+                "what": words.get("what"),
+                "qr_src": qr_data_uri(fact.qr_url) if "qr" in contact.show else None,
+                "qr_alt": f"QR code: {fact.qr_url}" if "qr" in contact.show else None,
+            }
+        )
+    qr_mm = size.min_qr_mm * (1.1 if size.kind == "flyer" else 1.0)
+    context = {
+        "version": __version__,
+        "title": f"{prepared.content.data.get('title') or prepared.content.data.get('front', {}).get('title')}",
+        "spec": spec,
+        "lang": lang,
+        "size": size,
+        "c": prepared.content.data,
+        "s": prepared.common.data["strings"],
+        "en": prepared.english.data if prepared.english else None,
+        "contacts": contacts,
+        "phone_only": [c for c in contacts if "qr" not in c["show"]],
+        "with_qr": [c for c in contacts if "qr" in c["show"]],
+        "qr_columns": 3,
+        "qr_mm": qr_mm,
+        "draft": prepared.content.status != "reviewed",
+        "fmt": fmt,
+        "font_faces": Markup(font_face_css(lang.fonts)),
+        "font_stack": Markup(", ".join(f'"{family}"' for family in lang.fonts)),
+        "body_pt": body_pt,
+    }
+    return context, fmt
+
+
+def render_html(prepared: Prepared, body_pt: float) -> tuple[str, list[str]]:
+    context, fmt = _context(prepared, body_pt)
+    template = _environment().get_template(prepared.spec.template)
+    html = template.render(**context)
+    warnings = []
+    for key in dict.fromkeys(fmt.inline_facts):
+        note = fact_warning(prepared.facts[key], "phone")
+        if note:
+            warnings.append(note)
+    return html, warnings
+
+
+def _overflow(page) -> float:
+    """How far (in CSS px) anything on the page sticks out past the page's right or bottom edge."""
+    width, height = page.width, page.height
+    worst = 0.0
+    stack = [page._page_box]
+    while stack:
+        box = stack.pop()
+        x, y = getattr(box, "position_x", 0), getattr(box, "position_y", 0)
+        w = box.margin_width() if hasattr(box, "margin_width") else 0
+        h = box.margin_height() if hasattr(box, "margin_height") else 0
+        worst = max(worst, x + w - width, y + h - height, -x, -y)
+        stack.extend(getattr(box, "children", ()))
+    return worst
+
+
+class _Collect(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _layout(html: str, label: str):
+    """Lay the HTML out; any WeasyPrint warning (a refused file, a CSS rule it
+    ignored) is an error, since it means the page is not what the template says."""
+    roots = (templates_dir(), fonts_dir())
+    config = font_config()
+    document = HTML(string=html, base_url=templates_dir().as_uri() + "/", url_fetcher=RefusingFetcher(roots))
+    collect = _Collect()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(collect)
+    try:
+        rendered = document.render(font_config=config)
+    except FatalURLFetchingError as exc:
+        raise RenderError(f"{label}: {exc}") from None
+    finally:
+        logger.removeHandler(collect)
+    if collect.messages:
+        raise RenderError(f"{label}: WeasyPrint reported: " + "; ".join(dict.fromkeys(collect.messages)))
+    return rendered
+
+
+def render(job: Job) -> Rendered:
+    prepared = prepare(job)
+    size = prepared.size
+    body_pt = size.body_pt
+    pages_allowed = prepared.spec.pages
+    while True:
+        html, inline_warnings = render_html(prepared, body_pt)
+        document = _layout(html, job.label)
+        pages = len(document.pages)
+        if pages <= pages_allowed:
+            break
+        smaller = round(body_pt * FIT_STEP, 2)
+        if smaller < size.min_body_pt:
+            raise FitError(
+                f"{job.label} does not fit: it needs {pages} pages at {body_pt:g} pt body text, "
+                f"and the handout is {pages_allowed} page(s). Text on {size.name} may not be set "
+                f"smaller than {size.min_body_pt:g} pt. Shorten the text in "
+                f"{prepared.content.doc.path}."
+            )
+        body_pt = max(smaller, size.min_body_pt)
+    for number, page in enumerate(document.pages, 1):
+        overflow = _overflow(page)
+        if overflow > 0.5:
+            raise FitError(
+                f"{job.label}: something on page {number} runs {overflow * 0.75:.1f} pt past the edge "
+                "of the page (a word or link too long for its column)."
+            )
+    pdf = document.write_pdf()
+    return Rendered(job, pdf, pages, body_pt, prepared.warnings + inline_warnings)

@@ -1,0 +1,66 @@
+"""Page sizes: geometry, margins, type sizes and QR sizes for each.
+
+A size's minimum QR width follows from how far away people read it: a phone
+scans a code from about ten times its width, so a poster read from 1.5 m needs
+a code of about 15 cm, and a flyer in the hand about 2 cm.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .errors import UsageError
+
+MM_PER_IN = 25.4
+
+
+@dataclass(frozen=True)
+class Size:
+    name: str
+    description: str
+    width_mm: float
+    height_mm: float
+    margin_mm: float
+    body_pt: float        # normal body type size
+    min_body_pt: float    # auto-fit never sets body text smaller than this
+    viewing_m: float      # typical reading distance
+    kind: str             # "flyer", "poster" or "card"
+
+    @property
+    def min_qr_mm(self) -> float:
+        """Smallest QR width for this size: 1/10 of the reading distance, never under 2 cm."""
+        return max(20.0, self.viewing_m * 1000 / 10)
+
+    @property
+    def css_size(self) -> str:
+        return f"{self.width_mm:.2f}mm {self.height_mm:.2f}mm"
+
+    @property
+    def width_pt(self) -> float:
+        return self.width_mm / MM_PER_IN * 72
+
+    @property
+    def height_pt(self) -> float:
+        return self.height_mm / MM_PER_IN * 72
+
+
+def _in(value: float) -> float:
+    return value * MM_PER_IN
+
+
+SIZES: dict[str, Size] = {
+    s.name: s
+    for s in [
+        Size("letter", "US Letter 8.5 x 11 in", _in(8.5), _in(11), _in(0.4), 12.5, 12, 0.25, "flyer"),
+        Size("a4", "A4 210 x 297 mm", 210, 297, 10, 12.5, 12, 0.25, "flyer"),
+        Size("tabloid", "Tabloid poster 11 x 17 in", _in(11), _in(17), _in(0.6), 19, 16, 0.5, "poster"),
+        Size("wallet", "Wallet card 3.5 x 2 in", _in(3.5), _in(2), _in(0.125), 7.5, 6, 0.2, "card"),
+    ]
+}
+
+
+def get_size(name: str) -> Size:
+    try:
+        return SIZES[name]
+    except KeyError:
+        raise UsageError(f"Unknown size '{name}'. Valid sizes: {', '.join(SIZES)}.") from None
