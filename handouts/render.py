@@ -275,7 +275,7 @@ def _context(prepared: Prepared, body_pt: float) -> tuple[dict[str, Any], Format
                 "qr_alt": f"QR code: {fact.qr_url}" if "qr" in contact.show else None,
             }
         )
-    qr_mm = size.min_qr_mm * (1.1 if size.kind == "flyer" else 1.0)
+    qr_mm = size.min_qr_mm
     context = {
         "version": __version__,
         "title": f"{prepared.content.data.get('title') or prepared.content.data.get('front', {}).get('title')}",
@@ -288,7 +288,7 @@ def _context(prepared: Prepared, body_pt: float) -> tuple[dict[str, Any], Format
         "contacts": contacts,
         "phone_only": [c for c in contacts if "qr" not in c["show"]],
         "with_qr": [c for c in contacts if "qr" in c["show"]],
-        "qr_columns": 3,
+        "columns": 3 if size.kind == "poster" else 2,
         "qr_mm": qr_mm,
         "draft": prepared.content.status != "reviewed",
         "fmt": fmt,
@@ -366,15 +366,13 @@ def render(job: Job) -> Rendered:
         pages = len(document.pages)
         if pages <= pages_allowed:
             break
-        smaller = round(body_pt * FIT_STEP, 2)
-        if smaller < size.min_body_pt:
+        if body_pt <= size.min_body_pt:
             raise FitError(
-                f"{job.label} does not fit: it needs {pages} pages at {body_pt:g} pt body text, "
-                f"and the handout is {pages_allowed} page(s). Text on {size.name} may not be set "
-                f"smaller than {size.min_body_pt:g} pt. Shorten the text in "
-                f"{prepared.content.doc.path}."
+                f"{job.label} does not fit: it needs {pages} pages even at {body_pt:g} pt body text, "
+                f"the smallest allowed on {size.name}, and the handout has {pages_allowed} page(s). "
+                f"Shorten the text in {prepared.content.doc.path}."
             )
-        body_pt = max(smaller, size.min_body_pt)
+        body_pt = max(round(body_pt * FIT_STEP, 2), size.min_body_pt)
     for number, page in enumerate(document.pages, 1):
         overflow = _overflow(page)
         if overflow > 0.5:

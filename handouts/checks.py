@@ -1,0 +1,136 @@
+"""Preflight checks: content, translation consistency, facts and glyphs.
+
+`check_all` runs without writing any PDF and returns every problem at once, so
+an editor fixes them all in one pass. The build runs the same loaders, so a
+file that passes here loads there.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from .content import (
+    COMMON,
+    PLACEHOLDER,
+    SOURCE_LANGUAGE,
+    _walk_text,
+    available_languages,
+    get_handout,
+    handout_keys,
+    load_content,
+)
+from .errors import ContentError, HandoutsError
+from .locales import LANGUAGES, get_language
+from .render import Job, prepare
+
+TYPED_NUMBER = re.compile(r"\d{3,}|\d+[\s().-]+\d+[\s().-]+\d+")
+TYPED_LINK = re.compile(r"https?://|www\.|\b[\w-]+\.(?:org|com|gov|net|edu|us)\b", re.IGNORECASE)
+
+
+@dataclass
+class CheckResult:
+    files: int = 0
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _shape(value: Any, here: tuple = ()) -> set[str]:
+    """Every field path of a value, with list lengths, for comparing translations."""
+    paths: set[str] = set()
+    if isinstance(value, dict):
+        for key, item in value.items():
+            paths |= _shape(item, here + (str(key),))
+    elif isinstance(value, list):
+        paths.add(".".join(here) + f"[{len(value)} items]")
+        for i, item in enumerate(value):
+            paths |= _shape(item, here + (f"[{i}]",))
+    else:
+        paths.add(".".join(here))
+    return paths
+
+
+def _placeholders(value: Any) -> Counter:
+    return Counter(m.group(0) for _, text in _walk_text(value) for m in PLACEHOLDER.finditer(text))
+
+
+def typed_facts(content) -> list[str]:
+    """Phone numbers and links typed into text instead of {fact:KEY}."""
+    problems = []
+    for path, text in _walk_text(content.data):
+        bare = PLACEHOLDER.sub(" ", text)
+        for pattern, what in ((TYPED_NUMBER, "a number"), (TYPED_LINK, "a link")):
+            match = pattern.search(bare)
+            if match:
+                problems.append(
+                    f"{content.doc.where(*path)}: '{match.group(0)}' looks like {what} typed into the text; "
+                    "write {fact:KEY} instead so the number comes from facts.yaml."
+                )
+    return problems
+
+
+def compare_with_source(content, source, english_only: Iterable[str] = ()) -> list[str]:
+    """A translation must have the source's fields, list lengths and placeholders."""
+    skip = set(english_only)
+    ours = {k: v for k, v in content.data.items() if k not in skip}
+    theirs = {k: v for k, v in source.data.items() if k not in skip}
+    problems = []
+    missing, extra = _shape(theirs) - _shape(ours), _shape(ours) - _shape(theirs)
+    for path in sorted(missing):
+        problems.append(f"{content.doc.path}: '{path}' is in {source.doc.path.name} but not here.")
+    for path in sorted(extra):
+        problems.append(f"{content.doc.path}: '{path}' is here but not in {source.doc.path.name}.")
+    for path, text in _walk_text(theirs):
+        translated = ours
+        for part in path:
+            translated = translated.get(part) if isinstance(translated, dict) else (
+                translated[part] if isinstance(translated, list) and isinstance(part, int) and part < len(translated) else None)
+        if isinstance(translated, str) and _placeholders(text) != _placeholders(translated):
+            want = ", ".join(sorted(_placeholders(text).elements())) or "none"
+            have = ", ".join(sorted(_placeholders(translated).elements())) or "none"
+            problems.append(
+                f"{content.doc.where(*path)}: placeholders differ from English (English has {want}; this has {have})."
+            )
+    return problems
+
+
+def check_all(handouts: Iterable[str] = (), langs: Iterable[str] = ()) -> CheckResult:
+    result = CheckResult()
+    handouts = list(handouts) or list(handout_keys())
+    for key in handouts:
+        get_handout(key)
+    langs = list(langs)
+    for code in langs:
+        get_language(code)
+    warnings: dict[str, None] = {}
+    for key in [COMMON] + handouts:
+        english_only = () if key == COMMON else get_handout(key).english_only
+        try:
+            source = load_content(key, SOURCE_LANGUAGE)
+        except ContentError as exc:
+            result.errors.extend(exc.problems)
+            continue
+        for code in langs or [c for c in LANGUAGES if c in available_languages(key)]:
+            result.files += 1
+            try:
+                content = load_content(key, code)
+            except ContentError as exc:
+                result.errors.extend(exc.problems)
+                continue
+            result.errors.extend(typed_facts(content))
+            if code != SOURCE_LANGUAGE:
+                result.errors.extend(compare_with_source(content, source, english_only))
+            if key == COMMON:
+                continue
+            spec = get_handout(key)
+            try:
+                prepared = prepare(Job(key, code, spec.default_sizes[0]))
+            except HandoutsError as exc:
+                result.errors.extend(getattr(exc, "problems", [str(exc)]))
+                continue
+            for warning in prepared.warnings:
+                warnings[warning] = None
+    result.warnings = list(warnings)
+    return result

@@ -1,0 +1,169 @@
+"""The `handouts` command line: parses options, calls the library, reports.
+
+It lives inside the package (handouts/cli.py) so that `pip install .` installs
+it with the library and the `handouts` console script can import it from any
+folder.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .build import build as run_build, plan
+from .checks import check_all
+from .content import available_languages, get_handout, handout_keys, load_content, COMMON
+from .errors import HandoutsError, UsageError
+from .locales import LANGUAGES
+from .sizes import SIZES
+
+
+def _fail_usage(exc: HandoutsError) -> None:
+    click.echo(f"Error: {exc}", err=True)
+    sys.exit(2)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="handouts")
+def main() -> None:
+    """Print-ready "Know Your Rights" handouts, health-care flyers, posters and
+    wallet Red Cards for clinics in Los Angeles County, in every language your
+    patients read.
+
+    \b
+    Start with:
+      handouts list                 what handouts, languages and sizes exist
+      handouts build                build every handout into ./out
+      handouts check                find problems without writing PDFs
+    """
+
+
+@main.command()
+@click.option("--handout", "-H", "handouts", multiple=True, metavar="NAME",
+              help="Build only this handout (repeat for more). Default: all.")
+@click.option("--lang", "-l", "langs", multiple=True, metavar="CODE",
+              help="Build only this language, e.g. es or zh-Hant (repeat for more). Default: all.")
+@click.option("--size", "-s", "sizes", multiple=True, metavar="SIZE",
+              help="Build this size, e.g. letter or tabloid (repeat for more). Default: each handout's usual sizes.")
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
+              show_default=True, help="Folder to write the PDFs into.")
+@click.option("--strict", is_flag=True,
+              help="Fail instead of warning when a phone number or link is not confirmed.")
+@click.option("--require-reviewed", is_flag=True,
+              help="Refuse to build draft translations that no person has reviewed.")
+def build(handouts, langs, sizes, out, strict, require_reviewed):
+    """Build handouts as print-ready PDFs.
+
+    Files go to OUT/<language>/<handout>-<size>.pdf, with OUT/manifest.json
+    listing each one.
+
+    \b
+    Examples:
+      handouts build
+      handouts build --lang es --lang zh-Hant
+      handouts build --handout red-card --lang ko --out cards
+      handouts build --handout know-your-rights --size tabloid --strict
+    """
+    try:
+        jobs = plan(handouts, langs, sizes)
+    except HandoutsError as exc:
+        _fail_usage(exc)
+    if not jobs:
+        click.echo("Nothing to build.")
+        return
+    failures: list[str] = []
+
+    def report_failure(result) -> None:
+        if result.error is not None:
+            failures.append(f"{result.job.label}: {result.error}")
+
+    if len(jobs) > 5:
+        with click.progressbar(length=len(jobs), label="Building", file=sys.stderr) as bar:
+            def step(result):
+                report_failure(result)
+                bar.update(1)
+            report = run_build(jobs, out, strict=strict, require_reviewed=require_reviewed, on_done=step)
+    else:
+        report = run_build(jobs, out, strict=strict, require_reviewed=require_reviewed, on_done=report_failure)
+    for warning in report.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    for failure in failures:
+        click.echo(f"Failed: {failure}", err=True)
+    click.echo(
+        f"Built {len(report.written)} of {len(jobs)} PDF(s) into {out}/"
+        + (f", {len(report.failed)} failed" if report.failed else "")
+        + (f", {len(report.warnings)} warning(s)" if report.warnings else "")
+        + "."
+    )
+    if report.failed:
+        sys.exit(1)
+
+
+@main.command(name="list")
+def list_command():
+    """List handouts, languages (with review status) and sizes.
+
+    \b
+    Example:
+      handouts list
+    """
+    click.echo("Handouts (sizes; default sizes marked *):")
+    for key in handout_keys():
+        spec = get_handout(key)
+        sizes = ", ".join(s + ("*" if s in spec.default_sizes else "") for s in spec.sizes)
+        click.echo(f"  {key:<18} {spec.name} [{spec.audience}]: {sizes}")
+    click.echo("\nLanguages (code, name, script, direction, review status, handouts with text):")
+    for code, lang in LANGUAGES.items():
+        have = [k for k in handout_keys() if code in available_languages(k)]
+        if code in available_languages(COMMON):
+            status = load_content(COMMON, code).status
+        else:
+            status = "missing"
+        click.echo(
+            f"  {code:<8} {lang.native_name} ({lang.english_name}), {lang.script}, {lang.direction}, "
+            f"{status}, {len(have)}/{len(handout_keys())}"
+        )
+    click.echo("\nSizes:")
+    for size in SIZES.values():
+        click.echo(
+            f"  {size.name:<8} {size.description}; body text {size.body_pt:g} pt (min {size.min_body_pt:g}); "
+            f"QR codes at least {size.min_qr_mm / 10:g} cm"
+        )
+
+
+@main.command()
+@click.option("--lang", "-l", "langs", multiple=True, metavar="CODE", help="Check only this language.")
+@click.option("--handout", "-H", "handouts", multiple=True, metavar="NAME", help="Check only this handout.")
+def check(langs, handouts):
+    """Check content, translations and facts without writing any PDF.
+
+    Every language file must have the keys, fact references and placeholders
+    of the English one, and no phone number or link typed into its text.
+
+    \b
+    Example:
+      handouts check --lang fa
+    """
+    try:
+        result = check_all(handouts=handouts, langs=langs)
+    except UsageError as exc:
+        _fail_usage(exc)
+    for warning in result.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    for error in result.errors:
+        click.echo(f"Error: {error}", err=True)
+    click.echo(f"Checked {result.files} file(s): {len(result.errors)} error(s), {len(result.warnings)} warning(s).")
+    if result.errors:
+        sys.exit(1)
+
+
+def run() -> None:
+    """Console-script entry point: library errors become messages, not tracebacks."""
+    try:
+        main(standalone_mode=True)
+    except HandoutsError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
