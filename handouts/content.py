@@ -16,7 +16,7 @@ from typing import Any
 from .errors import ContentError, UsageError
 from .facts import Fact, load_facts
 from .locales import LANGUAGES, get_language
-from .resources import content_dir, templates_dir
+from .resources import register_cache, content_dir, templates_dir
 from .sizes import SIZES
 from .yamlfile import YamlDoc, format_field, load_yaml
 
@@ -74,6 +74,7 @@ def _problems_error(path: Path, problems: list[str]) -> ContentError:
     return ContentError(message, problems)
 
 
+@register_cache
 @cache
 def handout_keys() -> tuple[str, ...]:
     root = content_dir()
@@ -86,6 +87,7 @@ def get_handout(key: str) -> HandoutSpec:
     return _load_spec(key)
 
 
+@register_cache
 @cache
 def _load_spec(key: str) -> HandoutSpec:
     folder = content_dir() / key
@@ -294,6 +296,7 @@ def load_content(handout: str, lang: str) -> Content:
     return _load_content_file(handout, lang, path, path.stat().st_mtime_ns)
 
 
+@register_cache
 @cache
 def _load_content_file(handout: str, lang: str, path: Path, _mtime: int) -> Content:
     doc = load_yaml(path)

@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .errors import ContentError, FactError
-from .resources import content_dir
+from .resources import register_cache, content_dir
 from .yamlfile import load_yaml
 
 CONFIRMED = ("confirmed on source page", "confirmed on secondary source")
@@ -109,6 +109,7 @@ def _parse_fact(doc, index: int, raw: dict) -> Fact:
     )
 
 
+@register_cache
 @cache
 def load_facts(path: Path | None = None) -> dict[str, Fact]:
     path = path or content_dir() / "facts.yaml"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from fontTools.ttLib import TTFont
 
-from .resources import fonts_dir
+from .resources import register_cache, fonts_dir
 
 # CSS family -> {weight: file in fonts/}
 FAMILIES: dict[str, dict[int, str]] = {
@@ -45,12 +45,14 @@ def font_face_css(families: tuple[str, ...]) -> str:
     return "\n".join(rules)
 
 
+@register_cache
 @cache
 def _cmap(filename: str) -> frozenset[int]:
     with TTFont(font_path(filename), lazy=True) as font:
         return frozenset(font.getBestCmap())
 
 
+@register_cache
 @cache
 def coverage(families: tuple[str, ...]) -> frozenset[int]:
     """Code points that every weight of at least one family in the stack can draw."""

@@ -42,5 +42,20 @@ def qr_svg(url: str) -> str:
     )
 
 
+def qr_modules(url: str) -> int:
+    """Width of the code in modules, quiet zone included."""
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=QUIET_ZONE_MODULES)
+    code.add_data(url)
+    code.make(fit=True)
+    return code.modules_count + 2 * QUIET_ZONE_MODULES
+
+
+def printed_width_mm(url: str, symbol_mm: float) -> float:
+    """How wide to print the image so that the code itself (without the quiet
+    zone) is `symbol_mm` wide."""
+    modules = qr_modules(url)
+    return symbol_mm * modules / (modules - 2 * QUIET_ZONE_MODULES)
+
+
 def qr_data_uri(url: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(qr_svg(url).encode()).decode("ascii")

@@ -30,8 +30,8 @@ from .errors import FactError, FitError, GlyphError, RenderError
 from .facts import Fact, fact_warning, load_facts
 from .fonts import describe_char, font_face_css, missing_glyphs
 from .locales import Language, get_language
-from .qr import qr_data_uri
-from .resources import fonts_dir, templates_dir
+from .qr import printed_width_mm, qr_data_uri
+from .resources import register_cache, fonts_dir, templates_dir
 from .segment import insert_word_breaks
 from .sizes import Size, get_size
 
@@ -81,6 +81,7 @@ class RefusingFetcher(URLFetcher):
         )
 
 
+@register_cache
 @cache
 def _environment() -> jinja2.Environment:
     environment = jinja2.Environment(
@@ -158,7 +159,8 @@ class Formatter:
                 shown = fact.phone_text if fact.kind == "phone" else fact.short_url
                 out.append(ltr(shown))
             elif name in values:
-                out.append(escape(self._words(values[name])))
+                value = values[name]
+                out.append(value if isinstance(value, Markup) else escape(self._words(value)))
             else:
                 raise RenderError(f"placeholder {{{name}}} has no value here")
             position = match.end()
@@ -273,6 +275,7 @@ def _context(prepared: Prepared, body_pt: float) -> tuple[dict[str, Any], Format
                 "what": words.get("what"),
                 "qr_src": qr_data_uri(fact.qr_url) if "qr" in contact.show else None,
                 "qr_alt": f"QR code: {fact.qr_url}" if "qr" in contact.show else None,
+                "qr_width_mm": printed_width_mm(fact.qr_url, size.min_qr_mm) if "qr" in contact.show else None,
             }
         )
     qr_mm = size.min_qr_mm

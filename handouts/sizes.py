@@ -53,7 +53,7 @@ SIZES: dict[str, Size] = {
     for s in [
         Size("letter", "US Letter 8.5 x 11 in", _in(8.5), _in(11), _in(0.4), 12.5, 12, 0.25, "flyer"),
         Size("a4", "A4 210 x 297 mm", 210, 297, 10, 12.5, 12, 0.25, "flyer"),
-        Size("tabloid", "Tabloid poster 11 x 17 in", _in(11), _in(17), _in(0.5), 18, 14, 0.5, "poster"),
+        Size("tabloid", "Tabloid poster 11 x 17 in", _in(11), _in(17), _in(0.5), 18, 14, 0.4, "poster"),
         Size("wallet", "Wallet card 3.5 x 2 in", _in(3.5), _in(2), _in(0.125), 7.5, 6, 0.2, "card"),
     ]
 }

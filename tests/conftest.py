@@ -1,0 +1,41 @@
+"""Shared fixtures: one real build of the default matrix (plus extra sizes),
+which the PDF tests open and read as a user's printer would."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from handouts.build import build, plan
+from handouts.resources import data_root, use_data_root
+
+EXTRA_SIZE_LANGS = ["en", "es", "ar", "km", "zh-Hant"]
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> dict:
+    """Build every handout in every language at its default sizes, and the
+    letter/a4/tabloid sizes for a few languages of each script family."""
+    out = tmp_path_factory.mktemp("out")
+    jobs = plan()
+    jobs += [j for j in plan(langs=EXTRA_SIZE_LANGS, sizes=["letter", "a4", "tabloid"]) if j not in jobs]
+    report = build(jobs, out)
+    assert not report.failed, [str(r.error) for r in report.failed]
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    return {"out": out, "manifest": manifest, "report": report}
+
+
+@pytest.fixture
+def data_copy(tmp_path):
+    """A private copy of templates/content (fonts linked) that a test may break."""
+    root = tmp_path / "data"
+    source = data_root()
+    shutil.copytree(source / "content", root / "content")
+    shutil.copytree(source / "templates", root / "templates")
+    (root / "fonts").symlink_to(source / "fonts")
+    use_data_root(root)
+    yield root
+    use_data_root(None)

@@ -1,0 +1,61 @@
+"""Read PDFs the way a person checks a print: text, fonts, boxes, pixels, QR codes."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import zxingcpp
+from pypdf import PdfReader
+
+DPI = 150
+
+
+def reader(path: Path) -> PdfReader:
+    return PdfReader(str(path))
+
+
+def embedded_fonts(path: Path) -> dict[str, bool]:
+    """BaseFont name -> whether a font program is embedded, for every font on every page."""
+    fonts: dict[str, bool] = {}
+    for page in reader(path).pages:
+        resources = page.get("/Resources") or {}
+        for font in (resources.get("/Font") or {}).values():
+            font = font.get_object()
+            descendants = font.get("/DescendantFonts")
+            target = descendants[0].get_object() if descendants else font
+            descriptor = target.get("/FontDescriptor")
+            descriptor = descriptor.get_object() if descriptor else {}
+            has_program = any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+            fonts[str(font["/BaseFont"])] = has_program
+    return fonts
+
+
+def text(path: Path) -> str:
+    """All text, NFC-normalised, without the invisible isolate/zero-width characters."""
+    document = pdfium.PdfDocument(str(path))
+    chunks = []
+    for page in document:
+        chunks.append(page.get_textpage().get_text_range())
+    raw = "\n".join(chunks)
+    raw = "".join(ch for ch in raw if unicodedata.category(ch) != "Cf")
+    return unicodedata.normalize("NFC", raw)
+
+
+def rasterize(path: Path, dpi: int = DPI):
+    document = pdfium.PdfDocument(str(path))
+    return [page.render(scale=dpi / 72).to_pil().convert("RGB") for page in document]
+
+
+def qr_codes(path: Path) -> list[str]:
+    found = []
+    for image in rasterize(path):
+        found += [r.text for r in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)]
+    return found
+
+
+def squash(value: str) -> str:
+    """Text without any white space, for comparing wrapped lines with source text."""
+    joined = "".join(unicodedata.normalize("NFC", value).split())
+    return "".join(ch for ch in joined if unicodedata.category(ch) != "Cf")
