@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Set up handouts on a fresh Debian/Ubuntu machine and build the default handouts into ./out.
+#   bash setup.sh
+# Installs the system libraries WeasyPrint and PyICU need (with apt-get, as root
+# or through sudo), makes a virtual environment in .venv, installs handouts
+# with its test tools, then runs `handouts build`.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PACKAGES=(
+  python3-venv python3-dev pkg-config g++
+  libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1
+  libicu-dev
+)
+if command -v apt-get >/dev/null; then
+  SUDO=""
+  if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+  missing=()
+  for package in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "Installing system packages: ${missing[*]}"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+else
+  echo "No apt-get here: install Pango (>= 1.44), HarfBuzz with its subset library, and ICU headers yourself." >&2
+fi
+
+PYTHON="${PYTHON:-python3}"
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q -e '.[test]'
+
+.venv/bin/handouts build --out out
+echo "Done. Open the PDFs in ./out (one folder per language); ./out/manifest.json lists them."

@@ -1,0 +1,100 @@
+"""Bad input gets a clear message naming the file, line or field; never a
+traceback, never a silently wrong PDF; and nothing outside the bundle is read."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from handouts.cli import main
+from handouts.content import load_content
+from handouts.errors import ContentError, RenderError
+from handouts.render import Job, render
+
+from .pdfread import squash
+
+
+def edit(path, old, new):
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_malformed_yaml_names_file_and_line(data_copy):
+    path = data_copy / "content" / "red-card" / "es.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    target = next(i for i, line in enumerate(lines) if line.startswith("  title:"))
+    lines[target] = "  title: [unclosed"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "-H", "red-card", "-l", "es", "-o", str(data_copy / "out")])
+    assert result.exit_code == 1
+    assert f"{path}:{target + 2}: this is not valid YAML" in result.stderr or f"{path}:{target + 1}: this is not valid YAML" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_missing_key_names_the_field(data_copy):
+    path = data_copy / "content" / "pharmacy" / "es.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("\ndisclaimer:", "\nnot_the_disclaimer:"), encoding="utf-8")
+    with pytest.raises(ContentError) as error:
+        load_content("pharmacy", "es")
+    assert "'disclaimer' must be text and is missing" in str(error.value)
+    assert str(path) in str(error.value)
+
+
+def test_unknown_fact_key_names_file_line_and_key(data_copy):
+    path = data_copy / "content" / "care-access" / "en.yaml"
+    edit(path, "{fact:crisis_988}", "{fact:crisis_line_typo}")
+    with pytest.raises(ContentError) as error:
+        load_content("care-access", "en")
+    message = str(error.value)
+    assert "unknown fact 'crisis_line_typo'" in message
+    line = next(i for i, l in enumerate(path.read_text().splitlines(), 1) if "cope, call or text" in l or "crisis_line_typo" in l)
+    assert f"{path}:" in message and "sections[3].bullets[0]" in message
+    del line
+
+
+def test_translation_that_drops_a_placeholder_fails_check(data_copy):
+    edit(data_copy / "content" / "care-access" / "es.yaml", "{fact:emergency_911}", "al nueve uno uno")
+    result = CliRunner().invoke(main, ["check", "--lang", "es"])
+    assert result.exit_code == 1
+    assert "placeholders differ from English" in result.stderr
+
+
+def test_typed_phone_number_fails_check(data_copy):
+    edit(data_copy / "content" / "care-access" / "es.yaml", "{fact:emergency_911}", "911")
+    result = CliRunner().invoke(main, ["check", "--lang", "es"])
+    assert result.exit_code == 1
+    assert "'911' looks like a number typed into the text" in result.stderr
+
+
+def test_missing_glyph_is_an_error_naming_the_character(data_copy):
+    edit(data_copy / "content" / "red-card" / "hy.yaml", "  title: ", "  title: \u0f00 ")
+    with pytest.raises(ContentError) as error:
+        render(Job("red-card", "hy", "wallet"))
+    assert "U+0F00" in str(error.value) and "front.title" in str(error.value)
+
+
+def test_markup_in_content_prints_as_text(data_copy, tmp_path):
+    edit(data_copy / "content" / "red-card" / "en.yaml", "  title: Know your rights",
+         '  title: Know <img src="file:///etc/passwd"> rights')
+    rendered = render(Job("red-card", "en", "wallet"))
+    pdf = tmp_path / "card.pdf"
+    pdf.write_bytes(rendered.pdf)
+    from .pdfread import text
+
+    assert squash('Know <img src="file:///etc/passwd"> rights') in squash(text(pdf))
+
+
+@pytest.mark.parametrize("reference", ["file:///etc/passwd", "http://example.com/x.css", "../../../etc/hosts"])
+def test_stylesheet_outside_the_bundle_is_refused(data_copy, reference):
+    edit(data_copy / "templates" / "base.html", '<link rel="stylesheet" href="css/handouts.css">',
+         f'<link rel="stylesheet" href="css/handouts.css"><link rel="stylesheet" href="{reference}">')
+    with pytest.raises(RenderError) as error:
+        render(Job("red-card", "en", "wallet"))
+    assert "refused to load" in str(error.value)
+
+
+def test_same_inputs_give_identical_bytes():
+    job = Job("know-your-rights", "fa", "letter")
+    assert render(job).pdf == render(job).pdf

@@ -1,0 +1,86 @@
+"""The command line as an office manager meets it: exact messages and exit codes."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from handouts.cli import main
+from handouts.locales import LANGUAGES
+from handouts.sizes import SIZES
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_every_command_has_help_with_an_example():
+    for name, command in main.commands.items():
+        result = run(name, "--help")
+        assert result.exit_code == 0, name
+        assert command.help and "Example" in result.output, name
+
+
+def test_list_shows_languages_in_their_own_script_with_review_status():
+    result = run("list")
+    assert result.exit_code == 0
+    for code, lang in LANGUAGES.items():
+        assert f"  {code:<8} {lang.native_name} ({lang.english_name}), {lang.script}, {lang.direction}, draft, 5/5" in result.output
+    for name in SIZES:
+        assert f"  {name:<8} " in result.output
+
+
+def test_build_writes_the_pdf_and_a_manifest(tmp_path):
+    out = tmp_path / "cards"
+    result = run("build", "--handout", "red-card", "--lang", "es", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"Built 1 of 1 PDF(s) into {out}/.\n"
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert [f["path"] for f in manifest["files"]] == ["es/red-card-wallet.pdf"]
+    assert (out / "es" / "red-card-wallet.pdf").read_bytes()[:5] == b"%PDF-"
+    assert not list(out.rglob("*.part"))
+
+
+def test_unknown_language_lists_the_valid_ones(tmp_path):
+    result = run("build", "--lang", "xx", "--out", str(tmp_path))
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: Unknown language 'xx'. Valid languages: {', '.join(LANGUAGES)}.\n"
+    assert not any(tmp_path.iterdir())
+
+
+def test_unknown_size_lists_the_valid_ones(tmp_path):
+    result = run("build", "--size", "poster", "--out", str(tmp_path))
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: Unknown size 'poster'. Valid sizes: {', '.join(SIZES)}.\n"
+
+
+def test_unknown_handout(tmp_path):
+    result = run("build", "--handout", "nope", "--out", str(tmp_path))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: Unknown handout 'nope'. Valid handouts: care-access, know-your-rights,")
+
+
+def test_require_reviewed_refuses_drafts(tmp_path):
+    result = run("build", "--handout", "red-card", "--lang", "es", "--require-reviewed", "--out", str(tmp_path))
+    assert result.exit_code == 1
+    assert "is a draft" in result.stderr and "not yet reviewed by a person" in result.stderr
+    assert result.stdout == f"Built 0 of 1 PDF(s) into {tmp_path}/, 1 failed.\n"
+    assert not (tmp_path / "es").exists()
+
+
+def test_unconfirmed_facts_warn_and_strict_fails(tmp_path):
+    result = run("build", "--handout", "staff-protocol", "--lang", "en", "--out", str(tmp_path))
+    assert result.exit_code == 0
+    assert "Warning: fact 'ccalac_immigration_resources': QR link https://ccalac.org/ is inferred, not confirmed" in result.stderr
+    strict = run("build", "--handout", "staff-protocol", "--lang", "en", "--strict", "--out", str(tmp_path / "strict"))
+    assert strict.exit_code == 1
+    assert "--strict refuses facts that are not confirmed" in strict.stderr
+    assert not (tmp_path / "strict" / "en").exists()
+
+
+def test_check_passes_on_the_bundled_content():
+    result = run("check")
+    assert result.exit_code == 0, result.output
+    files = 6 * len(LANGUAGES)  # common + five handouts, in every language
+    assert result.stdout.startswith(f"Checked {files} file(s): 0 error(s),")
