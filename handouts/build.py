@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import tempfile
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -18,7 +19,8 @@ from . import __version__
 from .content import COMMON, available_languages, content_path, get_handout, handout_keys, load_content
 from .errors import FactError, HandoutsError, ReviewError, UsageError
 from .locales import LANGUAGES, get_language
-from .resources import content_dir
+from .fonts import FAMILIES, font_path
+from .resources import content_dir, templates_dir
 from .sizes import get_size
 from .render import Job, Rendered, render
 
@@ -31,6 +33,8 @@ class JobResult:
     path: Path | None = None
     rendered: Rendered | None = None
     error: HandoutsError | None = None
+    skipped: bool = False
+    kept_warnings: list[str] = field(default_factory=list)  # a skipped job's warnings, from the manifest
 
 
 @dataclass
@@ -44,13 +48,17 @@ class BuildReport:
 
     @property
     def written(self) -> list[JobResult]:
-        return [r for r in self.results if r.path is not None]
+        return [r for r in self.results if r.path is not None and not r.skipped]
+
+    @property
+    def skipped(self) -> list[JobResult]:
+        return [r for r in self.results if r.skipped]
 
     @property
     def warnings(self) -> list[str]:
         seen: dict[str, None] = {}
         for result in self.results:
-            for warning in result.rendered.warnings if result.rendered else ():
+            for warning in result.rendered.warnings if result.rendered else result.kept_warnings:
                 seen[warning] = None
         return list(seen)
 
@@ -122,67 +130,181 @@ def check_reviewed(job: Job) -> None:
             )
 
 
+@dataclass(frozen=True)
+class BuildOptions:
+    strict: bool = False
+    require_reviewed: bool = False
+    force: bool = False   # rebuild even when nothing changed
+    workers: int = 1      # parallel render processes
+
+
+_DIGESTS: dict[tuple[Path, int, int], str] = {}
+
+
+def _file_digest(path: Path) -> str:
+    """sha256 of a file, remembered while its size and modification time stay the same."""
+    stat = path.stat()
+    key = (path, stat.st_mtime_ns, stat.st_size)
+    if key not in _DIGESTS:
+        _DIGESTS[key] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return _DIGESTS[key]
+
+
+def inputs_digest(job: Job) -> str:
+    """A hash of everything that decides a job's PDF: the tool's version, the
+    text (this language, the shared words, English where it is printed), the
+    handout's spec, the facts, every template and the fonts of the language."""
+    spec = get_handout(job.handout)
+    paths = [content_path(job.handout, job.lang), content_path(COMMON, job.lang),
+             spec.folder / "handout.yaml", content_dir() / "facts.yaml"]
+    if spec.english_only:
+        paths.append(content_path(job.handout, "en"))
+    paths += sorted(p for p in templates_dir().rglob("*") if p.is_file())
+    paths += [font_path(name) for family in get_language(job.lang).fonts for name in FAMILIES[family].values()]
+    digest = hashlib.sha256(f"handouts {__version__}\n{job}\n".encode())
+    for path in paths:
+        digest.update(f"{path.name}:{_file_digest(path)}\n".encode())
+    return digest.hexdigest()
+
+
+def _up_to_date(out: Path, job: Job, manifest: dict[str, dict], digest: str) -> bool:
+    path = output_path(out, job)
+    entry = manifest.get(path.relative_to(out).as_posix())
+    if not entry or entry.get("inputs") != digest or not path.is_file():
+        return False
+    return hashlib.sha256(path.read_bytes()).hexdigest() == entry.get("sha256")
+
+
+def _render_job(job: Job, options: BuildOptions) -> Rendered:
+    """What one worker does: checks, then render (no file is written here)."""
+    if options.require_reviewed:
+        check_reviewed(job)
+    rendered = render(job)
+    if options.strict and rendered.warnings:
+        raise FactError(
+            f"{job.label}: --strict refuses facts that are not confirmed: " + "; ".join(rendered.warnings)
+        )
+    rendered.content_version = content_version(job)
+    return rendered
+
+
 def build(
     jobs: list[Job],
     out: Path,
     *,
     strict: bool = False,
     require_reviewed: bool = False,
+    force: bool = False,
+    workers: int = 1,
     on_done: Callable[[JobResult], None] | None = None,
 ) -> BuildReport:
+    """Build the jobs into `out`. Jobs whose inputs and output are unchanged since
+    the last build (per out/manifest.json) are skipped; the rest are rendered,
+    in `workers` processes when there are several, and each PDF is written
+    atomically as soon as it is ready, with the manifest updated after it, so an
+    interrupted build loses nothing that was finished and leaves no partial file.
+    """
+    options = BuildOptions(strict, require_reviewed, force, workers)
     report = BuildReport(out=out)
+    if out.is_dir():  # temporary files left by a build that was killed
+        for leftover in out.rglob(".*.part"):
+            leftover.unlink(missing_ok=True)
+    manifest = read_manifest(out)
+    todo: list[tuple[Job, str]] = []
     for job in jobs:
-        result = JobResult(job)
         try:
-            if require_reviewed:
-                check_reviewed(job)
-            rendered = render(job)
-            rendered.content_version = content_version(job)
-            result.rendered = rendered
-            if strict and rendered.warnings:
-                raise FactError(
-                    f"{job.label}: --strict refuses facts that are not confirmed: " + "; ".join(rendered.warnings)
-                )
+            digest = inputs_digest(job)
+        except HandoutsError as exc:
+            result = JobResult(job, error=exc)
+            report.results.append(result)
+            if on_done:
+                on_done(result)
+            continue
+        if not force and _up_to_date(out, job, manifest, digest):
+            entry = manifest[output_path(out, job).relative_to(out).as_posix()]
+            result = JobResult(job, path=output_path(out, job), skipped=True,
+                               kept_warnings=list(entry.get("warnings", [])))
+            report.results.append(result)
+            if on_done:
+                on_done(result)
+        else:
+            todo.append((job, digest))
+
+    def finish(job: Job, digest: str, rendered: Rendered | None, error: HandoutsError | None) -> None:
+        result = JobResult(job, rendered=rendered, error=error)
+        if rendered is not None and error is None:
             path = output_path(out, job)
             write_atomically(path, rendered.pdf)
             result.path = path
-        except HandoutsError as exc:
-            result.error = exc
+            manifest[path.relative_to(out).as_posix()] = manifest_entry(out, result, digest)
+            write_manifest(out, manifest)
         report.results.append(result)
         if on_done:
             on_done(result)
-    write_manifest(report)
+
+    if workers > 1 and len(todo) > 1:
+        with ProcessPoolExecutor(max_workers=min(workers, len(todo)), initializer=_worker_start) as pool:
+            futures = {pool.submit(_render_job, job, options): (job, digest) for job, digest in todo}
+            try:
+                for future in as_completed(futures):
+                    job, digest = futures[future]
+                    try:
+                        finish(job, digest, future.result(), None)
+                    except HandoutsError as exc:
+                        finish(job, digest, None, exc)
+            except BaseException:
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
+    else:
+        for job, digest in todo:
+            try:
+                finish(job, digest, _render_job(job, options), None)
+            except HandoutsError as exc:
+                finish(job, digest, None, exc)
+    if not manifest_path(out).exists():
+        write_manifest(out, manifest)
     return report
 
 
-def write_manifest(report: BuildReport) -> None:
-    """Merge this build's files into out/manifest.json (files from earlier builds stay listed)."""
-    manifest_path = report.out / MANIFEST
-    entries: dict[str, dict] = {}
+def _worker_start() -> None:
+    """Each worker process makes its one FontConfiguration up front."""
+    from .render import font_config
+
+    font_config()
+
+
+def manifest_path(out: Path) -> Path:
+    return out / MANIFEST
+
+
+def read_manifest(out: Path) -> dict[str, dict]:
+    """The files listed in out/manifest.json; empty if there is none or it cannot be read."""
     try:
-        for entry in json.loads(manifest_path.read_text(encoding="utf-8")).get("files", []):
-            if (report.out / entry["path"]).is_file():
-                entries[entry["path"]] = entry
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        entries = {}  # no manifest yet, or one we cannot read: start afresh
-    for result in report.written:
-        rendered = result.rendered
-        relative = result.path.relative_to(report.out).as_posix()
-        content = load_content(result.job.handout, result.job.lang)
-        entries[relative] = {
-            "path": relative,
-            "sha256": hashlib.sha256(rendered.pdf).hexdigest(),
-            "bytes": len(rendered.pdf),
-            "handout": result.job.handout,
-            "language": result.job.lang,
-            "size": result.job.size,
-            "pages": rendered.pages,
-            "body_pt": rendered.body_pt,
-            "content_version": rendered.content_version,
-            "review_status": content.status,
-            "warnings": rendered.warnings,
-        }
-    if not entries and not report.out.exists():
-        return
-    document = {"generator": f"handouts {__version__}", "files": [entries[k] for k in sorted(entries)]}
-    write_atomically(manifest_path, (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode())
+        document = json.loads(manifest_path(out).read_text(encoding="utf-8"))
+        return {entry["path"]: entry for entry in document["files"] if (out / entry["path"]).is_file()}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def manifest_entry(out: Path, result: JobResult, digest: str) -> dict:
+    rendered = result.rendered
+    content = load_content(result.job.handout, result.job.lang)
+    return {
+        "path": result.path.relative_to(out).as_posix(),
+        "sha256": hashlib.sha256(rendered.pdf).hexdigest(),
+        "bytes": len(rendered.pdf),
+        "handout": result.job.handout,
+        "language": result.job.lang,
+        "size": result.job.size,
+        "pages": rendered.pages,
+        "body_pt": rendered.body_pt,
+        "content_version": rendered.content_version,
+        "review_status": content.status,
+        "warnings": rendered.warnings,
+        "inputs": digest,
+    }
+
+
+def write_manifest(out: Path, manifest: dict[str, dict]) -> None:
+    document = {"generator": f"handouts {__version__}", "files": [manifest[k] for k in sorted(manifest)]}
+    write_atomically(manifest_path(out), (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode())

@@ -7,6 +7,7 @@ folder.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -54,7 +55,10 @@ def main() -> None:
               help="Fail instead of warning when a phone number or link is not confirmed.")
 @click.option("--require-reviewed", is_flag=True,
               help="Refuse to build draft translations that no person has reviewed.")
-def build(handouts, langs, sizes, out, strict, require_reviewed):
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=os.cpu_count() or 1, show_default="all cores",
+              help="How many PDFs to render at once.")
+@click.option("--force", is_flag=True, help="Rebuild every PDF, even those that have not changed.")
+def build(handouts, langs, sizes, out, strict, require_reviewed, jobs, force):
     """Build handouts as print-ready PDFs.
 
     Files go to OUT/<language>/<handout>-<size>.pdf, with OUT/manifest.json
@@ -66,7 +70,11 @@ def build(handouts, langs, sizes, out, strict, require_reviewed):
       handouts build --lang es --lang zh-Hant
       handouts build --handout red-card --lang ko --out cards
       handouts build --handout know-your-rights --size tabloid --strict
+
+    A PDF whose text, facts, templates and fonts have not changed since the
+    last build into the same folder is kept as it is (use --force to redo it).
     """
+    workers = jobs
     try:
         jobs = plan(handouts, langs, sizes)
     except HandoutsError as exc:
@@ -85,15 +93,18 @@ def build(handouts, langs, sizes, out, strict, require_reviewed):
             def step(result):
                 report_failure(result)
                 bar.update(1)
-            report = run_build(jobs, out, strict=strict, require_reviewed=require_reviewed, on_done=step)
+            report = run_build(jobs, out, strict=strict, require_reviewed=require_reviewed, force=force,
+                               workers=workers, on_done=step)
     else:
-        report = run_build(jobs, out, strict=strict, require_reviewed=require_reviewed, on_done=report_failure)
+        report = run_build(jobs, out, strict=strict, require_reviewed=require_reviewed, force=force,
+                           workers=workers, on_done=report_failure)
     for warning in report.warnings:
         click.echo(f"Warning: {warning}", err=True)
     for failure in failures:
         click.echo(f"Failed: {failure}", err=True)
     click.echo(
         f"Built {len(report.written)} of {len(jobs)} PDF(s) into {out}/"
+        + (f", {len(report.skipped)} unchanged" if report.skipped else "")
         + (f", {len(report.failed)} failed" if report.failed else "")
         + (f", {len(report.warnings)} warning(s)" if report.warnings else "")
         + "."
@@ -167,3 +178,7 @@ def run() -> None:
     except HandoutsError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(1)
+
+
+if __name__ == "__main__":
+    run()

@@ -20,9 +20,6 @@ from urllib.parse import unquote, urlsplit
 
 import jinja2
 from markupsafe import Markup, escape
-from weasyprint import HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from . import __version__
 from .content import COMMON, PLACEHOLDER, SOURCE_LANGUAGE, Content, HandoutSpec, get_handout, load_content
@@ -59,26 +56,33 @@ class Rendered:
     content_version: str = ""
 
 
-class RefusingFetcher(URLFetcher):
-    """Serves data: URIs and files under the bundled folders; refuses everything else."""
+def refusing_fetcher(roots: tuple[Path, ...]):
+    """A WeasyPrint URL fetcher that serves data: URIs and files under `roots`, and
+    refuses everything else (network, other local files) by stopping the render.
 
-    def __init__(self, roots: tuple[Path, ...]):
-        super().__init__(allowed_protocols={"file", "data"}, fail_on_errors=True)
-        self.roots = tuple(root.resolve() for root in roots)
+    WeasyPrint is imported here, not at module load, so that commands that do
+    not render (list, check, a build with nothing to do) start fast.
+    """
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-    def fetch(self, url, headers=None):
-        scheme = urlsplit(url).scheme.lower()
-        if scheme == "data":
-            return super().fetch(url, headers)
-        if scheme == "file":
-            path = Path(unquote(urlsplit(url).path)).resolve()
-            if any(path.is_relative_to(root) for root in self.roots) and path.is_file():
-                kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-                return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": kind})
-        raise FatalURLFetchingError(
-            f"refused to load '{url}': templates and stylesheets may only use files "
-            "inside the handouts templates/ and fonts/ folders (no network, no other files)"
-        )
+    resolved = tuple(root.resolve() for root in roots)
+
+    class RefusingFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            scheme = urlsplit(url).scheme.lower()
+            if scheme == "data":
+                return super().fetch(url, headers)
+            if scheme == "file":
+                path = Path(unquote(urlsplit(url).path)).resolve()
+                if any(path.is_relative_to(root) for root in resolved) and path.is_file():
+                    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                    return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": kind})
+            raise FatalURLFetchingError(
+                f"refused to load '{url}': templates and stylesheets may only use files "
+                "inside the handouts templates/ and fonts/ folders (no network, no other files)"
+            )
+
+    return RefusingFetcher(allowed_protocols={"file", "data"}, fail_on_errors=True)
 
 
 @register_cache
@@ -95,7 +99,7 @@ def _environment() -> jinja2.Environment:
     return environment
 
 
-_FONT_CONFIG: FontConfiguration | None = None
+_FONT_CONFIG = None
 
 
 _NO_SYSTEM_FONTS = """<?xml version="1.0"?>
@@ -104,7 +108,7 @@ _NO_SYSTEM_FONTS = """<?xml version="1.0"?>
 """
 
 
-def font_config() -> FontConfiguration:
+def font_config():
     """One FontConfiguration per process, shared by every render.
 
     Fontconfig is pointed at a configuration with no font folders, so the only
@@ -116,6 +120,8 @@ def font_config() -> FontConfiguration:
         folder = Path(tempfile.mkdtemp(prefix="handouts-fontconfig-"))
         (folder / "fonts.conf").write_text(_NO_SYSTEM_FONTS.format(cache=folder / "cache"))
         os.environ["FONTCONFIG_FILE"] = str(folder / "fonts.conf")
+        from weasyprint.text.fonts import FontConfiguration
+
         _FONT_CONFIG = FontConfiguration()
     return _FONT_CONFIG
 
@@ -338,12 +344,15 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def _layout(html: str, label: str):
+def _layout(html: str, label: str, extra_roots: tuple[Path, ...] = ()):
     """Lay the HTML out; any WeasyPrint warning (a refused file, a CSS rule it
     ignored) is an error, since it means the page is not what the template says."""
-    roots = (templates_dir(), fonts_dir())
+    from weasyprint import HTML
+    from weasyprint.urls import FatalURLFetchingError
+
+    roots = (templates_dir(), fonts_dir()) + extra_roots
     config = font_config()
-    document = HTML(string=html, base_url=templates_dir().as_uri() + "/", url_fetcher=RefusingFetcher(roots))
+    document = HTML(string=html, base_url=templates_dir().as_uri() + "/", url_fetcher=refusing_fetcher(roots))
     collect = _Collect()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collect)

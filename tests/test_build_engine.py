@@ -1,0 +1,60 @@
+"""The build engine: skips what has not changed, rebuilds exactly what has,
+and a killed build leaves only whole PDFs, which a rerun completes."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+
+from pypdf import PdfReader
+
+from handouts.build import build, plan
+
+JOBS = dict(handouts=["red-card", "pharmacy"], langs=["en", "es", "ko"])
+
+
+def test_unchanged_jobs_are_skipped_and_a_changed_one_is_rebuilt(data_copy, tmp_path):
+    out = tmp_path / "out"
+    jobs = plan(**JOBS)
+    first = build(jobs, out)
+    assert len(first.written) == len(jobs) and not first.failed
+    second = build(jobs, out)
+    assert len(second.skipped) == len(jobs) and not second.written
+    path = data_copy / "content" / "pharmacy" / "es.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    third = build(jobs, out)
+    assert [r.job for r in third.written] == [j for j in jobs if (j.handout, j.lang) == ("pharmacy", "es")]
+    assert len(third.skipped) == len(jobs) - 1
+
+
+def test_parallel_build_matches_sequential_bytes(tmp_path):
+    jobs = plan(handouts=["red-card"], langs=["en", "fa", "zh-Hant"])
+    one = build(jobs, tmp_path / "one", workers=1)
+    two = build(jobs, tmp_path / "two", workers=2)
+    for a, b in zip(sorted(one.written, key=lambda r: str(r.job)), sorted(two.written, key=lambda r: str(r.job))):
+        assert a.path.read_bytes() == b.path.read_bytes()
+
+
+def test_a_killed_build_leaves_whole_files_and_a_rerun_completes(tmp_path):
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "handouts.cli", "build", "--out", str(out), "--jobs", "1",
+               "--lang", "en", "--lang", "es", "--lang", "vi"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.time() + 120
+    while time.time() < deadline and len(list(out.rglob("*.pdf"))) < 3:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    finished = list(out.rglob("*.pdf"))
+    assert 3 <= len(finished) < 15
+    for pdf in finished:
+        assert len(PdfReader(str(pdf)).pages) >= 1
+    rerun = subprocess.run(command, capture_output=True, text=True)
+    assert rerun.returncode == 0, rerun.stderr
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert len(manifest["files"]) == 15
+    assert "unchanged" in rerun.stdout
+    assert not list(out.rglob(".*.part"))
