@@ -7,6 +7,8 @@ missing glyph is an error with its code point, never a box on paper.
 
 from __future__ import annotations
 
+import hashlib
+import tempfile
 import unicodedata
 from functools import cache
 from pathlib import Path
@@ -31,18 +33,67 @@ def font_path(filename: str) -> Path:
     return fonts_dir() / filename
 
 
-def font_face_css(families: tuple[str, ...]) -> str:
-    """@font-face rules for just these families (loading every CJK face for a
-    Latin flyer would cost time for nothing)."""
-    rules = []
+SUBSET_ABOVE_BYTES = 1_000_000  # the CJK faces; the others are small already
+
+
+def subset_dir() -> Path:
+    """Where this process keeps fonts cut down to one document's characters."""
+    global _SUBSET_DIR
+    if _SUBSET_DIR is None:
+        _SUBSET_DIR = Path(tempfile.mkdtemp(prefix="handouts-fonts-"))
+    return _SUBSET_DIR
+
+
+_SUBSET_DIR: Path | None = None
+
+
+def _subset(filename: str, text: str) -> Path:
+    """The font cut down to the characters of `text` (HarfBuzz's subsetter, which
+    keeps the layout features those characters use). Cached by character set.
+
+    WeasyPrint subsets fonts itself, but keeps every glyph slot of a 65,000-glyph
+    CJK font, so a Korean wallet card would weigh over 100 KB; a font that
+    already holds only the printed characters makes it a few KB.
+    """
+    import uharfbuzz as hb
+
+    chars = "".join(sorted(set(text)))
+    key = hashlib.sha256(f"{filename}\n{chars}".encode()).hexdigest()[:20]
+    target = subset_dir() / f"{Path(filename).stem}-{key}{Path(filename).suffix}"
+    if not target.exists():
+        face = hb.Face(hb.Blob.from_file_path(str(font_path(filename))))
+        wanted = hb.SubsetInput()
+        wanted.unicode_set.update(ord(ch) for ch in chars)
+        data = hb.subset(face, wanted).blob.data
+        partial = target.with_suffix(".part")
+        partial.write_bytes(data)
+        partial.replace(target)
+    return target
+
+
+def font_css(families: tuple[str, ...], text: str | None = None) -> tuple[str, str]:
+    """(@font-face rules, font-family stack) for just these families: loading
+    every CJK face for a Latin flyer would cost time for nothing.
+
+    Given the document's text, large fonts are first cut down to its
+    characters. Each cut-down font gets a family name of its own: WeasyPrint
+    shares one font configuration between documents, and two different files
+    under one family name would let a document draw with the other's subset.
+    """
+    rules, stack = [], []
     for family in families:
-        for weight, filename in FAMILIES[family].items():
-            url = font_path(filename).as_uri()
+        name = family
+        paths = {weight: font_path(filename) for weight, filename in FAMILIES[family].items()}
+        if text is not None and any(p.stat().st_size > SUBSET_ABOVE_BYTES for p in paths.values()):
+            paths = {weight: _subset(FAMILIES[family][weight], text) for weight in paths}
+            name = f"{family} {paths[400].stem.rsplit('-', 1)[-1][:10]}"
+        stack.append(f'"{name}"')
+        for weight, path in paths.items():
             rules.append(
-                f'@font-face {{ font-family: "{family}"; font-weight: {weight}; '
-                f'src: url("{url}"); }}'
+                f'@font-face {{ font-family: "{name}"; font-weight: {weight}; '
+                f'src: url("{path.as_uri()}"); }}'
             )
-    return "\n".join(rules)
+    return "\n".join(rules), ", ".join(stack)
 
 
 @register_cache

@@ -25,7 +25,7 @@ from . import __version__
 from .content import COMMON, PLACEHOLDER, SOURCE_LANGUAGE, Content, HandoutSpec, get_handout, load_content
 from .errors import FactError, FitError, GlyphError, RenderError
 from .facts import Fact, fact_warning, load_facts
-from .fonts import describe_char, font_face_css, missing_glyphs
+from .fonts import describe_char, font_css, missing_glyphs, subset_dir
 from .locales import Language, get_language
 from .qr import printed_width_mm, qr_data_uri
 from .resources import register_cache, fonts_dir, templates_dir
@@ -301,8 +301,8 @@ def _context(prepared: Prepared, body_pt: float) -> tuple[dict[str, Any], Format
         "qr_mm": qr_mm,
         "draft": prepared.content.status != "reviewed",
         "fmt": fmt,
-        "font_faces": Markup(font_face_css(lang.fonts)),
-        "font_stack": Markup(", ".join(f'"{family}"' for family in lang.fonts)),
+        "font_faces": Markup(font_css(lang.fonts)[0]),
+        "font_stack": Markup(font_css(lang.fonts)[1]),
         "body_pt": body_pt,
     }
     return context, fmt
@@ -312,6 +312,10 @@ def render_html(prepared: Prepared, body_pt: float) -> tuple[str, list[str]]:
     context, fmt = _context(prepared, body_pt)
     template = _environment().get_template(prepared.spec.template)
     html = template.render(**context)
+    # Now that the text is known, use copies of the large fonts holding only its characters.
+    faces, stack = font_css(prepared.lang.fonts, text=html)
+    if faces != str(context["font_faces"]):
+        html = template.render(**{**context, "font_faces": Markup(faces), "font_stack": Markup(stack)})
     warnings = []
     for key in dict.fromkeys(fmt.inline_facts):
         note = fact_warning(prepared.facts[key], "phone")
@@ -350,7 +354,7 @@ def _layout(html: str, label: str, extra_roots: tuple[Path, ...] = ()):
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
 
-    roots = (templates_dir(), fonts_dir()) + extra_roots
+    roots = (templates_dir(), fonts_dir(), subset_dir()) + extra_roots
     config = font_config()
     document = HTML(string=html, base_url=templates_dir().as_uri() + "/", url_fetcher=refusing_fetcher(roots))
     collect = _Collect()
@@ -367,24 +371,52 @@ def _layout(html: str, label: str, extra_roots: tuple[Path, ...] = ()):
     return rendered
 
 
+def _content_bottom(page) -> float:
+    """The lowest point of any line, row or image on the page (CSS px)."""
+    lowest, stack = 0.0, [page._page_box]
+    while stack:
+        box = stack.pop()
+        if type(box).__name__ in ("LineBox", "TableRowBox", "InlineReplacedBox", "BlockReplacedBox"):
+            lowest = max(lowest, box.position_y + box.margin_height())
+        stack.extend(getattr(box, "children", ()))
+    return lowest
+
+
+def _fit(prepared: Prepared, body_pt: float):
+    html, warnings = render_html(prepared, body_pt)
+    document = _layout(html, prepared.job.label)
+    return document, warnings, len(document.pages) <= prepared.spec.pages
+
+
 def render(job: Job) -> Rendered:
+    """Lay the job out at its size's type scale; shrink step by step (never
+    below the size's minimum) until it fits its pages, or, on posters and
+    cards, grow while it still fits, so the page is filled."""
     prepared = prepare(job)
     size = prepared.size
     body_pt = size.body_pt
-    pages_allowed = prepared.spec.pages
-    while True:
-        html, inline_warnings = render_html(prepared, body_pt)
-        document = _layout(html, job.label)
-        pages = len(document.pages)
-        if pages <= pages_allowed:
-            break
+    document, warnings, fits = _fit(prepared, body_pt)
+    while not fits:
         if body_pt <= size.min_body_pt:
+            extra = len(document.pages) - prepared.spec.pages
+            spill = _content_bottom(document.pages[-1]) / document.pages[-1].height
             raise FitError(
-                f"{job.label} does not fit: it needs {pages} pages even at {body_pt:g} pt body text, "
-                f"the smallest allowed on {size.name}, and the handout has {pages_allowed} page(s). "
+                f"{job.label} does not fit: even at {body_pt:g} pt body text, the smallest allowed on "
+                f"{size.name}, it runs over by about {extra - 1 + spill:.0%} of a page "
+                f"({len(document.pages)} pages for {prepared.spec.pages}). "
                 f"Shorten the text in {prepared.content.doc.path}."
             )
         body_pt = max(round(body_pt * FIT_STEP, 2), size.min_body_pt)
+        document, warnings, fits = _fit(prepared, body_pt)
+    if body_pt == size.body_pt and size.max_body_pt > body_pt:
+        while True:
+            bigger = min(round(body_pt / FIT_STEP, 2), size.max_body_pt)
+            if bigger <= body_pt:
+                break
+            trial, trial_warnings, trial_fits = _fit(prepared, bigger)
+            if not trial_fits:
+                break
+            document, warnings, body_pt = trial, trial_warnings, bigger
     for number, page in enumerate(document.pages, 1):
         overflow = _overflow(page)
         if overflow > 0.5:
@@ -393,4 +425,4 @@ def render(job: Job) -> Rendered:
                 "of the page (a word or link too long for its column)."
             )
     pdf = document.write_pdf()
-    return Rendered(job, pdf, pages, body_pt, prepared.warnings + inline_warnings)
+    return Rendered(job, pdf, len(document.pages), body_pt, prepared.warnings + warnings)
