@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
@@ -12,7 +13,7 @@ import zxingcpp
 
 from handouts.content import get_handout, load_content
 from handouts.facts import load_facts
-from handouts.fonts import FAMILIES
+from handouts.fonts import FAMILIES, coverage, needs_glyph
 from handouts.locales import LANGUAGES
 from handouts.sizes import MM_PER_IN, get_size
 
@@ -174,3 +175,28 @@ def test_text_starts_on_the_reading_side(built, lang):
             assert at_right > 2 * at_left, (entry["path"], at_left, at_right)
         else:
             assert at_left > 2 * at_right, (entry["path"], at_left, at_right)
+
+
+
+def test_every_printed_character_is_in_the_languages_fonts(built):
+    """A character the fonts cannot draw prints as a box; the PDF's text layer
+    still names it, so no character in it may be outside the bundled fonts."""
+    for entry in entries(built):
+        families = LANGUAGES[entry["language"]].fonts
+        # pdfium reports a ligature glyph with no single character as U+FFFE
+        printed = set(text(built["out"] / entry["path"])) - {"\ufffe", "\uffff"}
+        missing = [ch for ch in printed if needs_glyph(ch) and ord(ch) not in coverage(families)]
+        assert not missing, (entry["path"], [f"U+{ord(c):04X}" for c in missing])
+
+
+def test_the_glyph_test_sees_a_box(tmp_path):
+    """The check above fails on a PDF that has a character its fonts lack."""
+    from handouts.render import _layout
+
+    font = (Path(__file__).parent.parent / "fonts" / "NotoSans-Regular.ttf").resolve().as_uri()
+    html = (f'<html lang="en"><style>@font-face {{ font-family: X; src: url("{font}") }} '
+            'html { font-family: X }</style><p>Hello \u0f00 world</p></html>')
+    pdf = tmp_path / "box.pdf"
+    pdf.write_bytes(_layout(html, "test").write_pdf())
+    printed = set(text(pdf))
+    assert [ch for ch in printed if needs_glyph(ch) and ord(ch) not in coverage(("HO Sans",))] == ["\u0f00"]
