@@ -113,6 +113,51 @@ def build(handouts, langs, sizes, out, strict, require_reviewed, jobs, force):
         sys.exit(1)
 
 
+@main.command()
+@click.argument("handout", type=click.Choice(["red-card"]), default="red-card")
+@click.option("--lang", "-l", "langs", multiple=True, metavar="CODE[:COUNT]",
+              help="Language of the cards, with how many of the sheet's cards (repeat for more). "
+                   "Without counts the languages share the sheet.")
+@click.option("--stock", default="avery-5371", show_default=True,
+              help="avery-5371 (also 8371, 28371) or plain-letter (cut marks, for offices without card stock).")
+@click.option("--alignment", is_flag=True, help="Print the one-page alignment test sheet instead.")
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
+              show_default=True, help="Folder; the sheet goes into OUT/sheets/.")
+@click.option("--require-reviewed", is_flag=True, help="Refuse draft translations.")
+def sheet(handout, langs, stock, alignment, out, require_reviewed):
+    """Put ten wallet cards on one sheet of paper, fronts on page 1 and backs
+    on page 2, lined up for two-sided printing (flip on the long edge).
+
+    Print at 100% ("actual size"), never "fit to page".
+
+    \b
+    Examples:
+      handouts sheet red-card --lang es
+      handouts sheet red-card --lang es:6 --lang zh-Hant:4
+      handouts sheet red-card --lang ko --stock plain-letter
+      handouts sheet --alignment
+    """
+    from .build import write_atomically
+    from .sheets import alignment_sheet, get_stock, red_card_sheet
+
+    try:
+        if alignment:
+            chosen = get_stock(stock)
+            pdf, warnings, name = alignment_sheet(chosen), [], f"alignment-{chosen.name}.pdf"
+        else:
+            pdf, warnings, name = red_card_sheet(list(langs), stock, require_reviewed)
+    except UsageError as exc:
+        _fail_usage(exc)
+    except HandoutsError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+    for warning in warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    path = out / "sheets" / name
+    write_atomically(path, pdf)
+    click.echo(f"Wrote {path}.")
+
+
 @main.command(name="list")
 def list_command():
     """List handouts, languages (with review status) and sizes.
