@@ -63,7 +63,8 @@ class BuildReport:
         return list(seen)
 
 
-def plan(handouts: Iterable[str] = (), langs: Iterable[str] = (), sizes: Iterable[str] = ()) -> list[Job]:
+def plan(handouts: Iterable[str] = (), langs: Iterable[str] = (), sizes: Iterable[str] = (),
+         variant: str = "office") -> list[Job]:
     """The jobs to build. Empty choices mean: every handout, every language it
     has text in, and its default sizes. A named size a handout does not come in
     is skipped for that handout (and is an error if no handout comes in it)."""
@@ -80,7 +81,9 @@ def plan(handouts: Iterable[str] = (), langs: Iterable[str] = (), sizes: Iterabl
         chosen_sizes = [s for s in sizes if s in spec.sizes] if sizes else list(spec.default_sizes)
         for code in langs or [c for c in LANGUAGES if c in available_languages(key)]:
             for size in chosen_sizes:
-                jobs.append(Job(key, code, size))
+                if variant == "large-print" and get_size(size).kind == "card":
+                    continue  # no large-print wallet cards
+                jobs.append(Job(key, code, size, variant))
     if sizes and not jobs:
         raise UsageError(
             f"None of the chosen handouts comes in size {', '.join(sizes)}. "
@@ -90,7 +93,8 @@ def plan(handouts: Iterable[str] = (), langs: Iterable[str] = (), sizes: Iterabl
 
 
 def output_path(out: Path, job: Job) -> Path:
-    return out / job.lang / f"{job.handout}-{job.size}.pdf"
+    suffix = "" if job.variant == "office" else f"-{job.variant}"
+    return out / job.lang / f"{job.handout}-{job.size}{suffix}.pdf"
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -296,6 +300,7 @@ def manifest_entry(out: Path, result: JobResult, digest: str) -> dict:
         "handout": result.job.handout,
         "language": result.job.lang,
         "size": result.job.size,
+        "variant": result.job.variant,
         "pages": rendered.pages,
         "body_pt": rendered.body_pt,
         "content_version": rendered.content_version,

@@ -58,7 +58,11 @@ def main() -> None:
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=os.cpu_count() or 1, show_default="all cores",
               help="How many PDFs to render at once.")
 @click.option("--force", is_flag=True, help="Rebuild every PDF, even those that have not changed.")
-def build(handouts, langs, sizes, out, strict, require_reviewed, jobs, force):
+@click.option("--large-print", "variant", flag_value="large-print",
+              help="Body text at least 18 pt; a handout may take several pages.")
+@click.option("--print-shop", "variant", flag_value="print-shop",
+              help="For a print shop: 0.125 in bleed and crop marks around each page.")
+def build(handouts, langs, sizes, out, strict, require_reviewed, jobs, force, variant):
     """Build handouts as print-ready PDFs.
 
     Files go to OUT/<language>/<handout>-<size>.pdf, with OUT/manifest.json
@@ -70,13 +74,15 @@ def build(handouts, langs, sizes, out, strict, require_reviewed, jobs, force):
       handouts build --lang es --lang zh-Hant
       handouts build --handout red-card --lang ko --out cards
       handouts build --handout know-your-rights --size tabloid --strict
+      handouts build --lang es --large-print
+      handouts build --handout know-your-rights --size poster-24x36 --print-shop
 
     A PDF whose text, facts, templates and fonts have not changed since the
     last build into the same folder is kept as it is (use --force to redo it).
     """
     workers = jobs
     try:
-        jobs = plan(handouts, langs, sizes)
+        jobs = plan(handouts, langs, sizes, variant=variant or "office")
     except HandoutsError as exc:
         _fail_usage(exc)
     if not jobs:

@@ -12,7 +12,8 @@ import logging
 import mimetypes
 import os
 import tempfile
-from dataclasses import dataclass, field
+import warnings as python_warnings
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -40,10 +41,18 @@ class Job:
     handout: str
     lang: str
     size: str
+    variant: str = "office"  # office | large-print | print-shop
 
     @property
     def label(self) -> str:
-        return f"{self.handout} ({self.lang}, {self.size})"
+        extra = "" if self.variant == "office" else f", {self.variant}"
+        return f"{self.handout} ({self.lang}, {self.size}{extra})"
+
+
+VARIANTS = ("office", "large-print", "print-shop")
+LARGE_PRINT_PT = 18.0
+LARGE_PRINT_MAX_PAGES = 6
+BLEED_MM = 3.175  # 0.125 in
 
 
 @dataclass
@@ -120,6 +129,8 @@ def font_config():
         folder = Path(tempfile.mkdtemp(prefix="handouts-fontconfig-"))
         (folder / "fonts.conf").write_text(_NO_SYSTEM_FONTS.format(cache=folder / "cache"))
         os.environ["FONTCONFIG_FILE"] = str(folder / "fonts.conf")
+        # WeasyPrint warns when fontconfig has no fonts: that is the point here.
+        python_warnings.filterwarnings("ignore", message="No fonts configured in FontConfig")
         from weasyprint.text.fonts import FontConfiguration
 
         _FONT_CONFIG = FontConfiguration()
@@ -193,6 +204,13 @@ def prepare(job: Job) -> Prepared:
     spec = get_handout(job.handout)
     lang = get_language(job.lang)
     size = get_size(job.size)
+    if job.variant not in VARIANTS:
+        raise RenderError(f"Unknown variant '{job.variant}'; valid: {', '.join(VARIANTS)}.")
+    if job.variant == "large-print" and size.kind == "card":
+        raise RenderError(
+            f"{job.label}: large print is for flyers and posters; a {size.description} cannot hold "
+            f"{LARGE_PRINT_PT:g} pt text."
+        )
     if job.size not in spec.sizes:
         raise RenderError(
             f"{spec.key} is not made for size '{job.size}'; its sizes: {', '.join(spec.sizes)}."
@@ -304,6 +322,8 @@ def _context(prepared: Prepared, body_pt: float) -> tuple[dict[str, Any], Format
         "font_faces": Markup(font_css(lang.fonts)[0]),
         "font_stack": Markup(font_css(lang.fonts)[1]),
         "body_pt": body_pt,
+        "job_variant": prepared.job.variant,
+        "bleed_mm": BLEED_MM if prepared.job.variant == "print-shop" else 0,
     }
     return context, fmt
 
@@ -382,10 +402,23 @@ def _content_bottom(page) -> float:
     return lowest
 
 
+def _identifier(prepared: Prepared) -> bytes:
+    """The PDF's /ID, derived from what it shows (not the clock), so identical
+    inputs give identical bytes."""
+    import hashlib
+
+    seed = f"{prepared.job}|{prepared.content.as_of}|{__version__}"
+    return hashlib.md5(seed.encode()).hexdigest().encode()
+
+
+def _pages_allowed(prepared: Prepared) -> int:
+    return LARGE_PRINT_MAX_PAGES if prepared.job.variant == "large-print" else prepared.spec.pages
+
+
 def _fit(prepared: Prepared, body_pt: float):
     html, warnings = render_html(prepared, body_pt)
     document = _layout(html, prepared.job.label)
-    return document, warnings, len(document.pages) <= prepared.spec.pages
+    return document, warnings, len(document.pages) <= _pages_allowed(prepared)
 
 
 def render(job: Job) -> Rendered:
@@ -394,16 +427,19 @@ def render(job: Job) -> Rendered:
     cards, grow while it still fits, so the page is filled."""
     prepared = prepare(job)
     size = prepared.size
+    if job.variant == "large-print":  # bigger type, more pages, no shrinking
+        size = replace(size, body_pt=max(LARGE_PRINT_PT, size.body_pt), min_body_pt=max(LARGE_PRINT_PT, size.body_pt),
+                       max_body_pt=0)
     body_pt = size.body_pt
     document, warnings, fits = _fit(prepared, body_pt)
     while not fits:
         if body_pt <= size.min_body_pt:
-            extra = len(document.pages) - prepared.spec.pages
+            extra = len(document.pages) - _pages_allowed(prepared)
             spill = _content_bottom(document.pages[-1]) / document.pages[-1].height
             raise FitError(
                 f"{job.label} does not fit: even at {body_pt:g} pt body text, the smallest allowed on "
                 f"{size.name}, it runs over by about {extra - 1 + spill:.0%} of a page "
-                f"({len(document.pages)} pages for {prepared.spec.pages}). "
+                f"({len(document.pages)} pages for {_pages_allowed(prepared)}). "
                 f"Shorten the text in {prepared.content.doc.path}."
             )
         body_pt = max(round(body_pt * FIT_STEP, 2), size.min_body_pt)
@@ -424,5 +460,5 @@ def render(job: Job) -> Rendered:
                 f"{job.label}: something on page {number} runs {overflow * 0.75:.1f} pt past the edge "
                 "of the page (a word or link too long for its column)."
             )
-    pdf = document.write_pdf()
+    pdf = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=_identifier(prepared))
     return Rendered(job, pdf, len(document.pages), body_pt, prepared.warnings + warnings)

@@ -1,0 +1,144 @@
+"""Print production: bleed and crop marks for print shops, large print,
+tagged (PDF/UA) office output with alt text, minimum type sizes, posters."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import unicodedata
+
+import pikepdf
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+import pytest
+
+from handouts.errors import FitError, RenderError
+from handouts.facts import load_facts
+from handouts.content import get_handout
+from handouts.render import BLEED_MM, LARGE_PRINT_PT, Job, render
+from handouts.sizes import MM_PER_IN, get_size
+
+PT_PER_MM = 72 / MM_PER_IN
+
+
+def char_sizes(pdf: bytes) -> list[float]:
+    """The font size of every visible character, in points."""
+    sizes = []
+    for page in pdfium.PdfDocument(pdf):
+        textpage = page.get_textpage()
+        text = textpage.get_text_range()
+        for i in range(textpage.count_chars()):
+            if i < len(text) and not text[i].isspace() and unicodedata.category(text[i]) != "Cf":
+                sizes.append(pdfium_c.FPDFText_GetFontSize(textpage.raw, i))
+    return sizes
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "tl", "hy", "zh-Hant", "ar"])
+def test_flyer_body_text_is_at_least_the_sizes_minimum(lang):
+    for handout in ("know-your-rights", "care-access", "pharmacy"):
+        rendered = render(Job(handout, lang, "letter"))
+        sizes = sorted(char_sizes(rendered.pdf))
+        minimum = get_size("letter").min_body_pt
+        assert rendered.body_pt >= minimum
+        # body text is most of the page; only headings' captions and the footer are smaller
+        at_least = sum(1 for s in sizes if s >= minimum - 0.05) / len(sizes)
+        assert at_least >= 0.6, (handout, lang, at_least)
+
+
+def test_large_print_sets_body_text_at_18_pt_over_more_pages():
+    rendered = render(Job("know-your-rights", "es", "letter", "large-print"))
+    assert rendered.body_pt >= LARGE_PRINT_PT
+    assert rendered.pages >= 2
+    sizes = char_sizes(rendered.pdf)
+    assert sum(1 for s in sizes if s >= LARGE_PRINT_PT - 0.05) / len(sizes) >= 0.6
+
+
+def test_large_print_wallet_card_is_refused():
+    with pytest.raises(RenderError, match="large print is for flyers and posters"):
+        render(Job("red-card", "es", "wallet", "large-print"))
+
+
+@pytest.mark.parametrize("handout,size", [("know-your-rights", "letter"), ("red-card", "wallet"),
+                                          ("care-access", "poster-24x36")])
+def test_print_shop_pages_have_bleed_and_trim_boxes(handout, size, tmp_path):
+    rendered = render(Job(handout, "es", size, "print-shop"))
+    pdf = pikepdf.open(io.BytesIO(rendered.pdf))
+    geometry = get_size(size)
+    bleed = BLEED_MM * PT_PER_MM
+    for page in pdf.pages:
+        trim = [float(v) for v in page.TrimBox]
+        bleed_box = [float(v) for v in page.BleedBox]
+        media = [float(v) for v in page.MediaBox]
+        assert trim[2] - trim[0] == pytest.approx(geometry.width_pt, abs=0.5)
+        assert trim[3] - trim[1] == pytest.approx(geometry.height_pt, abs=0.5)
+        assert bleed_box == pytest.approx([trim[0] - bleed, trim[1] - bleed, trim[2] + bleed, trim[3] + bleed], abs=0.5)
+        assert media[0] <= bleed_box[0] and media[2] >= bleed_box[2]
+    if shutil.which("qpdf"):
+        path = tmp_path / "shop.pdf"
+        path.write_bytes(rendered.pdf)
+        check = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
+        assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_office_pdfs_are_tagged_with_alt_text_for_every_qr_code():
+    rendered = render(Job("care-access", "ko", "letter"))
+    pdf = pikepdf.open(io.BytesIO(rendered.pdf))
+    assert pdf.Root.MarkInfo.Marked is True
+    assert str(pdf.Root.Lang) == "ko"
+    assert "pdfuaid" in str(pdf.open_metadata())
+    alts = []
+
+    def walk(node):
+        if isinstance(node, pikepdf.Dictionary):
+            if node.get("/S") == "/Figure":
+                alts.append(str(node.get("/Alt")))
+            kids = node.get("/K")
+            for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+                walk(kid)
+
+    walk(pdf.Root.StructTreeRoot)
+    facts = load_facts()
+    expected = sorted(f"QR code: {facts[c.fact].qr_url}" for c in get_handout("care-access").contacts if "qr" in c.show)
+    assert sorted(alts) == expected
+
+
+@pytest.mark.parametrize("variant", ["office", "print-shop", "large-print"])
+def test_every_variant_is_byte_reproducible(variant):
+    job = Job("pharmacy", "vi", "letter", variant)
+    assert render(job).pdf == render(job).pdf
+
+
+def test_posters_grow_type_to_fill_the_page():
+    poster = render(Job("know-your-rights", "en", "poster-24x36"))
+    assert poster.body_pt > get_size("poster-24x36").body_pt
+
+
+def test_impossible_content_is_a_clear_fit_error(data_copy):
+    path = data_copy / "content" / "pharmacy" / "en.yaml"
+    text = path.read_text(encoding="utf-8")
+    longer = "\n".join(f"      - Extra line number {i} that makes this handout far too long to fit." for i in range(60))
+    path.write_text(text.replace("      - Order refills early, so you do not run out.\n",
+                                 "      - Order refills early, so you do not run out.\n" + longer + "\n"), encoding="utf-8")
+    with pytest.raises(FitError) as error:
+        render(Job("pharmacy", "en", "letter"))
+    message = str(error.value)
+    assert message.startswith("pharmacy (en, letter) does not fit: even at 12 pt body text, the smallest allowed on letter")
+    assert "runs over by about" in message and str(path) in message
+
+
+def test_slightly_long_content_is_set_smaller_and_fits(data_copy):
+    """Add one line at a time: before the text stops fitting, there is a length
+    that fits only with smaller type, and then the page is still one page."""
+    path = data_copy / "content" / "pharmacy" / "en.yaml"
+    original = path.read_text(encoding="utf-8")
+    anchor = "      - Order refills early, so you do not run out.\n"
+    letter = get_size("letter")
+    for extra in range(1, 15):
+        lines = "".join(f"      - Keep a list of your medicines ({i}).\n" for i in range(extra))
+        path.write_text(original.replace(anchor, anchor + lines), encoding="utf-8")
+        rendered = render(Job("pharmacy", "en", "letter"))
+        if rendered.body_pt < letter.body_pt:
+            assert rendered.pages == 1 and rendered.body_pt >= letter.min_body_pt
+            return
+    pytest.fail("the text never needed smaller type")
