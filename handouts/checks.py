@@ -7,6 +7,7 @@ file that passes here loads there.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from .content import (
     load_content,
 )
 from .errors import ContentError, HandoutsError
+from .facts import load_facts
 from .locales import LANGUAGES, get_language
 from .render import Job, prepare
 
@@ -96,7 +98,51 @@ def compare_with_source(content, source, english_only: Iterable[str] = ()) -> li
     return problems
 
 
-def check_all(handouts: Iterable[str] = (), langs: Iterable[str] = ()) -> CheckResult:
+FACT_MAX_AGE_DAYS = 180
+
+
+def stale_facts(today: dt.date | None = None) -> list[str]:
+    """Facts printed by some handout whose `checked` date is over 180 days old."""
+    today = today or dt.date.today()
+    facts = load_facts()
+    used = {c.fact for key in handout_keys() for c in get_handout(key).contacts}
+    used |= {m.group(1)[5:] for key in handout_keys() for code in available_languages(key)
+             for _, text in _walk_text(load_content(key, code).data)
+             for m in PLACEHOLDER.finditer(text) if m.group(1).startswith("fact:")}
+    notes = []
+    for key in sorted(used):
+        age = (today - facts[key].checked).days
+        if age > FACT_MAX_AGE_DAYS:
+            notes.append(
+                f"fact '{key}' ({facts[key].label}) was last checked {age} days ago, on "
+                f"{facts[key].checked}; check it on {facts[key].source_url} and update 'checked' in facts.yaml"
+            )
+    return notes
+
+
+def render_checks(job: Job) -> list[str]:
+    """Render one job in memory: it must fit, and every QR code must decode to its link."""
+    import pypdfium2 as pdfium
+    import zxingcpp
+
+    from .facts import load_facts as facts_now
+    from .render import render
+
+    rendered = render(job)
+    expected = sorted(facts_now()[c.fact].qr_url for c in get_handout(job.handout).contacts if "qr" in c.show)
+    found = []
+    for page in pdfium.PdfDocument(rendered.pdf):
+        image = page.render(scale=150 / 72).to_pil()
+        found += [r.text for r in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)]
+    if sorted(found) != expected:
+        return [f"{job.label}: QR codes read back as {sorted(found)}, expected {expected}"]
+    return []
+
+
+def check_all(handouts: Iterable[str] = (), langs: Iterable[str] = (), render_pdfs: bool = False,
+              today: dt.date | None = None) -> CheckResult:
+    """Every check the build runs, without writing a PDF. With render_pdfs, each
+    default job is also laid out (fit) and its QR codes decoded."""
     result = CheckResult()
     handouts = list(handouts) or list(handout_keys())
     for key in handouts:
@@ -132,5 +178,13 @@ def check_all(handouts: Iterable[str] = (), langs: Iterable[str] = ()) -> CheckR
                 continue
             for warning in prepared.warnings:
                 warnings[warning] = None
+            if render_pdfs:
+                for size in spec.default_sizes:
+                    try:
+                        result.errors.extend(render_checks(Job(key, code, size)))
+                    except HandoutsError as exc:
+                        result.errors.append(str(exc))
+    for note in stale_facts(today):
+        warnings[note] = None
     result.warnings = list(warnings)
     return result

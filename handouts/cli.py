@@ -7,6 +7,7 @@ folder.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -199,20 +200,31 @@ def list_command():
 @main.command()
 @click.option("--lang", "-l", "langs", multiple=True, metavar="CODE", help="Check only this language.")
 @click.option("--handout", "-H", "handouts", multiple=True, metavar="NAME", help="Check only this handout.")
-def check(langs, handouts):
+@click.option("--render", "render_pdfs", is_flag=True,
+              help="Also lay out every handout (does it fit?) and read back its QR codes. Slower.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON, for scripts.")
+def check(langs, handouts, render_pdfs, as_json):
     """Check content, translations and facts without writing any PDF.
 
     Every language file must have the keys, fact references and placeholders
-    of the English one, and no phone number or link typed into its text.
+    of the English one, and no phone number or link typed into its text;
+    every character must be in the language's fonts; every phone number and
+    link must be confirmed and checked within the last 180 days (warnings).
 
     \b
-    Example:
+    Examples:
       handouts check --lang fa
+      handouts check --render
+      handouts check --json > check.json
     """
     try:
-        result = check_all(handouts=handouts, langs=langs)
+        result = check_all(handouts=handouts, langs=langs, render_pdfs=render_pdfs)
     except UsageError as exc:
         _fail_usage(exc)
+    if as_json:
+        click.echo(json.dumps({"files": result.files, "errors": result.errors, "warnings": result.warnings},
+                              indent=2, ensure_ascii=False))
+        sys.exit(1 if result.errors else 0)
     for warning in result.warnings:
         click.echo(f"Warning: {warning}", err=True)
     for error in result.errors:

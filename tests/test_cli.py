@@ -84,3 +84,29 @@ def test_check_passes_on_the_bundled_content():
     assert result.exit_code == 0, result.output
     files = 6 * len(LANGUAGES)  # common + five handouts, in every language
     assert result.stdout.startswith(f"Checked {files} file(s): 0 error(s),")
+
+
+def test_check_json_lists_errors_and_warnings_apart(tmp_path):
+    result = run("check", "--json", "--lang", "en")
+    assert result.exit_code == 0
+    document = json.loads(result.stdout)
+    assert document["errors"] == []
+    assert any("ccalac_immigration_resources" in w for w in document["warnings"])
+
+
+def test_check_render_reads_back_qr_codes():
+    result = run("check", "--render", "--handout", "pharmacy", "--lang", "ar")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "Checked 2 file(s): 0 error(s), 0 warning(s).\n"
+
+
+def test_facts_older_than_180_days_are_flagged():
+    import datetime as dt
+
+    from handouts.checks import FACT_MAX_AGE_DAYS, stale_facts
+    from handouts.facts import load_facts
+
+    checked = max(f.checked for f in load_facts().values())
+    assert stale_facts(today=checked + dt.timedelta(days=FACT_MAX_AGE_DAYS)) == []
+    later = stale_facts(today=checked + dt.timedelta(days=FACT_MAX_AGE_DAYS + 1))
+    assert any("lacare_nurse_advice_line" in note and "181 days ago" in note for note in later)
