@@ -64,7 +64,7 @@ class BuildReport:
 
 
 def plan(handouts: Iterable[str] = (), langs: Iterable[str] = (), sizes: Iterable[str] = (),
-         variant: str = "office") -> list[Job]:
+         variant: str = "office", profile=None) -> list[Job]:
     """The jobs to build. Empty choices mean: every handout, every language it
     has text in, and its default sizes. A named size a handout does not come in
     is skipped for that handout (and is an error if no handout comes in it)."""
@@ -83,7 +83,7 @@ def plan(handouts: Iterable[str] = (), langs: Iterable[str] = (), sizes: Iterabl
             for size in chosen_sizes:
                 if variant == "large-print" and get_size(size).kind == "card":
                     continue  # no large-print wallet cards
-                jobs.append(Job(key, code, size, variant))
+                jobs.append(Job(key, code, size, variant, profile))
     if sizes and not jobs:
         raise UsageError(
             f"None of the chosen handouts comes in size {', '.join(sizes)}. "
@@ -164,8 +164,11 @@ def inputs_digest(job: Job) -> str:
     if spec.english_only:
         paths.append(content_path(job.handout, "en"))
     paths += sorted(p for p in templates_dir().rglob("*") if p.is_file())
-    paths += [font_path(name) for family in get_language(job.lang).fonts for name in FAMILIES[family].values()]
-    digest = hashlib.sha256(f"handouts {__version__}\n{job}\n".encode())
+    paths += [font_path(name) for family in FAMILIES for name in FAMILIES[family].values()
+              if family in get_language(job.lang).fonts or job.profile is not None]
+    profile_digest = job.profile.digest if job.profile else ""
+    job_text = f"{job.handout}|{job.lang}|{job.size}|{job.variant}|{profile_digest}"
+    digest = hashlib.sha256(f"handouts {__version__}\n{job_text}\n".encode())
     for path in paths:
         digest.update(f"{path.name}:{_file_digest(path)}\n".encode())
     return digest.hexdigest()

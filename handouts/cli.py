@@ -20,6 +20,7 @@ from .checks import check_all
 from .content import available_languages, get_handout, handout_keys, load_content, COMMON
 from .errors import HandoutsError, UsageError
 from .locales import LANGUAGES
+from .profile import load_profile
 from .sizes import SIZES
 
 
@@ -63,7 +64,9 @@ def main() -> None:
               help="Body text at least 18 pt; a handout may take several pages.")
 @click.option("--print-shop", "variant", flag_value="print-shop",
               help="For a print shop: 0.125 in bleed and crop marks around each page.")
-def build(handouts, langs, sizes, out, strict, require_reviewed, jobs, force, variant):
+@click.option("--profile", "-p", "profile_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="A clinic profile (TOML) whose name, phone, hours and logo go on every handout.")
+def build(handouts, langs, sizes, out, strict, require_reviewed, jobs, force, variant, profile_path):
     """Build handouts as print-ready PDFs.
 
     Files go to OUT/<language>/<handout>-<size>.pdf, with OUT/manifest.json
@@ -76,16 +79,22 @@ def build(handouts, langs, sizes, out, strict, require_reviewed, jobs, force, va
       handouts build --handout red-card --lang ko --out cards
       handouts build --handout know-your-rights --size tabloid --strict
       handouts build --lang es --large-print
+      handouts build --profile clinic.toml --lang en --lang es --lang ko
       handouts build --handout know-your-rights --size poster-24x36 --print-shop
 
     A PDF whose text, facts, templates and fonts have not changed since the
     last build into the same folder is kept as it is (use --force to redo it).
     """
     workers = jobs
+    profile = None
     try:
-        jobs = plan(handouts, langs, sizes, variant=variant or "office")
-    except HandoutsError as exc:
+        profile = load_profile(profile_path) if profile_path else None
+        jobs = plan(handouts, langs, sizes, variant=variant or "office", profile=profile)
+    except UsageError as exc:
         _fail_usage(exc)
+    except HandoutsError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
     if not jobs:
         click.echo("Nothing to build.")
         return
@@ -107,6 +116,8 @@ def build(handouts, langs, sizes, out, strict, require_reviewed, jobs, force, va
                            workers=workers, on_done=report_failure)
     for warning in report.warnings:
         click.echo(f"Warning: {warning}", err=True)
+    for note in profile.notes if profile else ():
+        click.echo(f"Warning: {profile.source}: removed from the SVG logo: {note}", err=True)
     for failure in failures:
         click.echo(f"Failed: {failure}", err=True)
     click.echo(
@@ -163,6 +174,24 @@ def sheet(handout, langs, stock, alignment, out, require_reviewed):
     path = out / "sheets" / name
     write_atomically(path, pdf)
     click.echo(f"Wrote {path}.")
+
+
+@main.command(name="init-profile")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path), default=Path("clinic.toml"))
+def init_profile(path):
+    """Write an example clinic profile to PATH (default clinic.toml) to edit.
+
+    \b
+    Example:
+      handouts init-profile my-clinic.toml
+    """
+    from .profile import EXAMPLE
+
+    if path.exists():
+        click.echo(f"Error: {path} already exists; choose another name or edit it.", err=True)
+        sys.exit(1)
+    path.write_text(EXAMPLE, encoding="utf-8")
+    click.echo(f"Wrote {path}. Edit it, then: handouts build --profile {path}")
 
 
 @main.command(name="list")

@@ -134,3 +134,18 @@ def missing_glyphs(text: str, families: tuple[str, ...]) -> list[str]:
 def describe_char(char: str) -> str:
     name = unicodedata.name(char, "unnamed character")
     return f"U+{ord(char):04X} '{char}' ({name})"
+
+
+def fonts_for(text: str, have: tuple[str, ...], prefer_han: str | None = None) -> tuple[str, ...]:
+    """Bundled families to add to `have` so that `text` (a clinic's name, say, in
+    another script than the handout) can be drawn."""
+    order = [prefer_han or "HO CJK TC"] + [f for f in FAMILIES if f not in (prefer_han or "HO CJK TC",)]
+    added: list[str] = []
+    for char in missing_glyphs(text, have):
+        if any(ord(char) in coverage((family,)) for family in added):
+            continue
+        for family in order:
+            if family not in have and ord(char) in coverage((family,)):
+                added.append(family)
+                break
+    return tuple(added)

@@ -26,8 +26,9 @@ from . import __version__
 from .content import COMMON, PLACEHOLDER, SOURCE_LANGUAGE, Content, HandoutSpec, get_handout, load_content
 from .errors import FactError, FitError, GlyphError, RenderError
 from .facts import Fact, fact_warning, load_facts
-from .fonts import describe_char, font_css, missing_glyphs, subset_dir
+from .fonts import describe_char, font_css, fonts_for, missing_glyphs, subset_dir
 from .locales import Language, get_language
+from .profile import Profile
 from .qr import printed_width_mm, qr_data_uri
 from .resources import register_cache, fonts_dir, templates_dir
 from .segment import insert_word_breaks
@@ -42,6 +43,7 @@ class Job:
     lang: str
     size: str
     variant: str = "office"  # office | large-print | print-shop
+    profile: Profile | None = None  # a clinic's details, printed in a band
 
     @property
     def label(self) -> str:
@@ -198,6 +200,7 @@ class Prepared:
     english: Content | None
     facts: dict[str, Fact]
     warnings: list[str]
+    families: tuple[str, ...] = ()  # the language's fonts, plus any the clinic's text needs
 
 
 def prepare(job: Job) -> Prepared:
@@ -237,9 +240,16 @@ def prepare(job: Job) -> Prepared:
             note = fact_warning(fact, use)
             if note:
                 warnings.append(note)
-    prepared = Prepared(job, spec, lang, size, content, common, english, facts, warnings)
+    families = lang.fonts
+    if job.profile is not None:
+        families += fonts_for(" ".join(job.profile.texts()), lang.fonts, prefer_han=_HAN_FONT.get(lang.code))
+    prepared = Prepared(job, spec, lang, size, content, common, english, facts, warnings, families)
     check_glyphs(prepared)
     return prepared
+
+
+# Which CJK face draws Chinese characters in a clinic's name on a non-Chinese handout.
+_HAN_FONT = {"zh-Hans": "HO CJK SC", "ko": "HO CJK KR"}
 
 
 def _texts(content: Content, skip: tuple[str, ...] = ()):
@@ -269,6 +279,11 @@ def check_glyphs(prepared: Prepared) -> None:
         for text in (fact.display or "", fact.tty or "", fact.qr_url or ""):
             for char in missing_glyphs(text, families):
                 problems.append(f"facts.yaml ({fact.key}): {describe_char(char)} is not in the fonts.")
+    profile = prepared.job.profile
+    if profile is not None:
+        for label, text in (("name", profile.name), ("address", profile.address), ("hours", profile.hours)):
+            for char in missing_glyphs(text or "", prepared.families):
+                problems.append(f"{profile.source}: field '{label}': {describe_char(char)} is in none of the bundled fonts.")
     if problems:
         raise GlyphError(
             f"{prepared.job.label}: {len(problems)} character(s) cannot be printed:\n  - "
@@ -302,6 +317,18 @@ def _context(prepared: Prepared, body_pt: float) -> tuple[dict[str, Any], Format
                 "qr_width_mm": printed_width_mm(fact.qr_url, size.min_qr_mm) if "qr" in contact.show else None,
             }
         )
+    clinic = prepared.job.profile
+    if clinic is not None and clinic.telehealth and spec.key == "care-access":
+        words = prepared.common.data["strings"]
+        contacts.insert(0, {
+            "fact": None, "show": ("qr",), "name": f"{words['clinic_telehealth']}: {clinic.name}", "what": None,
+            "qr_src": qr_data_uri(clinic.telehealth), "qr_alt": f"QR code: {clinic.telehealth}",
+            "qr_width_mm": printed_width_mm(clinic.telehealth, size.min_qr_mm),
+            "short_url": clinic.telehealth.removeprefix("https://").rstrip("/"),
+        })
+    for contact in contacts:
+        if contact.get("fact") is not None:
+            contact["short_url"] = contact["fact"].short_url if "qr" in contact["show"] else None
     qr_mm = size.min_qr_mm
     context = {
         "version": __version__,
@@ -315,12 +342,13 @@ def _context(prepared: Prepared, body_pt: float) -> tuple[dict[str, Any], Format
         "contacts": contacts,
         "phone_only": [c for c in contacts if "qr" not in c["show"]],
         "with_qr": [c for c in contacts if "qr" in c["show"]],
-        "columns": 3 if size.kind == "poster" else 2,
+        "contact_rows": _contact_rows(contacts, size),
         "qr_mm": qr_mm,
         "draft": prepared.content.status != "reviewed",
         "fmt": fmt,
-        "font_faces": Markup(font_css(lang.fonts)[0]),
-        "font_stack": Markup(font_css(lang.fonts)[1]),
+        "font_faces": Markup(font_css(prepared.families)[0]),
+        "font_stack": Markup(font_css(prepared.families)[1]),
+        "clinic": _clinic(prepared),
         "body_pt": body_pt,
         "job_variant": prepared.job.variant,
         "bleed_mm": BLEED_MM if prepared.job.variant == "print-shop" else 0,
@@ -328,12 +356,46 @@ def _context(prepared: Prepared, body_pt: float) -> tuple[dict[str, Any], Format
     return context, fmt
 
 
-def render_html(prepared: Prepared, body_pt: float) -> tuple[str, list[str]]:
+def _contact_rows(contacts: list[dict], size: Size) -> list[tuple[int, list[dict]]]:
+    """Contacts in table rows of (columns, contacts): three across when the next
+    three are alike (three QR codes with short captions, or three phone
+    numbers), otherwise two; always three on posters."""
+    rows, i = [], 0
+    while i < len(contacts):
+        following = contacts[i:i + 3]
+        alike = len(following) == 3 and len({c["show"] for c in following}) == 1 and following[0]["show"] != ("phone", "qr")
+        columns = 3 if size.kind == "poster" or alike else 2
+        rows.append((columns, contacts[i:i + columns]))
+        i += columns
+    return rows
+
+
+def _clinic(prepared: Prepared) -> dict | None:
+    profile = prepared.job.profile
+    if profile is None:
+        return None
+    return {
+        "name": profile.name,
+        "address": profile.address,
+        "phone": profile.phone,
+        "hours": profile.hours,
+        "website": profile.website.removeprefix("https://").rstrip("/") if profile.website else None,
+        "telehealth": profile.telehealth,
+        "telehealth_short": profile.telehealth.removeprefix("https://").rstrip("/") if profile.telehealth else None,
+        "telehealth_qr": qr_data_uri(profile.telehealth) if profile.telehealth else None,
+        "telehealth_mm": printed_width_mm(profile.telehealth, prepared.size.min_qr_mm) if profile.telehealth else None,
+        "logo": profile.logo_uri,
+        "color": profile.color,
+    }
+
+
+def render_html(prepared: Prepared, body_pt: float, compact: int = 0) -> tuple[str, list[str]]:
     context, fmt = _context(prepared, body_pt)
+    context["compact"] = compact
     template = _environment().get_template(prepared.spec.template)
     html = template.render(**context)
     # Now that the text is known, use copies of the large fonts holding only its characters.
-    faces, stack = font_css(prepared.lang.fonts, text=html)
+    faces, stack = font_css(prepared.families, text=html)
     if faces != str(context["font_faces"]):
         html = template.render(**{**context, "font_faces": Markup(faces), "font_stack": Markup(stack)})
     warnings = []
@@ -407,7 +469,9 @@ def _identifier(prepared: Prepared) -> bytes:
     inputs give identical bytes."""
     import hashlib
 
-    seed = f"{prepared.job}|{prepared.content.as_of}|{__version__}"
+    job = prepared.job
+    profile = job.profile.digest if job.profile else ""
+    seed = f"{job.handout}|{job.lang}|{job.size}|{job.variant}|{profile}|{prepared.content.as_of}|{__version__}"
     return hashlib.md5(seed.encode()).hexdigest().encode()
 
 
@@ -415,8 +479,11 @@ def _pages_allowed(prepared: Prepared) -> int:
     return LARGE_PRINT_MAX_PAGES if prepared.job.variant == "large-print" else prepared.spec.pages
 
 
-def _fit(prepared: Prepared, body_pt: float):
-    html, warnings = render_html(prepared, body_pt)
+COMPACT_LEVELS = 2  # how many tighter layouts to try, at the minimum body size, before giving up
+
+
+def _fit(prepared: Prepared, body_pt: float, compact: int = 0):
+    html, warnings = render_html(prepared, body_pt, compact)
     document = _layout(html, prepared.job.label)
     return document, warnings, len(document.pages) <= _pages_allowed(prepared)
 
@@ -430,20 +497,25 @@ def render(job: Job) -> Rendered:
     if job.variant == "large-print":  # bigger type, more pages, no shrinking
         size = replace(size, body_pt=max(LARGE_PRINT_PT, size.body_pt), min_body_pt=max(LARGE_PRINT_PT, size.body_pt),
                        max_body_pt=0)
-    body_pt = size.body_pt
+    body_pt, compact = size.body_pt, 0
     document, warnings, fits = _fit(prepared, body_pt)
     while not fits:
+        if body_pt <= size.min_body_pt and compact < COMPACT_LEVELS:
+            # Body text is as small as it may be: tighten headings, captions and spacing instead.
+            compact += 1
+            document, warnings, fits = _fit(prepared, body_pt, compact)
+            continue
         if body_pt <= size.min_body_pt:
             extra = len(document.pages) - _pages_allowed(prepared)
             spill = _content_bottom(document.pages[-1]) / document.pages[-1].height
             raise FitError(
                 f"{job.label} does not fit: even at {body_pt:g} pt body text, the smallest allowed on "
-                f"{size.name}, it runs over by about {extra - 1 + spill:.0%} of a page "
+                f"{size.name}, with the tightest layout, it runs over by about {extra - 1 + spill:.0%} of a page "
                 f"({len(document.pages)} pages for {_pages_allowed(prepared)}). "
                 f"Shorten the text in {prepared.content.doc.path}."
             )
         body_pt = max(round(body_pt * FIT_STEP, 2), size.min_body_pt)
-        document, warnings, fits = _fit(prepared, body_pt)
+        document, warnings, fits = _fit(prepared, body_pt, compact)
     if body_pt == size.body_pt and size.max_body_pt > body_pt:
         while True:
             bigger = min(round(body_pt / FIT_STEP, 2), size.max_body_pt)
