@@ -79,16 +79,15 @@ def test_clinic_name_in_armenian_arabic_and_chinese_prints(tmp_path, lang):
 def test_init_profile_then_build_with_it(tmp_path, monkeypatch):
     runner = CliRunner()
     monkeypatch.chdir(tmp_path)
-    if True:
-        first = runner.invoke(main, ["init-profile", "clinic.toml"])
-        assert first.exit_code == 0 and first.stdout.startswith("Wrote clinic.toml.")
-        again = runner.invoke(main, ["init-profile", "clinic.toml"])
-        assert again.exit_code == 1 and "already exists" in again.stderr
-        built = runner.invoke(main, ["build", "-p", "clinic.toml", "-H", "care-access", "-l", "en", "-l", "es",
-                                     "-l", "ko", "-o", "out"])
-        assert built.exit_code == 0, built.output
-        assert built.stdout == "Built 3 of 3 PDF(s) into out/.\n"
-        assert load_profile("clinic.toml").name == "Example Community Clinic"
+    first = runner.invoke(main, ["init-profile", "clinic.toml"])
+    assert first.exit_code == 0 and first.stdout.startswith("Wrote clinic.toml.")
+    again = runner.invoke(main, ["init-profile", "clinic.toml"])
+    assert again.exit_code == 1 and "already exists" in again.stderr
+    built = runner.invoke(main, ["build", "-p", "clinic.toml", "-H", "care-access", "-l", "en", "-l", "es",
+                                 "-l", "ko", "-o", "out"])
+    assert built.exit_code == 0, built.output
+    assert built.stdout == "Built 3 of 3 PDF(s) into out/.\n"
+    assert load_profile("clinic.toml").name == "Example Community Clinic"
 
 
 def test_bad_profile_file_is_a_clear_error(tmp_path):
