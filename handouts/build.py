@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 import tempfile
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -250,7 +251,12 @@ def build(
             on_done(result)
 
     if workers > 1 and len(todo) > 1:
-        with ProcessPoolExecutor(max_workers=min(workers, len(todo)), initializer=_worker_start) as pool:
+        # "spawn", not fork: a forked worker would share the parent's font
+        # configuration and WeasyPrint's font folder, and skip registering a font
+        # another process had already saved there (drawing boxes instead).
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=context,
+                                 initializer=_worker_start) as pool:
             futures = {pool.submit(_render_job, job, options): (job, digest) for job, digest in todo}
             try:
                 for future in as_completed(futures):

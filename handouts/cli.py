@@ -176,6 +176,108 @@ def sheet(handout, langs, stock, alignment, out, require_reviewed):
     click.echo(f"Wrote {path}.")
 
 
+@main.command()
+@click.option("--lang", "-l", "langs", multiple=True, metavar="CODE", required=True,
+              help="The packet's language (repeat for one packet per language).")
+@click.option("--bilingual", metavar="CODE", help="Follow each page with the same page in this language, e.g. en.")
+@click.option("--profile", "-p", "profile_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="A clinic profile (TOML) for the cover and every page.")
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
+              show_default=True, help="Folder; packets go into OUT/packets/.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=os.cpu_count() or 1, show_default="all cores",
+              help="How many PDFs to render at once.")
+def packet(langs, bilingual, profile_path, out, jobs):
+    """Bind the patient handouts of one language into one PDF: a cover in that
+    language, a contents page, then each handout, with bookmarks.
+
+    With --bilingual en, each page is followed by the same page in English:
+    printed two-sided, each sheet has the patient's language on the front and
+    English on the back, both at full size.
+
+    \b
+    Examples:
+      handouts packet --lang ko
+      handouts packet --lang es --bilingual en --profile clinic.toml
+    """
+    from .build import write_atomically
+    from .packet import packet_from_files, packet_jobs
+
+    try:
+        profile = load_profile(profile_path) if profile_path else None
+        planned = [job for code in langs for job in packet_jobs(code, profile, bilingual)]
+    except UsageError as exc:
+        _fail_usage(exc)
+    except HandoutsError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+    report = run_build(list(dict.fromkeys(planned)), out, workers=jobs)
+    for warning in report.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    if report.failed:
+        for result in report.failed:
+            click.echo(f"Failed: {result.job.label}: {result.error}", err=True)
+        sys.exit(1)
+    for code in langs:
+        name = f"packet-{code}" + (f"-with-{bilingual}" if bilingual else "") + ".pdf"
+        path = out / "packets" / name
+        try:
+            write_atomically(path, packet_from_files(code, out, profile, bilingual))
+        except HandoutsError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(1)
+        click.echo(f"Wrote {path}.")
+
+
+@main.command()
+@click.argument("csv_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--lang", "-l", "langs", multiple=True, metavar="CODE",
+              help="Packet languages (repeat for more). Default: every language.")
+@click.option("--bilingual", metavar="CODE", help="Follow each page with the same page in this language, e.g. en.")
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
+              show_default=True, help="Folder; each office gets OUT/<office>/.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=os.cpu_count() or 1, show_default="all cores",
+              help="How many PDFs to render at once.")
+def batch(csv_file, langs, bilingual, out, jobs):
+    """Make packets for many offices from a CSV file, one row per office.
+
+    The columns are the clinic profile's fields: name (required), address,
+    phone, hours, website, telehealth, logo (a file path, relative to the
+    CSV), color, and optionally slug (the folder name). A bad row is reported
+    with its row number and field; the other rows are still built.
+
+    \b
+    Example:
+      handouts batch offices.csv --lang es --lang ko --out packets
+    """
+    from .batch import run_batch
+
+    codes = list(langs) or list(LANGUAGES)
+    try:
+        for code in codes + ([bilingual] if bilingual else []):
+            if code not in LANGUAGES:
+                raise UsageError(f"Unknown language '{code}'. Valid languages: {', '.join(LANGUAGES)}.")
+
+        def report(result):
+            if result.error:
+                click.echo(f"Failed: {result.error}", err=True)
+            else:
+                click.echo(f"{result.slug}: {len(result.written)} packet(s)", err=True)
+
+        results = run_batch(csv_file, codes, out, bilingual, workers=jobs, on_office=report)
+    except UsageError as exc:
+        _fail_usage(exc)
+    except HandoutsError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+    failed = [r for r in results if r.error]
+    click.echo(
+        f"Built packets for {len(results) - len(failed)} of {len(results)} office(s) into {out}/"
+        + (f"; failed: row {', row '.join(str(r.row) for r in failed)}" if failed else "") + "."
+    )
+    if failed:
+        sys.exit(1)
+
+
 @main.command(name="init-profile")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path), default=Path("clinic.toml"))
 def init_profile(path):

@@ -61,7 +61,8 @@ def contrast_with_white(hex_color: str) -> float:
 
 
 SVG_NS = "http://www.w3.org/2000/svg"
-XLINK = "{http://www.w3.org/1999/xlink}href"
+ElementTree.register_namespace("", SVG_NS)  # write <svg>, not <ns0:svg>
+ElementTree.register_namespace("xlink", "http://www.w3.org/1999/xlink")
 _UNSAFE_TAGS = {"script", "foreignObject", "iframe", "object", "embed", "audio", "video", "animate", "set"}
 
 
@@ -81,6 +82,7 @@ def clean_svg(data: bytes, where: str) -> tuple[bytes, list[str]]:
             if child.tag.split("}")[-1] in _UNSAFE_TAGS:
                 parent.remove(child)
                 removed.append(f"<{child.tag.split('}')[-1]}> element")
+    outside = []  # elements that pointed outside the file: dropped whole below
     for element in root.iter():
         for name, value in list(element.attrib.items()):
             local = name.split("}")[-1]
@@ -90,12 +92,17 @@ def clean_svg(data: bytes, where: str) -> tuple[bytes, list[str]]:
             elif local == "href" and not value.startswith("#"):
                 del element.attrib[name]
                 removed.append(f"link to {value[:60]}")
+                outside.append(element)
             elif re.search(r"url\(\s*['\"]?(?!#)", value):
                 del element.attrib[name]
                 removed.append(f"{local} with an outside url()")
         if element.tag.split("}")[-1] == "style" and element.text and re.search(r"url\((?!#)|@import", element.text):
             element.text = ""
             removed.append("stylesheet with outside references")
+    parents = {child: parent for parent in root.iter() for child in parent}
+    for element in outside:
+        if element in parents:
+            parents[element].remove(element)
     return ElementTree.tostring(root), removed
 
 

@@ -107,6 +107,7 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     environment.filters["ltr"] = ltr
+    environment.filters["isolate"] = isolate
     return environment
 
 
@@ -150,6 +151,13 @@ def ltr(text: str, css_class: str = "num") -> Markup:
     else:  # a phone number never wraps inside a word ("888-624-4752 (888-6-CHIRLA)")
         words = Markup(" ").join(Markup('<span class="nobr">{}</span>').format(w) for w in text.split())
     return Markup('<span class="{}" dir="ltr">\u2066{}\u2069</span>').format(css_class, words)
+
+
+def isolate(text: str) -> Markup:
+    """Text from outside the content files (a clinic's name, address, hours) in
+    a first-strong isolate (FSI ... PDI): its own letters decide its direction,
+    so '123 Main St' keeps its number in front on a right-to-left page."""
+    return Markup("\u2068{}\u2069").format(text)
 
 
 class Formatter:
@@ -430,27 +438,45 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+class weasyprint_errors:
+    """Turn anything WeasyPrint logs as a warning (a refused file, a CSS rule it
+    ignored, a glyph no font has) into an error: each means the page is not
+    what the template says."""
+
+    def __init__(self, label: str):
+        self.label = label
+        self.collect = _Collect()
+
+    def __enter__(self):
+        logging.getLogger("weasyprint").addHandler(self.collect)
+        return self
+
+    def __exit__(self, kind, error, traceback):
+        logging.getLogger("weasyprint").removeHandler(self.collect)
+        if error is None and self.collect.messages:
+            raise RenderError(f"{self.label}: WeasyPrint reported: " + "; ".join(dict.fromkeys(self.collect.messages)))
+        return False
+
+
 def _layout(html: str, label: str, extra_roots: tuple[Path, ...] = ()):
-    """Lay the HTML out; any WeasyPrint warning (a refused file, a CSS rule it
-    ignored) is an error, since it means the page is not what the template says."""
+    """Lay the HTML out (see weasyprint_errors); the result's write_pdf should
+    run inside weasyprint_errors too."""
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
 
     roots = (templates_dir(), fonts_dir(), subset_dir()) + extra_roots
     config = font_config()
     document = HTML(string=html, base_url=templates_dir().as_uri() + "/", url_fetcher=refusing_fetcher(roots))
-    collect = _Collect()
-    logger = logging.getLogger("weasyprint")
-    logger.addHandler(collect)
-    try:
-        rendered = document.render(font_config=config)
-    except FatalURLFetchingError as exc:
-        raise RenderError(f"{label}: {exc}") from None
-    finally:
-        logger.removeHandler(collect)
-    if collect.messages:
-        raise RenderError(f"{label}: WeasyPrint reported: " + "; ".join(dict.fromkeys(collect.messages)))
-    return rendered
+    with weasyprint_errors(label):
+        try:
+            return document.render(font_config=config)
+        except FatalURLFetchingError as exc:
+            raise RenderError(f"{label}: {exc}") from None
+
+
+def write_pdf(document, label: str, **options) -> bytes:
+    with weasyprint_errors(label):
+        return document.write_pdf(**options)
 
 
 def _content_bottom(page) -> float:
@@ -532,5 +558,5 @@ def render(job: Job) -> Rendered:
                 f"{job.label}: something on page {number} runs {overflow * 0.75:.1f} pt past the edge "
                 "of the page (a word or link too long for its column)."
             )
-    pdf = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=_identifier(prepared))
+    pdf = write_pdf(document, job.label, pdf_variant="pdf/ua-1", pdf_identifier=_identifier(prepared))
     return Rendered(job, pdf, len(document.pages), body_pt, prepared.warnings + warnings)

@@ -1,0 +1,132 @@
+"""Multilingual packets: the patient handouts of one language bound into one
+PDF with a cover, a contents page, bookmarks and page labels.
+
+A bilingual packet follows each page with the same page in English. We chose
+facing pages over putting both side by side on landscape paper: side by side,
+each page would shrink to half size and its body text below 12 pt; as facing
+pages, a packet printed two-sided has the patient's language on the front of
+each sheet and English on the back, both at full size.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .content import COMMON, get_handout, load_content
+from .errors import UsageError
+from .locales import get_language
+from .render import Job, _context, _environment, _layout, font_css, write_pdf
+
+PACKET_HANDOUTS = ("know-your-rights", "care-access", "pharmacy")
+PACKET_SIZE = "letter"
+
+
+@dataclass
+class PacketPart:
+    handout: str
+    lang: str
+    pdf: bytes
+
+
+def packet_date() -> dt.date:
+    """Today, or SOURCE_DATE_EPOCH's date, so a packet can be rebuilt byte for byte."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date() if epoch else dt.date.today()
+
+
+def _front_matter(lang: str, profile, entries: list[dict], draft: bool) -> bytes:
+    """Cover and contents page, rendered like a handout (same fonts, same checks)."""
+    from .render import prepare
+
+    language = get_language(lang)
+    probe = prepare(Job(PACKET_HANDOUTS[0], lang, PACKET_SIZE, profile=profile))
+    context, fmt = _context(probe, probe.size.body_pt)
+    context.update(entries=entries, printed=language.format_date(packet_date()), draft=draft,
+                   title=load_content(COMMON, lang).data["strings"]["packet_title"], compact=0)
+    template = _environment().get_template("packet.html")
+    html = template.render(**context)
+    names = " ".join(entry["title"] for entry in entries)
+    faces, stack = font_css(probe.families, text=html + names)
+    html = template.render(**{**context, "font_faces": _markup(faces), "font_stack": _markup(stack)})
+    label = f"packet cover ({lang})"
+    return write_pdf(_layout(html, label), label)
+
+
+def _markup(value: str):
+    from markupsafe import Markup
+
+    return Markup(value)
+
+
+def assemble(lang: str, parts: list[PacketPart], english: dict[str, PacketPart] | None, profile=None) -> bytes:
+    """Bind the parts (and, for a bilingual packet, each part's English pages
+    after its own) behind a cover and a contents page."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.constants import PageLabelStyle
+
+    front_pages = 2
+    titles, page = [], front_pages + 1
+    readers = []
+    for part in parts:
+        reader = PdfReader(io.BytesIO(part.pdf))
+        english_reader = PdfReader(io.BytesIO(english[part.handout].pdf)) if english else None
+        content = load_content(part.handout, lang).data
+        title = content.get("title") or content["front"]["title"]
+        titles.append({"title": title, "page": page - front_pages})
+        readers.append((part, title, reader, english_reader))
+        page += len(reader.pages) * (2 if english_reader else 1)
+    draft = any(load_content(p.handout, lang).status != "reviewed" for p in parts)
+    front = PdfReader(io.BytesIO(_front_matter(lang, profile, titles, draft)))
+    if len(front.pages) != front_pages:
+        raise UsageError(f"The packet cover for {lang} does not fit on {front_pages} pages.")
+    writer = PdfWriter()
+    for sheet in front.pages:
+        writer.add_page(sheet)
+    cover_title = load_content(COMMON, lang).data["strings"]["packet_title"]
+    writer.add_outline_item(title=cover_title, page_number=0)
+    for part, title, reader, english_reader in readers:
+        first = len(writer.pages)
+        for index, sheet in enumerate(reader.pages):
+            writer.add_page(sheet)
+            if english_reader is not None:
+                writer.add_page(english_reader.pages[index])
+        writer.add_outline_item(title=title, page_number=first)
+    writer.set_page_label(0, front_pages - 1, style=PageLabelStyle.LOWERCASE_ROMAN)
+    writer.set_page_label(front_pages, len(writer.pages) - 1, style=PageLabelStyle.DECIMAL, start=1)
+    from pypdf.generic import NameObject, TextStringObject
+
+    writer._root_object[NameObject("/Lang")] = TextStringObject(lang)
+    writer.add_metadata({"/Title": cover_title + (f" - {profile.name}" if profile else ""),
+                         "/Creator": "handouts"})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def packet_jobs(lang: str, profile=None, bilingual: str | None = None) -> list[Job]:
+    get_language(lang)
+    jobs = [Job(h, lang, PACKET_SIZE, profile=profile) for h in PACKET_HANDOUTS]
+    if bilingual:
+        get_language(bilingual)
+        if bilingual == lang:
+            raise UsageError(f"--bilingual {bilingual} is the packet's own language; choose another.")
+        jobs += [Job(h, bilingual, PACKET_SIZE, profile=profile) for h in PACKET_HANDOUTS]
+    for job in jobs:
+        get_handout(job.handout)
+    return jobs
+
+
+def packet_from_files(lang: str, out: Path, profile=None, bilingual: str | None = None) -> bytes:
+    """Assemble a packet from handouts already built into `out` (see build)."""
+    from .build import output_path
+
+    parts = [PacketPart(h, lang, output_path(out, Job(h, lang, PACKET_SIZE)).read_bytes()) for h in PACKET_HANDOUTS]
+    english = None
+    if bilingual:
+        english = {h: PacketPart(h, bilingual, output_path(out, Job(h, bilingual, PACKET_SIZE)).read_bytes())
+                   for h in PACKET_HANDOUTS}
+    return assemble(lang, parts, english, profile)

@@ -1,0 +1,73 @@
+"""Packets (cover, contents, bookmarks, page labels) and CSV batches for many offices."""
+
+from __future__ import annotations
+
+import pypdfium2 as pdfium
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from handouts.cli import main
+from handouts.content import load_content
+from handouts.locales import LANGUAGES
+from handouts.packet import PACKET_HANDOUTS
+
+from .pdfread import squash, text
+
+
+def test_packet_has_cover_contents_bookmarks_and_page_labels(tmp_path):
+    result = CliRunner().invoke(main, ["packet", "--lang", "ko", "--out", str(tmp_path), "-j", "1"])
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "packets" / "packet-ko.pdf"
+    assert result.stdout == f"Wrote {path}.\n"
+    pdf = PdfReader(str(path))
+    strings = load_content("common", "ko").data["strings"]
+    titles = [load_content(h, "ko").data["title"] for h in PACKET_HANDOUTS]
+    assert [item.title for item in pdf.outline] == [strings["packet_title"]] + titles
+    assert pdf.page_labels == ["i", "ii"] + [str(n) for n in range(1, len(PACKET_HANDOUTS) + 1)]
+    assert pdf.trailer["/Root"]["/Lang"] == "ko"
+    cover = squash(pdfium.PdfDocument(str(path))[0].get_textpage().get_text_range())
+    assert squash(LANGUAGES["ko"].native_name) in cover and squash(strings["packet_title"]) in cover
+    contents = squash(pdfium.PdfDocument(str(path))[1].get_textpage().get_text_range())
+    for title in titles:
+        assert squash(title) in contents
+
+
+def test_bilingual_packet_follows_each_page_with_english(tmp_path):
+    result = CliRunner().invoke(main, ["packet", "-l", "es", "--bilingual", "en", "-o", str(tmp_path), "-j", "1"])
+    assert result.exit_code == 0, result.output
+    pdf = PdfReader(str(tmp_path / "packets" / "packet-es-with-en.pdf"))
+    assert len(pdf.pages) == 2 + 2 * len(PACKET_HANDOUTS)
+    spanish = load_content("know-your-rights", "es").data["title"]
+    english = load_content("know-your-rights", "en").data["title"]
+    assert spanish in pdf.pages[2].extract_text() and english in pdf.pages[3].extract_text()
+
+
+def test_batch_builds_good_rows_and_names_the_bad_one(tmp_path):
+    offices = tmp_path / "offices.csv"
+    offices.write_text(
+        "name,address,phone,color\n"
+        "Eastside Family Clinic,\"100 E 1st St, Los Angeles, CA 90012\",(323) 555-0101,#1d4ed8\n"
+        "Bad Phone Clinic,,555,\n"
+        "Հայկական Կլինիկա,\"200 N Brand Blvd, Glendale, CA 91203\",(818) 555-0102,#7c2d12\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["batch", str(offices), "-l", "es", "-l", "hy", "-o", str(out), "-j", "2"])
+    assert result.exit_code == 1
+    assert f"Failed: {offices} row 3: field 'phone': '555' is not a valid phone number" in result.stderr
+    assert result.stdout == f"Built packets for 2 of 3 office(s) into {out}/; failed: row 3.\n"
+    for slug in ("eastside-family-clinic", "հայկական-կլինիկա"):
+        for code in ("es", "hy"):
+            packet = out / slug / "packets" / f"packet-{code}.pdf"
+            assert packet.is_file()
+    armenian = squash(text(out / "հայկական-կլինիկա" / "packets" / "packet-es.pdf"))
+    assert squash("Հայկական Կլինիկա") in armenian and "(818)555-0102" in armenian
+
+
+def test_batch_header_must_name_known_columns(tmp_path):
+    offices = tmp_path / "offices.csv"
+    offices.write_text("clinic,phone\nX,(213) 555-0100\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["batch", str(offices), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert "row 1 (the header) must name the columns: name (required)" in result.stderr
+    assert "unknown column(s): clinic" in result.stderr
