@@ -13,7 +13,6 @@ import unicodedata
 from functools import cache
 from pathlib import Path
 
-from fontTools.ttLib import TTFont
 
 from .resources import register_cache, fonts_dir
 
@@ -99,8 +98,10 @@ def font_css(families: tuple[str, ...], text: str | None = None) -> tuple[str, s
 @register_cache
 @cache
 def _cmap(filename: str) -> frozenset[int]:
-    with TTFont(font_path(filename), lazy=True) as font:
-        return frozenset(font.getBestCmap())
+    """The code points a font file maps to glyphs (read by HarfBuzz: fast)."""
+    import uharfbuzz as hb
+
+    return frozenset(hb.Face(hb.Blob.from_file_path(str(font_path(filename)))).unicodes)
 
 
 @register_cache

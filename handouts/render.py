@@ -543,14 +543,16 @@ def render(job: Job) -> Rendered:
         body_pt = max(round(body_pt * FIT_STEP, 2), size.min_body_pt)
         document, warnings, fits = _fit(prepared, body_pt, compact)
     if body_pt == size.body_pt and size.max_body_pt > body_pt:
-        while True:
-            bigger = min(round(body_pt / FIT_STEP, 2), size.max_body_pt)
-            if bigger <= body_pt:
+        # Grow to fill: text height goes roughly with the square of its size, so
+        # jump to the size the free space allows, then step back until it fits.
+        fill = max(_content_bottom(page) / page.height for page in document.pages)
+        target = min(size.max_body_pt, round(body_pt * (0.97 / max(fill, 0.05)) ** 0.5, 2))
+        while target > body_pt * 1.02:
+            trial, trial_warnings, trial_fits = _fit(prepared, target)
+            if trial_fits:
+                document, warnings, body_pt = trial, trial_warnings, target
                 break
-            trial, trial_warnings, trial_fits = _fit(prepared, bigger)
-            if not trial_fits:
-                break
-            document, warnings, body_pt = trial, trial_warnings, bigger
+            target = round(target * 0.97, 2)
     for number, page in enumerate(document.pages, 1):
         overflow = _overflow(page)
         if overflow > 0.5:

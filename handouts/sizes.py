@@ -58,7 +58,7 @@ SIZES: dict[str, Size] = {
         Size("a4", "A4 210 x 297 mm", 210, 297, 10, 12.5, 12, 0.25, "flyer"),
         Size("half-letter", "Half Letter 5.5 x 8.5 in", _in(5.5), _in(8.5), _in(0.3), 10, 9, 0.25, "flyer"),
         Size("postcard-4x6", "Postcard 4 x 6 in", _in(4), _in(6), _in(0.25), 9, 8, 0.25, "card", 10),
-        Size("tabloid", "Tabloid poster 11 x 17 in", _in(11), _in(17), _in(0.5), 18, 14, 0.4, "poster", 24),
+        Size("tabloid", "Tabloid poster 11 x 17 in", _in(11), _in(17), _in(0.5), 16.5, 14, 0.4, "poster", 24),
         Size("a3", "A3 poster 297 x 420 mm", 297, 420, 12, 18, 14, 0.4, "poster", 24),
         Size("poster-18x24", "Poster 18 x 24 in", _in(18), _in(24), _in(0.75), 24, 20, 1.0, "poster", 40),
         Size("poster-24x36", "Poster 24 x 36 in", _in(24), _in(36), _in(1), 32, 26, 1.5, "poster", 60),
