@@ -278,6 +278,41 @@ def batch(csv_file, langs, bilingual, out, jobs):
         sys.exit(1)
 
 
+@main.command()
+@click.option("--lang", "-l", "langs", multiple=True, metavar="CODE", required=True,
+              help="Language of the brochure (repeat for more).")
+@click.option("--profile", "-p", "profile_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="A clinic profile (TOML) for the cover.")
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
+              show_default=True, help="Folder; the brochure goes into OUT/<language>/trifold-letter.pdf.")
+def trifold(langs, profile_path, out):
+    """The patient handouts as a tri-fold brochure on Letter paper: page 1 is
+    the outside (cover on the right), page 2 the inside. Print two-sided,
+    flip on the short edge, fold the narrow panel in first.
+
+    \b
+    Example:
+      handouts trifold --lang es --lang fa
+    """
+    from .build import write_atomically
+    from .trifold import trifold as make_trifold
+
+    try:
+        profile = load_profile(profile_path) if profile_path else None
+        for code in langs:
+            if code not in LANGUAGES:
+                raise UsageError(f"Unknown language '{code}'. Valid languages: {', '.join(LANGUAGES)}.")
+        for code in langs:
+            path = out / code / "trifold-letter.pdf"
+            write_atomically(path, make_trifold(code, profile))
+            click.echo(f"Wrote {path}.")
+    except UsageError as exc:
+        _fail_usage(exc)
+    except HandoutsError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+
+
 @main.command(name="init-profile")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path), default=Path("clinic.toml"))
 def init_profile(path):
