@@ -18,7 +18,8 @@ from typing import Callable, Iterable
 
 from . import __version__
 from .content import COMMON, available_languages, content_path, get_handout, handout_keys, load_content
-from .errors import FactError, HandoutsError, ReviewError, UsageError
+from .checks import consistency_problems
+from .errors import ContentError, FactError, HandoutsError, ReviewError, UsageError
 from .locales import LANGUAGES, get_language
 from .fonts import FAMILIES, font_path
 from .resources import content_dir, templates_dir
@@ -187,6 +188,10 @@ def _render_job(job: Job, options: BuildOptions) -> Rendered:
     """What one worker does: checks, then render (no file is written here)."""
     if options.require_reviewed:
         check_reviewed(job)
+    problems = consistency_problems(job.handout, job.lang)
+    if problems:
+        raise ContentError(f"{job.label}: {len(problems)} problem(s) in the text:\n  - " + "\n  - ".join(problems),
+                           problems)
     rendered = render(job)
     if options.strict and rendered.warnings:
         raise FactError(

@@ -98,6 +98,19 @@ def compare_with_source(content, source, english_only: Iterable[str] = ()) -> li
     return problems
 
 
+def consistency_problems(handout: str, lang: str) -> list[str]:
+    """Typed numbers or links, and (for a translation) differences from the
+    English source, in one handout's text and the shared words of its language."""
+    problems = []
+    for key in (handout, COMMON):
+        content = load_content(key, lang)
+        problems += typed_facts(content)
+        if lang != SOURCE_LANGUAGE:
+            english_only = () if key == COMMON else get_handout(key).english_only
+            problems += compare_with_source(content, load_content(key, SOURCE_LANGUAGE), english_only)
+    return problems
+
+
 FACT_MAX_AGE_DAYS = 180
 
 

@@ -98,3 +98,11 @@ def test_stylesheet_outside_the_bundle_is_refused(data_copy, reference):
 def test_same_inputs_give_identical_bytes():
     job = Job("know-your-rights", "fa", "letter")
     assert render(job).pdf == render(job).pdf
+
+
+def test_build_refuses_a_translation_with_a_typed_number(data_copy, tmp_path):
+    edit(data_copy / "content" / "care-access" / "es.yaml", "{fact:emergency_911}", "911")
+    result = CliRunner().invoke(main, ["build", "-H", "care-access", "-l", "es", "-o", str(tmp_path), "-j", "1"])
+    assert result.exit_code == 1
+    assert "'911' looks like a number typed into the text" in result.stderr
+    assert not (tmp_path / "es" / "care-access-letter.pdf").exists()
