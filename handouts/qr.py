@@ -11,8 +11,12 @@ from qrcode.constants import ERROR_CORRECT_M
 QUIET_ZONE_MODULES = 4
 
 
+WHITE, BLACK = "#fff", "#000"
+CMYK_WHITE, CMYK_BLACK = "device-cmyk(0 0 0 0)", "device-cmyk(0 0 0 1)"  # for PDF/X print-shop output
+
+
 @cache
-def qr_svg(url: str) -> str:
+def qr_svg(url: str, cmyk: bool = False) -> str:
     """An SVG document that draws the code as one path; dark runs of a row are one rectangle.
 
     The quiet zone is part of the drawing (white background), so the code scans
@@ -37,8 +41,8 @@ def qr_svg(url: str) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" '
         f'width="{size}" height="{size}" shape-rendering="crispEdges">'
-        f'<rect width="{size}" height="{size}" fill="#fff"/>'
-        f'<path fill="#000" d="{"".join(runs)}"/></svg>'
+        f'<rect width="{size}" height="{size}" fill="{CMYK_WHITE if cmyk else WHITE}"/>'
+        f'<path fill="{CMYK_BLACK if cmyk else BLACK}" d="{"".join(runs)}"/></svg>'
     )
 
 
@@ -57,5 +61,5 @@ def printed_width_mm(url: str, symbol_mm: float) -> float:
     return symbol_mm * modules / (modules - 2 * QUIET_ZONE_MODULES)
 
 
-def qr_data_uri(url: str) -> str:
-    return "data:image/svg+xml;base64," + base64.b64encode(qr_svg(url).encode()).decode("ascii")
+def qr_data_uri(url: str, cmyk: bool = False) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(qr_svg(url, cmyk).encode()).decode("ascii")

@@ -8,6 +8,7 @@ local or remote, stops the render with an error.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import mimetypes
 import os
@@ -310,6 +311,7 @@ def _context(prepared: Prepared, body_pt: float) -> tuple[dict[str, Any], Format
         "checked": lang.format_date(checked),
     }
     fmt = Formatter(lang, prepared.facts, values)
+    cmyk = prepared.job.variant == "print-shop"
     contacts = []
     for contact in spec.contacts:
         fact = prepared.facts[contact.fact]
@@ -320,7 +322,7 @@ def _context(prepared: Prepared, body_pt: float) -> tuple[dict[str, Any], Format
                 "show": contact.show,
                 "name": words["name"],
                 "what": words.get("what"),
-                "qr_src": qr_data_uri(fact.qr_url) if "qr" in contact.show else None,
+                "qr_src": qr_data_uri(fact.qr_url, cmyk) if "qr" in contact.show else None,
                 "qr_alt": f"QR code: {fact.qr_url}" if "qr" in contact.show else None,
                 "qr_width_mm": printed_width_mm(fact.qr_url, size.min_qr_mm) if "qr" in contact.show else None,
             }
@@ -330,7 +332,7 @@ def _context(prepared: Prepared, body_pt: float) -> tuple[dict[str, Any], Format
         words = prepared.common.data["strings"]
         contacts.insert(0, {
             "fact": None, "show": ("qr",), "name": f"{words['clinic_telehealth']}: {clinic.name}", "what": None,
-            "qr_src": qr_data_uri(clinic.telehealth), "qr_alt": f"QR code: {clinic.telehealth}",
+            "qr_src": qr_data_uri(clinic.telehealth, cmyk), "qr_alt": f"QR code: {clinic.telehealth}",
             "qr_width_mm": printed_width_mm(clinic.telehealth, size.min_qr_mm),
             "short_url": clinic.telehealth.removeprefix("https://").rstrip("/"),
         })
@@ -359,9 +361,26 @@ def _context(prepared: Prepared, body_pt: float) -> tuple[dict[str, Any], Format
         "clinic": _clinic(prepared),
         "body_pt": body_pt,
         "job_variant": prepared.job.variant,
+        "print_shop": cmyk,
+        "content_date": prepared.content.as_of.isoformat(),
+        "accent_cmyk": css_cmyk(prepared.job.profile.color if prepared.job.profile else DEFAULT_ACCENT),
         "bleed_mm": BLEED_MM if prepared.job.variant == "print-shop" else 0,
     }
     return context, fmt
+
+
+DEFAULT_ACCENT = "#9b1c1c"  # the stylesheet's --accent
+
+
+def css_cmyk(hex_color: str) -> str:
+    """A CSS device-cmyk() colour for an sRGB hex colour, by the plain formula;
+    the print shop's RIP does the rest through the output intent."""
+    r, g, b = (int(hex_color[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    k = 1 - max(r, g, b)
+    if k >= 1:
+        return "device-cmyk(0 0 0 1)"
+    c, m, y = ((1 - v - k) / (1 - k) for v in (r, g, b))
+    return f"device-cmyk({c:.3f} {m:.3f} {y:.3f} {k:.3f})"
 
 
 def _contact_rows(contacts: list[dict], size: Size) -> list[tuple[int, list[dict]]]:
@@ -390,7 +409,7 @@ def _clinic(prepared: Prepared) -> dict | None:
         "website": profile.website.removeprefix("https://").rstrip("/") if profile.website else None,
         "telehealth": profile.telehealth,
         "telehealth_short": profile.telehealth.removeprefix("https://").rstrip("/") if profile.telehealth else None,
-        "telehealth_qr": qr_data_uri(profile.telehealth) if profile.telehealth else None,
+        "telehealth_qr": qr_data_uri(profile.telehealth, prepared.job.variant == "print-shop") if profile.telehealth else None,
         "telehealth_mm": printed_width_mm(profile.telehealth, prepared.size.min_qr_mm) if profile.telehealth else None,
         "logo": profile.logo_uri,
         "color": profile.color,
@@ -475,8 +494,77 @@ def _layout(html: str, label: str, extra_roots: tuple[Path, ...] = ()):
 
 
 def write_pdf(document, label: str, **options) -> bytes:
-    with weasyprint_errors(label):
-        return document.write_pdf(**options)
+    import uuid
+
+    import weasyprint.pdf.metadata as xmp
+
+    _keep_icc_bytes()
+    seed = options.get("pdf_identifier") or label.encode()
+    random_uuid, xmp.uuid4 = xmp.uuid4, lambda: uuid.UUID(bytes=hashlib.md5(seed).digest())
+    try:  # PDF/X metadata gets a document ID: derive it, do not draw it at random
+        with weasyprint_errors(label):
+            return document.write_pdf(**options)
+    finally:
+        xmp.uuid4 = random_uuid
+
+
+SLUG_PT = 18.0  # room outside the bleed for the crop marks (0.25 in)
+MARK_GAP_PT = 3.0
+
+
+def add_crop_marks(pdf: bytes) -> bytes:
+    """Crop marks in 100% black (CMYK), outside the bleed, at each trim corner.
+
+    WeasyPrint's own marks are drawn in RGB inside the bleed, which PDF/X-4 for a
+    CMYK press does not want; we widen each page's MediaBox by a slug and draw
+    them there instead. TrimBox and BleedBox stay as they are.
+    """
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ArrayObject, DecodedStreamObject, NameObject, RectangleObject
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    for page in writer.pages:
+        left, bottom, right, top = (float(v) for v in page.trimbox)
+        b_left, b_bottom, b_right, b_top = (float(v) for v in page.bleedbox)
+        outer = SLUG_PT + (b_right - right)
+        lines = []
+        for x, sign_x in ((left, -1), (right, 1)):
+            for y, sign_y in ((bottom, -1), (top, 1)):
+                start = (b_right - right) + MARK_GAP_PT
+                lines.append(f"{x + sign_x * start:.2f} {y:.2f} m {x + sign_x * outer:.2f} {y:.2f} l S")
+                lines.append(f"{x:.2f} {y + sign_y * start:.2f} m {x:.2f} {y + sign_y * outer:.2f} l S")
+        marks = DecodedStreamObject()
+        marks.set_data(("q 0 0 0 1 K 0.25 w " + " ".join(lines) + " Q").encode())
+        contents = page.get("/Contents")
+        existing = contents.get_object() if contents is not None else None
+        array = existing if isinstance(existing, ArrayObject) else ArrayObject([contents])
+        array.append(writer._add_object(marks))
+        page[NameObject("/Contents")] = array
+        page.mediabox = RectangleObject([b_left - SLUG_PT, b_bottom - SLUG_PT, b_right + SLUG_PT, b_top + SLUG_PT])
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+@cache
+def _keep_icc_bytes() -> None:
+    """Embed our ICC profiles byte for byte. WeasyPrint re-serialises a
+    profile through Pillow, which stamps the current time into its header, so
+    two builds of the same PDF/X would differ."""
+    from weasyprint.css import ColorProfile
+
+    serialised = ColorProfile.content
+
+    def content(profile) -> bytes:
+        if str(profile.src).startswith("file:"):
+            path = Path(unquote(urlsplit(profile.src).path))
+            if path.is_relative_to(templates_dir().resolve()) or path.is_relative_to(templates_dir()):
+                return path.read_bytes()
+        return serialised.fget(profile)
+
+    ColorProfile.content = property(content)
 
 
 def _content_bottom(page) -> float:
@@ -560,5 +648,16 @@ def render(job: Job) -> Rendered:
                 f"{job.label}: something on page {number} runs {overflow * 0.75:.1f} pt past the edge "
                 "of the page (a word or link too long for its column)."
             )
-    pdf = write_pdf(document, job.label, pdf_variant="pdf/ua-1", pdf_identifier=_identifier(prepared))
+    # Office PDFs are tagged for screen readers (PDF/UA-1); print-shop PDFs are
+    # PDF/X-4 with a CMYK output intent (a PDF here can be only one of the two).
+    identifier = _identifier(prepared)
+    if job.variant == "print-shop" and job.profile is not None and job.profile.logo_uri:
+        warnings = warnings + [
+            f"{job.profile.source}: the logo stays in RGB in the print-shop PDF; the print shop converts it "
+            "(or give a CMYK-ready logo to the shop)"
+        ]
+    if job.variant == "print-shop":
+        pdf = add_crop_marks(write_pdf(document, job.label, pdf_variant="pdf/x-4", pdf_identifier=identifier))
+    else:
+        pdf = write_pdf(document, job.label, pdf_variant="pdf/ua-1", pdf_identifier=identifier)
     return Rendered(job, pdf, len(document.pages), body_pt, prepared.warnings + warnings)

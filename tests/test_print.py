@@ -142,3 +142,43 @@ def test_slightly_long_content_is_set_smaller_and_fits(data_copy):
             assert rendered.pages == 1 and rendered.body_pt >= letter.min_body_pt
             return
     pytest.fail("the text never needed smaller type")
+
+
+def _color_operators(pdf) -> set[str]:
+    found = set()
+
+    def walk(owner):
+        for _, operator in pikepdf.parse_content_stream(owner):
+            found.add(str(operator))
+        for xobject in (owner.get("/Resources", {}).get("/XObject") or {}).values():
+            if xobject.get("/Subtype") == "/Form":
+                walk(xobject)
+
+    for page in pdf.pages:
+        walk(page)
+    return found & {"rg", "RG", "k", "K", "g", "G", "sc", "SC", "scn", "SCN", "cs", "CS"}
+
+
+@pytest.mark.parametrize("lang", ["es", "zh-Hant", "fa"])
+def test_print_shop_output_is_pdf_x4_in_cmyk(lang):
+    from handouts.resources import templates_dir
+
+    rendered = render(Job("know-your-rights", lang, "letter", "print-shop"))
+    pdf = pikepdf.open(io.BytesIO(rendered.pdf))
+    intent = pdf.Root.OutputIntents[0]
+    assert intent.S == "/GTS_PDFX"
+    assert int(intent.DestOutputProfile.N) == 4
+    assert intent.DestOutputProfile.read_bytes() == (templates_dir() / "icc" / "handouts-FOGRA39.icc").read_bytes()
+    assert "PDF/X-4" in str(pdf.open_metadata())
+    assert str(pdf.docinfo["/Trapped"]) == "/False"
+    operators = _color_operators(pdf)
+    assert not operators & {"rg", "RG"}, "DeviceRGB colour in a CMYK print file"
+    assert "K" in operators  # the crop marks, 100% black
+    for page in pdf.pages:  # crop marks sit outside the bleed
+        media, bleed = [float(v) for v in page.MediaBox], [float(v) for v in page.BleedBox]
+        assert media[0] < bleed[0] and media[2] > bleed[2]
+
+
+def test_office_output_stays_rgb_and_tagged():
+    pdf = pikepdf.open(io.BytesIO(render(Job("know-your-rights", "es", "letter")).pdf))
+    assert "/OutputIntents" not in pdf.Root and pdf.Root.MarkInfo.Marked is True
