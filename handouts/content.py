@@ -285,7 +285,7 @@ def content_path(handout: str, lang: str) -> Path:
 def load_content(handout: str, lang: str) -> Content:
     get_language(lang)
     if handout != COMMON:
-        spec = get_handout(handout)
+        get_handout(handout)  # an unknown handout is a usage error, listing the valid ones
     path = content_path(handout, lang)
     if not path.is_file():
         have = available_languages(handout)

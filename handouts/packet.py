@@ -77,7 +77,7 @@ def assemble(lang: str, parts: list[PacketPart], english: dict[str, PacketPart] 
         content = load_content(part.handout, lang).data
         title = content.get("title") or content["front"]["title"]
         titles.append({"title": title, "page": page - front_pages})
-        readers.append((part, title, reader, english_reader))
+        readers.append((title, reader, english_reader))
         page += len(reader.pages) * (2 if english_reader else 1)
     draft = any(load_content(p.handout, lang).status != "reviewed" for p in parts)
     front = PdfReader(io.BytesIO(_front_matter(lang, profile, titles, draft)))
@@ -88,7 +88,7 @@ def assemble(lang: str, parts: list[PacketPart], english: dict[str, PacketPart] 
         writer.add_page(sheet)
     cover_title = load_content(COMMON, lang).data["strings"]["packet_title"]
     writer.add_outline_item(title=cover_title, page_number=0)
-    for part, title, reader, english_reader in readers:
+    for title, reader, english_reader in readers:
         first = len(writer.pages)
         for index, sheet in enumerate(reader.pages):
             writer.add_page(sheet)

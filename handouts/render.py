@@ -339,7 +339,6 @@ def _context(prepared: Prepared, body_pt: float) -> tuple[dict[str, Any], Format
     for contact in contacts:
         if contact.get("fact") is not None:
             contact["short_url"] = contact["fact"].short_url if "qr" in contact["show"] else None
-    qr_mm = size.min_qr_mm
     context = {
         "version": __version__,
         "title": f"{prepared.content.data.get('title') or prepared.content.data.get('front', {}).get('title')}",
@@ -350,10 +349,8 @@ def _context(prepared: Prepared, body_pt: float) -> tuple[dict[str, Any], Format
         "s": prepared.common.data["strings"],
         "en": prepared.english.data if prepared.english else None,
         "contacts": contacts,
-        "phone_only": [c for c in contacts if "qr" not in c["show"]],
         "with_qr": [c for c in contacts if "qr" in c["show"]],
         "contact_rows": _contact_rows(contacts, size),
-        "qr_mm": qr_mm,
         "draft": prepared.content.status != "reviewed",
         "fmt": fmt,
         "font_faces": Markup(font_css(prepared.families)[0]),
@@ -409,8 +406,6 @@ def _clinic(prepared: Prepared) -> dict | None:
         "website": profile.website.removeprefix("https://").rstrip("/") if profile.website else None,
         "telehealth": profile.telehealth,
         "telehealth_short": profile.telehealth.removeprefix("https://").rstrip("/") if profile.telehealth else None,
-        "telehealth_qr": qr_data_uri(profile.telehealth, prepared.job.variant == "print-shop") if profile.telehealth else None,
-        "telehealth_mm": printed_width_mm(profile.telehealth, prepared.size.min_qr_mm) if profile.telehealth else None,
         "logo": profile.logo_uri,
         "color": profile.color,
     }

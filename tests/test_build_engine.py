@@ -34,7 +34,9 @@ def test_parallel_build_matches_sequential_bytes(tmp_path):
     jobs = plan(handouts=["red-card"], langs=["en", "fa", "zh-Hant"])
     one = build(jobs, tmp_path / "one", workers=1)
     two = build(jobs, tmp_path / "two", workers=2)
-    for a, b in zip(sorted(one.written, key=lambda r: str(r.job)), sorted(two.written, key=lambda r: str(r.job))):
+    assert len(one.written) == len(two.written) == len(jobs)
+    for a, b in zip(sorted(one.written, key=lambda r: str(r.job)), sorted(two.written, key=lambda r: str(r.job)),
+                    strict=True):
         assert a.path.read_bytes() == b.path.read_bytes()
 
 
