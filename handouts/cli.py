@@ -19,17 +19,43 @@ from .build import build as run_build, plan
 from .checks import check_all
 from .content import available_languages, get_handout, handout_keys, load_content, COMMON
 from .errors import HandoutsError, UsageError
-from .locales import LANGUAGES
+from .locales import LANGUAGES, get_language
 from .profile import load_profile
 from .sizes import SIZES
 
 
-def _fail_usage(exc: HandoutsError) -> None:
-    click.echo(f"Error: {exc}", err=True)
-    sys.exit(2)
+class HandoutsGroup(click.Group):
+    """Turns the library's errors into one line on stderr and an exit code: 2 for
+    a request that names something that does not exist, 1 for anything else."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except UsageError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(2)
+        except HandoutsError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(1)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+JOBS = click.option("--jobs", "-j", "workers", type=click.IntRange(1, 64), default=os.cpu_count() or 1,
+                    show_default="all cores", help="How many PDFs to render at once.")
+PROFILE = click.option("--profile", "-p", "profile_path", type=click.Path(dir_okay=False, path_type=Path),
+                       help="A clinic profile (TOML) whose name, phone, hours and logo go on every page.")
+
+
+def _out(where: str):
+    return click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
+                        show_default=True, help=where)
+
+
+def _warn(warnings) -> None:
+    for warning in warnings:
+        click.echo(f"Warning: {warning}", err=True)
+
+
+@click.group(cls=HandoutsGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="handouts")
 def main() -> None:
     """Print-ready "Know Your Rights" handouts, health-care flyers, posters and
@@ -51,22 +77,19 @@ def main() -> None:
               help="Build only this language, e.g. es or zh-Hant (repeat for more). Default: all.")
 @click.option("--size", "-s", "sizes", multiple=True, metavar="SIZE",
               help="Build this size, e.g. letter or tabloid (repeat for more). Default: each handout's usual sizes.")
-@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
-              show_default=True, help="Folder to write the PDFs into.")
+@_out("Folder to write the PDFs into.")
 @click.option("--strict", is_flag=True,
               help="Fail instead of warning when a phone number or link is not confirmed.")
 @click.option("--require-reviewed", is_flag=True,
               help="Refuse to build draft translations that no person has reviewed.")
-@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=os.cpu_count() or 1, show_default="all cores",
-              help="How many PDFs to render at once.")
+@JOBS
 @click.option("--force", is_flag=True, help="Rebuild every PDF, even those that have not changed.")
 @click.option("--large-print", "variant", flag_value="large-print",
               help="Body text at least 18 pt; a handout may take several pages.")
 @click.option("--print-shop", "variant", flag_value="print-shop",
-              help="For a print shop: 0.125 in bleed and crop marks around each page.")
-@click.option("--profile", "-p", "profile_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="A clinic profile (TOML) whose name, phone, hours and logo go on every handout.")
-def build(handouts, langs, sizes, out, strict, require_reviewed, jobs, force, variant, profile_path):
+              help="For a print shop: PDF/X-4 in CMYK, 0.125 in bleed, crop marks.")
+@PROFILE
+def build(handouts, langs, sizes, out, strict, require_reviewed, workers, force, variant, profile_path):
     """Build handouts as print-ready PDFs.
 
     Files go to OUT/<language>/<handout>-<size>.pdf, with OUT/manifest.json
@@ -85,41 +108,21 @@ def build(handouts, langs, sizes, out, strict, require_reviewed, jobs, force, va
     A PDF whose text, facts, templates and fonts have not changed since the
     last build into the same folder is kept as it is (use --force to redo it).
     """
-    workers = jobs
-    profile = None
-    try:
-        profile = load_profile(profile_path) if profile_path else None
-        jobs = plan(handouts, langs, sizes, variant=variant or "office", profile=profile)
-    except UsageError as exc:
-        _fail_usage(exc)
-    except HandoutsError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(1)
+    profile = load_profile(profile_path) if profile_path else None
+    jobs = plan(handouts, langs, sizes, variant=variant or "office", profile=profile)
     if not jobs:
         click.echo("Nothing to build.")
         return
-    failures: list[str] = []
-
-    def report_failure(result) -> None:
-        if result.error is not None:
-            failures.append(f"{result.job.label}: {result.error}")
-
+    options = dict(strict=strict, require_reviewed=require_reviewed, force=force, workers=workers)
     if len(jobs) > 5:
         with click.progressbar(length=len(jobs), label="Building", file=sys.stderr) as bar:
-            def step(result):
-                report_failure(result)
-                bar.update(1)
-            report = run_build(jobs, out, strict=strict, require_reviewed=require_reviewed, force=force,
-                               workers=workers, on_done=step)
+            report = run_build(jobs, out, **options, on_done=lambda result: bar.update(1))
     else:
-        report = run_build(jobs, out, strict=strict, require_reviewed=require_reviewed, force=force,
-                           workers=workers, on_done=report_failure)
-    for warning in report.warnings:
-        click.echo(f"Warning: {warning}", err=True)
-    for note in profile.notes if profile else ():
-        click.echo(f"Warning: {profile.source}: removed from the SVG logo: {note}", err=True)
-    for failure in failures:
-        click.echo(f"Failed: {failure}", err=True)
+        report = run_build(jobs, out, **options)
+    _warn(report.warnings)
+    _warn(f"{profile.source}: removed from the SVG logo: {note}" for note in (profile.notes if profile else ()))
+    for result in report.failed:
+        click.echo(f"Failed: {result.job.label}: {result.error}", err=True)
     click.echo(
         f"Built {len(report.written)} of {len(jobs)} PDF(s) into {out}/"
         + (f", {len(report.skipped)} unchanged" if report.skipped else "")
@@ -139,8 +142,7 @@ def build(handouts, langs, sizes, out, strict, require_reviewed, jobs, force, va
 @click.option("--stock", default="avery-5371", show_default=True,
               help="avery-5371 (also 8371, 28371) or plain-letter (cut marks, for offices without card stock).")
 @click.option("--alignment", is_flag=True, help="Print the one-page alignment test sheet instead.")
-@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
-              show_default=True, help="Folder; the sheet goes into OUT/sheets/.")
+@_out("Folder; the sheet goes into OUT/sheets/.")
 @click.option("--require-reviewed", is_flag=True, help="Refuse draft translations.")
 def sheet(handout, langs, stock, alignment, out, require_reviewed):
     """Put ten wallet cards on one sheet of paper, fronts on page 1 and backs
@@ -158,19 +160,12 @@ def sheet(handout, langs, stock, alignment, out, require_reviewed):
     from .build import write_atomically
     from .sheets import alignment_sheet, get_stock, red_card_sheet
 
-    try:
-        if alignment:
-            chosen = get_stock(stock)
-            pdf, warnings, name = alignment_sheet(chosen), [], f"alignment-{chosen.name}.pdf"
-        else:
-            pdf, warnings, name = red_card_sheet(list(langs), stock, require_reviewed)
-    except UsageError as exc:
-        _fail_usage(exc)
-    except HandoutsError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(1)
-    for warning in warnings:
-        click.echo(f"Warning: {warning}", err=True)
+    if alignment:
+        chosen = get_stock(stock)
+        pdf, warnings, name = alignment_sheet(chosen), [], f"alignment-{chosen.name}.pdf"
+    else:
+        pdf, warnings, name = red_card_sheet(list(langs), stock, require_reviewed)
+    _warn(warnings)
     path = out / "sheets" / name
     write_atomically(path, pdf)
     click.echo(f"Wrote {path}.")
@@ -180,13 +175,10 @@ def sheet(handout, langs, stock, alignment, out, require_reviewed):
 @click.option("--lang", "-l", "langs", multiple=True, metavar="CODE", required=True,
               help="The packet's language (repeat for one packet per language).")
 @click.option("--bilingual", metavar="CODE", help="Follow each page with the same page in this language, e.g. en.")
-@click.option("--profile", "-p", "profile_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="A clinic profile (TOML) for the cover and every page.")
-@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
-              show_default=True, help="Folder; packets go into OUT/packets/.")
-@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=os.cpu_count() or 1, show_default="all cores",
-              help="How many PDFs to render at once.")
-def packet(langs, bilingual, profile_path, out, jobs):
+@PROFILE
+@_out("Folder; packets go into OUT/packets/.")
+@JOBS
+def packet(langs, bilingual, profile_path, out, workers):
     """Bind the patient handouts of one language into one PDF: a cover in that
     language, a contents page, then each handout, with bookmarks.
 
@@ -202,17 +194,10 @@ def packet(langs, bilingual, profile_path, out, jobs):
     from .build import write_atomically
     from .packet import packet_from_files, packet_jobs
 
-    try:
-        profile = load_profile(profile_path) if profile_path else None
-        planned = [job for code in langs for job in packet_jobs(code, profile, bilingual)]
-    except UsageError as exc:
-        _fail_usage(exc)
-    except HandoutsError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(1)
-    report = run_build(list(dict.fromkeys(planned)), out, workers=jobs)
-    for warning in report.warnings:
-        click.echo(f"Warning: {warning}", err=True)
+    profile = load_profile(profile_path) if profile_path else None
+    planned = [job for code in langs for job in packet_jobs(code, profile, bilingual)]
+    report = run_build(list(dict.fromkeys(planned)), out, workers=workers)
+    _warn(report.warnings)
     if report.failed:
         for result in report.failed:
             click.echo(f"Failed: {result.job.label}: {result.error}", err=True)
@@ -220,11 +205,7 @@ def packet(langs, bilingual, profile_path, out, jobs):
     for code in langs:
         name = f"packet-{code}" + (f"-with-{bilingual}" if bilingual else "") + ".pdf"
         path = out / "packets" / name
-        try:
-            write_atomically(path, packet_from_files(code, out, profile, bilingual))
-        except HandoutsError as exc:
-            click.echo(f"Error: {exc}", err=True)
-            sys.exit(1)
+        write_atomically(path, packet_from_files(code, out, profile, bilingual))
         click.echo(f"Wrote {path}.")
 
 
@@ -233,11 +214,9 @@ def packet(langs, bilingual, profile_path, out, jobs):
 @click.option("--lang", "-l", "langs", multiple=True, metavar="CODE",
               help="Packet languages (repeat for more). Default: every language.")
 @click.option("--bilingual", metavar="CODE", help="Follow each page with the same page in this language, e.g. en.")
-@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
-              show_default=True, help="Folder; each office gets OUT/<office>/.")
-@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=os.cpu_count() or 1, show_default="all cores",
-              help="How many PDFs to render at once.")
-def batch(csv_file, langs, bilingual, out, jobs):
+@_out("Folder; each office gets OUT/<office>/.")
+@JOBS
+def batch(csv_file, langs, bilingual, out, workers):
     """Make packets for many offices from a CSV file, one row per office.
 
     The columns are the clinic profile's fields: name (required), address,
@@ -252,23 +231,16 @@ def batch(csv_file, langs, bilingual, out, jobs):
     from .batch import run_batch
 
     codes = list(langs) or list(LANGUAGES)
-    try:
-        for code in codes + ([bilingual] if bilingual else []):
-            if code not in LANGUAGES:
-                raise UsageError(f"Unknown language '{code}'. Valid languages: {', '.join(LANGUAGES)}.")
+    for code in codes + ([bilingual] if bilingual else []):
+        get_language(code)
 
-        def report(result):
-            if result.error:
-                click.echo(f"Failed: {result.error}", err=True)
-            else:
-                click.echo(f"{result.slug}: {len(result.written)} packet(s)", err=True)
+    def report(result):
+        if result.error:
+            click.echo(f"Failed: {result.error}", err=True)
+        else:
+            click.echo(f"{result.slug}: {len(result.written)} packet(s)", err=True)
 
-        results = run_batch(csv_file, codes, out, bilingual, workers=jobs, on_office=report)
-    except UsageError as exc:
-        _fail_usage(exc)
-    except HandoutsError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(1)
+    results = run_batch(csv_file, codes, out, bilingual, workers=workers, on_office=report)
     failed = [r for r in results if r.error]
     click.echo(
         f"Built packets for {len(results) - len(failed)} of {len(results)} office(s) into {out}/"
@@ -281,10 +253,8 @@ def batch(csv_file, langs, bilingual, out, jobs):
 @main.command()
 @click.option("--lang", "-l", "langs", multiple=True, metavar="CODE", required=True,
               help="Language of the brochure (repeat for more).")
-@click.option("--profile", "-p", "profile_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="A clinic profile (TOML) for the cover.")
-@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
-              show_default=True, help="Folder; the brochure goes into OUT/<language>/trifold-letter.pdf.")
+@PROFILE
+@_out("Folder; the brochure goes into OUT/<language>/trifold-letter.pdf.")
 def trifold(langs, profile_path, out):
     """The patient handouts as a tri-fold brochure on Letter paper: page 1 is
     the outside (cover on the right), page 2 the inside. Print two-sided,
@@ -297,20 +267,15 @@ def trifold(langs, profile_path, out):
     from .build import write_atomically
     from .trifold import trifold as make_trifold
 
-    try:
-        profile = load_profile(profile_path) if profile_path else None
-        for code in langs:
-            if code not in LANGUAGES:
-                raise UsageError(f"Unknown language '{code}'. Valid languages: {', '.join(LANGUAGES)}.")
-        for code in langs:
-            path = out / code / "trifold-letter.pdf"
-            write_atomically(path, make_trifold(code, profile))
-            click.echo(f"Wrote {path}.")
-    except UsageError as exc:
-        _fail_usage(exc)
-    except HandoutsError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(1)
+    profile = load_profile(profile_path) if profile_path else None
+    for code in langs:
+        get_language(code)
+    for code in langs:
+        pdf, warnings = make_trifold(code, profile)
+        _warn(warnings)
+        path = out / code / "trifold-letter.pdf"
+        write_atomically(path, pdf)
+        click.echo(f"Wrote {path}.")
 
 
 @main.command(name="init-profile")
@@ -358,7 +323,7 @@ def list_command():
     click.echo("\nSizes:")
     for size in SIZES.values():
         click.echo(
-            f"  {size.name:<8} {size.description}; body text {size.body_pt:g} pt (min {size.min_body_pt:g}); "
+            f"  {size.name:<13} {size.description}; body text {size.body_pt:g} pt (min {size.min_body_pt:g}); "
             f"QR codes at least {size.min_qr_mm / 10:g} cm"
         )
 
@@ -383,16 +348,12 @@ def check(langs, handouts, render_pdfs, as_json):
       handouts check --render
       handouts check --json > check.json
     """
-    try:
-        result = check_all(handouts=handouts, langs=langs, render_pdfs=render_pdfs)
-    except UsageError as exc:
-        _fail_usage(exc)
+    result = check_all(handouts=handouts, langs=langs, render_pdfs=render_pdfs)
     if as_json:
         click.echo(json.dumps({"files": result.files, "errors": result.errors, "warnings": result.warnings},
                               indent=2, ensure_ascii=False))
         sys.exit(1 if result.errors else 0)
-    for warning in result.warnings:
-        click.echo(f"Warning: {warning}", err=True)
+    _warn(result.warnings)
     for error in result.errors:
         click.echo(f"Error: {error}", err=True)
     click.echo(f"Checked {result.files} file(s): {len(result.errors)} error(s), {len(result.warnings)} warning(s).")
@@ -401,12 +362,8 @@ def check(langs, handouts, render_pdfs, as_json):
 
 
 def run() -> None:
-    """Console-script entry point: library errors become messages, not tracebacks."""
-    try:
-        main(standalone_mode=True)
-    except HandoutsError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(1)
+    """Console-script entry point."""
+    main()
 
 
 if __name__ == "__main__":

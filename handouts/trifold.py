@@ -63,6 +63,14 @@ def _html(lang: str, profile, body_pt: float, compact: int) -> str:
     return template.render(**{**context, "font_faces": Markup(faces), "font_stack": Markup(stack)})
 
 
+def _warnings(lang: str, profile) -> list[str]:
+    """Unconfirmed facts the brochure prints (the three handouts' warnings)."""
+    notes: dict[str, None] = {}
+    for handout in ("know-your-rights", "care-access", "pharmacy"):
+        notes.update(dict.fromkeys(prepare(Job(handout, lang, "letter", profile=profile)).warnings))
+    return list(notes)
+
+
 def _panels(lang: str, profile) -> bytes:
     body_pt, compact = BODY_PT, 0
     while True:
@@ -83,8 +91,9 @@ def _panels(lang: str, profile) -> bytes:
             )
 
 
-def trifold(lang: str, profile=None) -> bytes:
-    """Two Letter-landscape pages: outside, then inside."""
+def trifold(lang: str, profile=None) -> tuple[bytes, list[str]]:
+    """Two Letter-landscape pages, outside then inside, and the warnings about
+    facts it prints that are not confirmed."""
     from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 
     get_language(lang)
@@ -107,4 +116,4 @@ def trifold(lang: str, profile=None) -> bytes:
     writer.add_metadata({"/Title": f"Tri-fold brochure ({lang})", "/Creator": "handouts"})
     buffer = io.BytesIO()
     writer.write(buffer)
-    return buffer.getvalue()
+    return buffer.getvalue(), _warnings(lang, profile)
