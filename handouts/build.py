@@ -184,6 +184,11 @@ def _up_to_date(out: Path, job: Job, manifest: dict[str, dict], digest: str) -> 
     return hashlib.sha256(path.read_bytes()).hexdigest() == entry.get("sha256")
 
 
+def _refuse_unconfirmed(job: Job, warnings: list[str], options: BuildOptions) -> None:
+    if options.strict and warnings:
+        raise FactError(f"{job.label}: --strict refuses facts that are not confirmed: " + "; ".join(warnings))
+
+
 def _render_job(job: Job, options: BuildOptions) -> Rendered:
     """What one worker does: checks, then render (no file is written here)."""
     if options.require_reviewed:
@@ -193,10 +198,7 @@ def _render_job(job: Job, options: BuildOptions) -> Rendered:
         raise ContentError(f"{job.label}: {len(problems)} problem(s) in the text:\n  - " + "\n  - ".join(problems),
                            problems)
     rendered = render(job)
-    if options.strict and rendered.warnings:
-        raise FactError(
-            f"{job.label}: --strict refuses facts that are not confirmed: " + "; ".join(rendered.warnings)
-        )
+    _refuse_unconfirmed(job, rendered.warnings, options)
     rendered.content_version = content_version(job)
     return rendered
 
@@ -234,9 +236,17 @@ def build(
                 on_done(result)
             continue
         if not force and _up_to_date(out, job, manifest, digest):
+            # Unchanged, so not rendered again; but --strict and --require-reviewed
+            # still apply to it, or an earlier lenient build would slip through.
             entry = manifest[output_path(out, job).relative_to(out).as_posix()]
-            result = JobResult(job, path=output_path(out, job), skipped=True,
-                               kept_warnings=list(entry.get("warnings", [])))
+            kept = list(entry.get("warnings", []))
+            result = JobResult(job, path=output_path(out, job), skipped=True, kept_warnings=kept)
+            try:
+                if require_reviewed:
+                    check_reviewed(job)
+                _refuse_unconfirmed(job, kept, options)
+            except HandoutsError as exc:
+                result = JobResult(job, error=exc, kept_warnings=kept)
             report.results.append(result)
             if on_done:
                 on_done(result)

@@ -60,3 +60,17 @@ def test_a_killed_build_leaves_whole_files_and_a_rerun_completes(tmp_path):
     assert len(manifest["files"]) == 15
     assert "unchanged" in rerun.stdout
     assert not list(out.rglob(".*.part"))
+
+
+def test_strict_and_require_reviewed_still_apply_to_unchanged_jobs(tmp_path):
+    """An earlier lenient build must not let a draft or an unconfirmed link through
+    a later strict one just because nothing changed."""
+    out = tmp_path / "out"
+    jobs = plan(handouts=["staff-protocol"], langs=["es"])
+    first = build(jobs, out)
+    assert first.written and first.warnings
+    reviewed = build(jobs, out, require_reviewed=True)
+    assert len(reviewed.failed) == 1 and "not yet reviewed by a person" in str(reviewed.failed[0].error)
+    strict = build(jobs, out, strict=True)
+    assert len(strict.failed) == 1 and "--strict refuses" in str(strict.failed[0].error)
+    assert len(build(jobs, out).skipped) == 1
