@@ -157,15 +157,17 @@ def _file_digest(path: Path) -> str:
 
 
 def inputs_digest(job: Job) -> str:
-    """A hash of everything that decides a job's PDF: the tool's version, the
-    text (this language, the shared words, English where it is printed), the
-    handout's spec, the facts, every template and the fonts of the language."""
+    """A hash of everything that decides a job's PDF: the tool's version and
+    code, the text (this language, the shared words, English where it is
+    printed), the handout's spec, the facts, every template, the fonts, the
+    clinic profile and the variant."""
     spec = get_handout(job.handout)
     paths = [content_path(job.handout, job.lang), content_path(COMMON, job.lang),
              spec.folder / "handout.yaml", content_dir() / "facts.yaml"]
     if spec.english_only:
         paths.append(content_path(job.handout, "en"))
     paths += sorted(p for p in templates_dir().rglob("*") if p.is_file())
+    paths += sorted(Path(__file__).parent.glob("*.py"))  # the code itself, not only its version number
     paths += [font_path(name) for family in FAMILIES for name in FAMILIES[family].values()
               if family in get_language(job.lang).fonts or job.profile is not None]
     profile_digest = job.profile.digest if job.profile else ""

@@ -17,7 +17,7 @@ from .content import (
     COMMON,
     PLACEHOLDER,
     SOURCE_LANGUAGE,
-    _walk_text,
+    walk_text,
     available_languages,
     get_handout,
     handout_keys,
@@ -55,13 +55,13 @@ def _shape(value: Any, here: tuple = ()) -> set[str]:
 
 
 def _placeholders(value: Any) -> Counter:
-    return Counter(m.group(0) for _, text in _walk_text(value) for m in PLACEHOLDER.finditer(text))
+    return Counter(m.group(0) for _, text in walk_text(value) for m in PLACEHOLDER.finditer(text))
 
 
 def typed_facts(content) -> list[str]:
     """Phone numbers and links typed into text instead of {fact:KEY}."""
     problems = []
-    for path, text in _walk_text(content.data):
+    for path, text in walk_text(content.data):
         bare = PLACEHOLDER.sub(" ", text)
         for pattern, what in ((TYPED_NUMBER, "a number"), (TYPED_LINK, "a link")):
             match = pattern.search(bare)
@@ -84,7 +84,7 @@ def compare_with_source(content, source, english_only: Iterable[str] = ()) -> li
         problems.append(f"{content.doc.path}: '{path}' is in {source.doc.path.name} but not here.")
     for path in sorted(extra):
         problems.append(f"{content.doc.path}: '{path}' is here but not in {source.doc.path.name}.")
-    for path, text in _walk_text(theirs):
+    for path, text in walk_text(theirs):
         translated = ours
         for part in path:
             translated = translated.get(part) if isinstance(translated, dict) else (
@@ -120,7 +120,7 @@ def stale_facts(today: dt.date | None = None) -> list[str]:
     facts = load_facts()
     used = {c.fact for key in handout_keys() for c in get_handout(key).contacts}
     used |= {m.group(1)[5:] for key in handout_keys() for code in available_languages(key)
-             for _, text in _walk_text(load_content(key, code).data)
+             for _, text in walk_text(load_content(key, code).data)
              for m in PLACEHOLDER.finditer(text) if m.group(1).startswith("fact:")}
     notes = []
     for key in sorted(used):
@@ -138,11 +138,10 @@ def render_checks(job: Job) -> list[str]:
     import pypdfium2 as pdfium
     import zxingcpp
 
-    from .facts import load_facts as facts_now
     from .render import render
 
     rendered = render(job)
-    expected = sorted(facts_now()[c.fact].qr_url for c in get_handout(job.handout).contacts if "qr" in c.show)
+    expected = sorted(load_facts()[c.fact].qr_url for c in get_handout(job.handout).contacts if "qr" in c.show)
     found = []
     for page in pdfium.PdfDocument(rendered.pdf):
         image = page.render(scale=150 / 72).to_pil()
@@ -163,6 +162,8 @@ def check_all(handouts: Iterable[str] = (), langs: Iterable[str] = (), render_pd
     langs = list(langs)
     for code in langs:
         get_language(code)
+    # a language with any text must have every file: a missing one is an error, not a skip
+    present = [c for c in LANGUAGES if any(c in available_languages(k) for k in [COMMON, *handout_keys()])]
     warnings: dict[str, None] = {}
     for key in [COMMON] + handouts:
         english_only = () if key == COMMON else get_handout(key).english_only
@@ -171,7 +172,7 @@ def check_all(handouts: Iterable[str] = (), langs: Iterable[str] = (), render_pd
         except ContentError as exc:
             result.errors.extend(exc.problems)
             continue
-        for code in langs or [c for c in LANGUAGES if c in available_languages(key)]:
+        for code in langs or present:
             result.files += 1
             try:
                 content = load_content(key, code)

@@ -168,20 +168,20 @@ def _check_meta(doc: YamlDoc, lang: str, problems: list[str]) -> dict[str, Any]:
     return meta
 
 
-def _walk_text(value: Any, here: tuple = ()):
+def walk_text(value: Any, here: tuple = ()):
     """Yield (field path, string) for every text value."""
     if isinstance(value, dict):
         for key, item in value.items():
-            yield from _walk_text(item, here + (key,))
+            yield from walk_text(item, here + (key,))
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            yield from _walk_text(item, here + (i,))
+            yield from walk_text(item, here + (i,))
     elif isinstance(value, str):
         yield here, value
 
 
 def _check_placeholders(doc: YamlDoc, data: dict, facts: dict[str, Fact], problems: list[str]) -> None:
-    for path, text in _walk_text(data):
+    for path, text in walk_text(data):
         for match in PLACEHOLDER.finditer(text):
             name = match.group(1)
             if name.startswith("fact:"):

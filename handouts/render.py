@@ -24,7 +24,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from . import __version__
-from .content import COMMON, PLACEHOLDER, SOURCE_LANGUAGE, Content, HandoutSpec, get_handout, load_content
+from .content import COMMON, PLACEHOLDER, SOURCE_LANGUAGE, Content, HandoutSpec, get_handout, load_content, walk_text
 from .errors import FactError, FitError, GlyphError, RenderError
 from .facts import Fact, fact_warning, load_facts
 from .fonts import describe_char, font_css, fonts_for, missing_glyphs, subset_dir
@@ -169,7 +169,6 @@ class Formatter:
         self.lang = lang
         self.facts = facts
         self.values = values
-        self.inline_facts: list[str] = []
 
     def _words(self, text: str) -> str:
         return text if self.lang.word_breaks else insert_word_breaks(text, self.lang.babel)
@@ -183,7 +182,6 @@ class Formatter:
             name = match.group(1)
             if name.startswith("fact:"):
                 fact = self.facts[name[5:]]
-                self.inline_facts.append(fact.key)
                 shown = fact.phone_text if fact.kind == "phone" else fact.short_url
                 out.append(ltr(shown))
             elif name in values:
@@ -249,6 +247,20 @@ def prepare(job: Job) -> Prepared:
             note = fact_warning(fact, use)
             if note:
                 warnings.append(note)
+    for content_file in (content, common) + ((english,) if english else ()):
+        for path, text in walk_text(content_file.data):
+            for match in PLACEHOLDER.finditer(text):
+                if not match.group(1).startswith("fact:"):
+                    continue
+                fact = facts[match.group(1)[5:]]
+                if fact.value is None:
+                    raise FactError(
+                        f"{content_file.doc.where(*path)}: {{{match.group(1)}}} has no value in facts.yaml "
+                        f"({fact.confidence}). Add the confirmed value or reword the text without it."
+                    )
+                note = fact_warning(fact, "phone")
+                if note and note not in warnings:
+                    warnings.append(note)
     families = lang.fonts
     if job.profile is not None:
         families += fonts_for(" ".join(job.profile.texts()), lang.fonts, prefer_han=_HAN_FONT.get(lang.code))
@@ -262,9 +274,7 @@ _HAN_FONT = {"zh-Hans": "HO CJK SC", "ko": "HO CJK KR"}
 
 
 def _texts(content: Content, skip: tuple[str, ...] = ()):
-    from .content import _walk_text  # the same walk the validator uses
-
-    for path, text in _walk_text(content.data):
+    for path, text in walk_text(content.data):
         if path and path[0] in skip:
             continue
         yield content, path, PLACEHOLDER.sub("", text)
@@ -305,6 +315,8 @@ def check_glyphs(prepared: Prepared) -> None:
 def _context(prepared: Prepared, body_pt: float) -> tuple[dict[str, Any], Formatter]:
     lang, size, spec = prepared.lang, prepared.size, prepared.spec
     used = [prepared.facts[c.fact] for c in spec.contacts]
+    used += [prepared.facts[m.group(1)[5:]] for _, text in walk_text(prepared.content.data)
+             for m in PLACEHOLDER.finditer(text) if m.group(1).startswith("fact:")]
     checked = min((f.checked for f in used), default=prepared.content.as_of)
     values = {
         "as_of": lang.format_date(prepared.content.as_of),
@@ -411,7 +423,7 @@ def _clinic(prepared: Prepared) -> dict | None:
     }
 
 
-def render_html(prepared: Prepared, body_pt: float, compact: int = 0) -> tuple[str, list[str]]:
+def render_html(prepared: Prepared, body_pt: float, compact: int = 0) -> str:
     context, fmt = _context(prepared, body_pt)
     context["compact"] = compact
     template = _environment().get_template(prepared.spec.template)
@@ -420,12 +432,7 @@ def render_html(prepared: Prepared, body_pt: float, compact: int = 0) -> tuple[s
     faces, stack = font_css(prepared.families, text=html)
     if faces != str(context["font_faces"]):
         html = template.render(**{**context, "font_faces": Markup(faces), "font_stack": Markup(stack)})
-    warnings = []
-    for key in dict.fromkeys(fmt.inline_facts):
-        note = fact_warning(prepared.facts[key], "phone")
-        if note:
-            warnings.append(note)
-    return html, warnings
+    return html
 
 
 def _overflow(page) -> float:
@@ -472,13 +479,13 @@ class weasyprint_errors:
         return False
 
 
-def _layout(html: str, label: str, extra_roots: tuple[Path, ...] = ()):
+def _layout(html: str, label: str):
     """Lay the HTML out (see weasyprint_errors); the result's write_pdf should
     run inside weasyprint_errors too."""
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
 
-    roots = (templates_dir(), fonts_dir(), subset_dir()) + extra_roots
+    roots = (templates_dir(), fonts_dir(), subset_dir())
     config = font_config()
     document = HTML(string=html, base_url=templates_dir().as_uri() + "/", url_fetcher=refusing_fetcher(roots))
     with weasyprint_errors(label):
@@ -576,8 +583,6 @@ def _content_bottom(page) -> float:
 def _identifier(prepared: Prepared) -> bytes:
     """The PDF's /ID, derived from what it shows (not the clock), so identical
     inputs give identical bytes."""
-    import hashlib
-
     job = prepared.job
     profile = job.profile.digest if job.profile else ""
     seed = f"{job.handout}|{job.lang}|{job.size}|{job.variant}|{profile}|{prepared.content.as_of}|{__version__}"
@@ -592,9 +597,9 @@ COMPACT_LEVELS = 2  # how many tighter layouts to try, at the minimum body size,
 
 
 def _fit(prepared: Prepared, body_pt: float, compact: int = 0):
-    html, warnings = render_html(prepared, body_pt, compact)
-    document = _layout(html, prepared.job.label)
-    return document, warnings, len(document.pages) <= _pages_allowed(prepared)
+    """Lay the job out at this type size; (document, whether it fits its pages)."""
+    document = _layout(render_html(prepared, body_pt, compact), prepared.job.label)
+    return document, len(document.pages) <= _pages_allowed(prepared)
 
 
 def render(job: Job) -> Rendered:
@@ -607,12 +612,12 @@ def render(job: Job) -> Rendered:
         size = replace(size, body_pt=max(LARGE_PRINT_PT, size.body_pt), min_body_pt=max(LARGE_PRINT_PT, size.body_pt),
                        max_body_pt=0)
     body_pt, compact = size.body_pt, 0
-    document, warnings, fits = _fit(prepared, body_pt)
+    document, fits = _fit(prepared, body_pt)
     while not fits:
         if body_pt <= size.min_body_pt and compact < COMPACT_LEVELS:
             # Body text is as small as it may be: tighten headings, captions and spacing instead.
             compact += 1
-            document, warnings, fits = _fit(prepared, body_pt, compact)
+            document, fits = _fit(prepared, body_pt, compact)
             continue
         if body_pt <= size.min_body_pt:
             extra = len(document.pages) - _pages_allowed(prepared)
@@ -624,16 +629,16 @@ def render(job: Job) -> Rendered:
                 f"Shorten the text in {prepared.content.doc.path}."
             )
         body_pt = max(round(body_pt * FIT_STEP, 2), size.min_body_pt)
-        document, warnings, fits = _fit(prepared, body_pt, compact)
+        document, fits = _fit(prepared, body_pt, compact)
     if body_pt == size.body_pt and size.max_body_pt > body_pt:
         # Grow to fill: text height goes roughly with the square of its size, so
         # jump to the size the free space allows, then step back until it fits.
         fill = max(_content_bottom(page) / page.height for page in document.pages)
         target = min(size.max_body_pt, round(body_pt * (0.97 / max(fill, 0.05)) ** 0.5, 2))
         while target > body_pt * 1.02:
-            trial, trial_warnings, trial_fits = _fit(prepared, target)
+            trial, trial_fits = _fit(prepared, target)
             if trial_fits:
-                document, warnings, body_pt = trial, trial_warnings, target
+                document, body_pt = trial, target
                 break
             target = round(target * 0.97, 2)
     for number, page in enumerate(document.pages, 1):
@@ -643,16 +648,17 @@ def render(job: Job) -> Rendered:
                 f"{job.label}: something on page {number} runs {overflow * 0.75:.1f} pt past the edge "
                 "of the page (a word or link too long for its column)."
             )
+    warnings = list(prepared.warnings)
+    if job.variant == "print-shop" and job.profile is not None and job.profile.logo_uri:
+        warnings.append(
+            f"{job.profile.source}: the logo stays in RGB in the print-shop PDF; the print shop converts it "
+            "(or give a CMYK-ready logo to the shop)"
+        )
     # Office PDFs are tagged for screen readers (PDF/UA-1); print-shop PDFs are
     # PDF/X-4 with a CMYK output intent (a PDF here can be only one of the two).
     identifier = _identifier(prepared)
-    if job.variant == "print-shop" and job.profile is not None and job.profile.logo_uri:
-        warnings = warnings + [
-            f"{job.profile.source}: the logo stays in RGB in the print-shop PDF; the print shop converts it "
-            "(or give a CMYK-ready logo to the shop)"
-        ]
     if job.variant == "print-shop":
         pdf = add_crop_marks(write_pdf(document, job.label, pdf_variant="pdf/x-4", pdf_identifier=identifier))
     else:
         pdf = write_pdf(document, job.label, pdf_variant="pdf/ua-1", pdf_identifier=identifier)
-    return Rendered(job, pdf, len(document.pages), body_pt, prepared.warnings + warnings)
+    return Rendered(job, pdf, len(document.pages), body_pt, warnings)

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from handouts.cli import main
 from handouts.content import load_content
-from handouts.errors import ContentError, RenderError
+from handouts.errors import ContentError, FactError, RenderError
 from handouts.render import Job, render
 
 from .pdfread import squash
@@ -106,3 +106,26 @@ def test_build_refuses_a_translation_with_a_typed_number(data_copy, tmp_path):
     assert result.exit_code == 1
     assert "'911' looks like a number typed into the text" in result.stderr
     assert not (tmp_path / "es" / "care-access-letter.pdf").exists()
+
+
+def test_a_fact_without_a_value_named_in_text_is_an_error_with_its_place(data_copy):
+    path = data_copy / "content" / "care-access" / "en.yaml"
+    edit(path, "{fact:crisis_988}", "{fact:lacare_telehealth}")
+    with pytest.raises(FactError) as error:
+        render(Job("care-access", "en", "letter"))
+    assert f"{path}:" in str(error.value) and "sections[3].bullets[0]" in str(error.value)
+    assert "{fact:lacare_telehealth} has no value in facts.yaml (not found)" in str(error.value)
+
+
+def test_an_unconfirmed_fact_named_in_text_is_warned_about(data_copy):
+    edit(data_copy / "content" / "pharmacy" / "en.yaml", "Call\n      Medi-Cal Rx to find",
+         "See {fact:ccalac_immigration_resources}. Call\n      Medi-Cal Rx to find")
+    rendered = render(Job("pharmacy", "en", "letter"))
+    assert any("ccalac_immigration_resources" in w and "inferred" in w for w in rendered.warnings)
+
+
+def test_check_reports_a_missing_translation_file(data_copy):
+    (data_copy / "content" / "pharmacy" / "vi.yaml").unlink()
+    result = CliRunner().invoke(main, ["check"])
+    assert result.exit_code == 1
+    assert "pharmacy/vi.yaml: there is no Vietnamese text for 'pharmacy'" in result.stderr
