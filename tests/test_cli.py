@@ -7,6 +7,7 @@ import json
 from click.testing import CliRunner
 
 from handouts.cli import main
+from handouts.content import handout_keys
 from handouts.locales import LANGUAGES
 from handouts.sizes import SIZES
 
@@ -26,7 +27,8 @@ def test_list_shows_languages_in_their_own_script_with_review_status():
     result = run("list")
     assert result.exit_code == 0
     for code, lang in LANGUAGES.items():
-        assert f"  {code:<8} {lang.native_name} ({lang.english_name}), {lang.script}, {lang.direction}, draft, 5/5" in result.output
+        count = f"{len(handout_keys())}/{len(handout_keys())}"
+        assert f"  {code:<8} {lang.native_name} ({lang.english_name}), {lang.script}, {lang.direction}, draft, {count}" in result.output
     for name in SIZES:
         assert f"  {name:<8} " in result.output
 
