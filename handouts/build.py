@@ -6,6 +6,7 @@ prints. The CLI decides what the person sees.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import multiprocessing
@@ -17,14 +18,15 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from . import __version__
-from .content import COMMON, available_languages, content_path, get_handout, handout_keys, load_content
+from .content import (COMMON, SOURCE_LANGUAGE, available_languages, content_path, get_handout, handout_keys,
+                      load_content)
 from .checks import consistency_problems
 from .errors import ContentError, FactError, HandoutsError, ReviewError, UsageError
 from .locales import LANGUAGES, get_language
 from .fonts import FAMILIES, font_path
 from .resources import content_dir, templates_dir
 from .sizes import get_size
-from .render import Job, Rendered, render
+from .render import CLAIM_NOTE, Job, Rendered, job_claims, render
 
 MANIFEST = "manifest.json"
 
@@ -65,11 +67,22 @@ class BuildReport:
         return list(seen)
 
 
+def sign_languages(key: str, langs: list[str]) -> list[tuple[str, ...]]:
+    """The language sets of a sign's pages. Named languages share one page,
+    English first (a notice must be readable by whoever it addresses); with
+    none named, English alone and English with each other language."""
+    if langs:
+        return [tuple(dict.fromkeys([SOURCE_LANGUAGE, *langs]))]
+    have = [c for c in LANGUAGES if c in available_languages(key)]
+    return [(SOURCE_LANGUAGE,)] + [(SOURCE_LANGUAGE, code) for code in have if code != SOURCE_LANGUAGE]
+
+
 def plan(handouts: Iterable[str] = (), langs: Iterable[str] = (), sizes: Iterable[str] = (),
-         variant: str = "office", profile=None) -> list[Job]:
+         variant: str = "office", profile=None, allow_expired_claims: bool = False) -> list[Job]:
     """The jobs to build. Empty choices mean: every handout, every language it
     has text in, and its default sizes. A named size a handout does not come in
-    is skipped for that handout (and is an error if no handout comes in it)."""
+    is skipped for that handout (and is an error if no handout comes in it).
+    Signs put the named languages on one page (see sign_languages)."""
     handouts, langs, sizes = list(handouts), list(langs), list(sizes)
     for key in handouts:
         get_handout(key)
@@ -81,11 +94,16 @@ def plan(handouts: Iterable[str] = (), langs: Iterable[str] = (), sizes: Iterabl
     for key in handouts or handout_keys():
         spec = get_handout(key)
         chosen_sizes = [s for s in sizes if s in spec.sizes] if sizes else list(spec.default_sizes)
-        for code in langs or [c for c in LANGUAGES if c in available_languages(key)]:
+        if spec.multilingual:
+            groups = sign_languages(key, langs)
+        else:
+            groups = [(code,) for code in langs or [c for c in LANGUAGES if c in available_languages(key)]]
+        for group in groups:
             for size in chosen_sizes:
                 if variant == "large-print" and get_size(size).kind == "card":
                     continue  # no large-print wallet cards
-                jobs.append(Job(key, code, size, variant, profile))
+                jobs.append(Job(key, group[0], size, variant, profile, also=group[1:],
+                                allow_expired_claims=allow_expired_claims))
     if sizes and not jobs:
         raise UsageError(
             f"None of the chosen handouts comes in size {', '.join(sizes)}. "
@@ -96,7 +114,7 @@ def plan(handouts: Iterable[str] = (), langs: Iterable[str] = (), sizes: Iterabl
 
 def output_path(out: Path, job: Job) -> Path:
     suffix = "" if job.variant == "office" else f"-{job.variant}"
-    return out / job.lang / f"{job.handout}-{job.size}{suffix}.pdf"
+    return out / job.lang_label / f"{job.handout}-{job.size}{suffix}.pdf"
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -118,22 +136,26 @@ def write_atomically(path: Path, data: bytes) -> None:
 def content_version(job: Job) -> str:
     """The date the text was last checked, plus a hash of every input file's bytes."""
     digest = hashlib.sha256()
-    for path in (content_path(job.handout, job.lang), content_path(COMMON, job.lang), content_dir() / "facts.yaml"):
-        digest.update(path.read_bytes())
+    paths = [p for code in job.langs for p in (content_path(job.handout, code), content_path(COMMON, code))]
+    for path in paths + [content_dir() / "facts.yaml", content_dir() / "claims.yaml"]:
+        if path.is_file():
+            digest.update(path.read_bytes())
     as_of = load_content(job.handout, job.lang).as_of.isoformat()
     return f"{as_of}+{digest.hexdigest()[:12]}"
 
 
 def check_reviewed(job: Job) -> None:
-    for handout in (job.handout, COMMON):
-        content = load_content(handout, job.lang)
-        if content.status != "reviewed":
-            raise ReviewError(
-                f"{content.doc.path}: the {get_language(job.lang).english_name} text is a draft "
-                f"(written by {content.meta.get('written_by')}, not yet reviewed by a person). "
-                "Build without --require-reviewed, or have a reader of the language review it "
-                "and set status: reviewed, reviewed_by and reviewed_on."
-            )
+    for code in job.langs:
+        for handout in (job.handout, COMMON):
+            content = load_content(handout, code)
+            if content.status != "reviewed":
+                who = "a lawyer" if code == SOURCE_LANGUAGE else "a reader of the language"
+                raise ReviewError(
+                    f"{content.doc.path}: the {get_language(code).english_name} text is not reviewed "
+                    f"(written by {content.meta.get('written_by')}, not yet reviewed by a named person). "
+                    f"Build without --require-reviewed, or have {who} review it "
+                    "and set status: reviewed, reviewed_by and reviewed_on."
+                )
 
 
 @dataclass(frozen=True)
@@ -142,6 +164,7 @@ class BuildOptions:
     require_reviewed: bool = False
     force: bool = False   # rebuild even when nothing changed
     workers: int = 1      # parallel render processes
+    today: dt.date | None = None  # the date claims are checked against (None: the real date)
 
 
 _DIGESTS: dict[tuple[Path, int, int], str] = {}
@@ -156,22 +179,24 @@ def _file_digest(path: Path) -> str:
     return _DIGESTS[key]
 
 
-def inputs_digest(job: Job) -> str:
+def inputs_digest(job: Job, today: dt.date | None = None) -> str:
     """A hash of everything that decides a job's PDF: the tool's version and
     code, the text (this language, the shared words, English where it is
     printed), the handout's spec, the facts, every template, the fonts, the
     clinic profile and the variant."""
     spec = get_handout(job.handout)
-    paths = [content_path(job.handout, job.lang), content_path(COMMON, job.lang),
-             spec.folder / "handout.yaml", content_dir() / "facts.yaml"]
-    if spec.english_only:
+    paths = [p for code in job.langs for p in (content_path(job.handout, code), content_path(COMMON, code))]
+    paths += [spec.folder / "handout.yaml", content_dir() / "facts.yaml", content_dir() / "claims.yaml"]
+    if spec.english_only or SOURCE_LANGUAGE not in job.langs:  # the footer says whether English was reviewed
         paths.append(content_path(job.handout, "en"))
     paths += sorted(p for p in templates_dir().rglob("*") if p.is_file())
     paths += sorted(Path(__file__).parent.glob("*.py"))  # the code itself, not only its version number
     paths += [font_path(name) for family in FAMILIES for name in FAMILIES[family].values()
-              if family in get_language(job.lang).fonts or job.profile is not None]
+              if any(family in get_language(code).fonts for code in job.langs) or job.profile is not None]
     profile_digest = job.profile.digest if job.profile else ""
-    job_text = f"{job.handout}|{job.lang}|{job.size}|{job.variant}|{profile_digest}"
+    # A claim that has expired since the last build changes the footer of a PDF built with the override.
+    expired = ",".join(c.key for c in job_claims(job, today)[1]) if job.allow_expired_claims else ""
+    job_text = f"{job.handout}|{job.lang_label}|{job.size}|{job.variant}|{profile_digest}|{expired}"
     digest = hashlib.sha256(f"handouts {__version__}\n{job_text}\n".encode())
     for path in paths:
         digest.update(f"{path.name}:{_file_digest(path)}\n".encode())
@@ -187,8 +212,10 @@ def _up_to_date(out: Path, job: Job, manifest: dict[str, dict], digest: str) -> 
 
 
 def _refuse_unconfirmed(job: Job, warnings: list[str], options: BuildOptions) -> None:
-    if options.strict and warnings:
-        raise FactError(f"{job.label}: --strict refuses facts that are not confirmed: " + "; ".join(warnings))
+    unconfirmed = [w for w in warnings if not w.startswith(CLAIM_NOTE)]  # not the review-date reminders
+    if options.strict and unconfirmed:
+        raise FactError(f"{job.label}: --strict refuses facts and claims that are not confirmed: "
+                        + "; ".join(unconfirmed))
 
 
 def _render_job(job: Job, options: BuildOptions) -> Rendered:
@@ -199,7 +226,7 @@ def _render_job(job: Job, options: BuildOptions) -> Rendered:
     if problems:
         raise ContentError(f"{job.label}: {len(problems)} problem(s) in the text:\n  - " + "\n  - ".join(problems),
                            problems)
-    rendered = render(job)
+    rendered = render(job, today=options.today)
     _refuse_unconfirmed(job, rendered.warnings, options)
     rendered.content_version = content_version(job)
     return rendered
@@ -213,15 +240,17 @@ def build(
     require_reviewed: bool = False,
     force: bool = False,
     workers: int = 1,
+    today: dt.date | None = None,
     on_done: Callable[[JobResult], None] | None = None,
 ) -> BuildReport:
     """Build the jobs into `out`. Jobs whose inputs and output are unchanged since
-    the last build (per out/manifest.json) are skipped; the rest are rendered,
+    the last build (per out/manifest.json) are skipped (but their claims are
+    checked against `today` again, so one that expired since is refused); the rest are rendered,
     in `workers` processes when there are several, and each PDF is written
     atomically as soon as it is ready, with the manifest updated after it, so an
     interrupted build loses nothing that was finished and leaves no partial file.
     """
-    options = BuildOptions(strict, require_reviewed, force, workers)
+    options = BuildOptions(strict, require_reviewed, force, workers, today)
     report = BuildReport(out=out)
     if out.is_dir():  # temporary files left by a build that was killed
         for leftover in out.rglob(".*.part"):
@@ -230,7 +259,7 @@ def build(
     todo: list[tuple[Job, str]] = []
     for job in jobs:
         try:
-            digest = inputs_digest(job)
+            digest = inputs_digest(job, today)
         except HandoutsError as exc:
             result = JobResult(job, error=exc)
             report.results.append(result)
@@ -241,9 +270,10 @@ def build(
             # Unchanged, so not rendered again; but --strict and --require-reviewed
             # still apply to it, or an earlier lenient build would slip through.
             entry = manifest[output_path(out, job).relative_to(out).as_posix()]
-            kept = list(entry.get("warnings", []))
+            kept = [w for w in entry.get("warnings", []) if not w.startswith(CLAIM_NOTE)]
             result = JobResult(job, path=output_path(out, job), skipped=True, kept_warnings=kept)
             try:
+                kept += job_claims(job, today)[2]  # claims age while the PDF sits still
                 if require_reviewed:
                     check_reviewed(job)
                 _refuse_unconfirmed(job, kept, options)

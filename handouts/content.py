@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ContentError, UsageError
+from .claims import load_claims
 from .facts import Fact, load_facts
 from .locales import LANGUAGES, get_language
 from .resources import register_cache, content_dir, templates_dir
@@ -26,7 +27,15 @@ STATUSES = ("draft", "reviewed")
 SHOW = ("phone", "qr")
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 # Placeholders each kind of text may hold; {fact:KEY} is allowed everywhere.
-ALLOWED_PLACEHOLDERS = {"as_of", "tty", "checked", "clinic", "date"}
+ALLOWED_PLACEHOLDERS = {"tty", "hours", "checked", "clinic", "date"}
+# {claim:KEY} marks text that states a claim (prints nothing); {cite:KEY} prints the claim's citation.
+CLAIM_PREFIXES = ("claim:", "cite:")
+KINDS = ("flyer", "card", "sign")
+
+
+def claim_keys(text: str) -> list[str]:
+    """The claims a text relies on: every {claim:KEY} and {cite:KEY} in it."""
+    return [m.group(1).split(":", 1)[1] for m in PLACEHOLDER.finditer(text) if m.group(1).startswith(CLAIM_PREFIXES)]
 
 
 @dataclass(frozen=True)
@@ -47,6 +56,11 @@ class HandoutSpec:
     english_only: tuple[str, ...]
     contacts: tuple[ContactSpec, ...]
     folder: Path
+    kind: str = "flyer"  # flyer | card | sign (a sign prints several languages on one page)
+
+    @property
+    def multilingual(self) -> bool:
+        return self.kind == "sign"
 
 
 @dataclass
@@ -122,6 +136,9 @@ def _load_spec(key: str) -> HandoutSpec:
         if not show or any(s not in SHOW for s in show):
             problems.append(f"{doc.where('contacts', i, 'show')}: 'show' must list phone and/or qr.")
         contacts.append(ContactSpec(item["fact"], show))
+    kind = raw.get("kind") or ("card" if template == "red-card.html" else "flyer")
+    if kind not in KINDS:
+        problems.append(f"{doc.where('kind')}: kind must be one of {', '.join(KINDS)}, not '{kind}'.")
     if template and not (templates_dir() / str(template)).is_file():
         problems.append(f"{doc.where('template')}: no template named '{template}' in templates/.")
     if problems:
@@ -137,6 +154,7 @@ def _load_spec(key: str) -> HandoutSpec:
         english_only=tuple(raw.get("english_only") or ()),
         contacts=tuple(contacts),
         folder=folder,
+        kind=kind,
     )
 
 
@@ -181,19 +199,26 @@ def walk_text(value: Any, here: tuple = ()):
 
 
 def _check_placeholders(doc: YamlDoc, data: dict, facts: dict[str, Fact], problems: list[str]) -> None:
+    claims = load_claims()
     for path, text in walk_text(data):
         for match in PLACEHOLDER.finditer(text):
             name = match.group(1)
             if name.startswith("fact:"):
                 if name[5:] not in facts:
                     problems.append(f"{doc.where(*path)}: unknown fact '{name[5:]}' in {{{name}}}.")
+            elif name.startswith(CLAIM_PREFIXES):
+                key = name.split(":", 1)[1]
+                if key not in claims:
+                    problems.append(f"{doc.where(*path)}: unknown claim '{key}' in {{{name}}}; claims are listed in content/claims.yaml.")
+                elif name.startswith("cite:") and not claims[key].cite:
+                    problems.append(f"{doc.where(*path)}: claim '{key}' has no 'cite' to print for {{{name}}}.")
             elif name not in ALLOWED_PLACEHOLDERS:
                 problems.append(
-                    f"{doc.where(*path)}: unknown placeholder {{{name}}}; use {{fact:KEY}} or one of "
+                    f"{doc.where(*path)}: unknown placeholder {{{name}}}; use {{fact:KEY}}, {{claim:KEY}}, {{cite:KEY}} or one of "
                     f"{', '.join('{' + p + '}' for p in sorted(ALLOWED_PLACEHOLDERS))}."
                 )
         if re.sub(PLACEHOLDER, "", text).count("{") or re.sub(PLACEHOLDER, "", text).count("}"):
-            problems.append(f"{doc.where(*path)}: a '{{' or '}}' without its pair; placeholders look like {{as_of}}.")
+            problems.append(f"{doc.where(*path)}: a '{{' or '}}' without its pair; placeholders look like {{checked}}.")
 
 
 def _get(data: Any, path: tuple) -> Any:
@@ -265,6 +290,15 @@ def _check_red_card(doc: YamlDoc, data: dict, spec: HandoutSpec, lang: str, prob
     _check_contacts(doc, data, spec, problems)
 
 
+def _check_sign(doc: YamlDoc, data: dict, spec: HandoutSpec, problems: list[str]) -> None:
+    for name in ("title", "law", "disclaimer"):
+        _require_text(doc, data, (name,), problems)
+    _require_text(doc, data, ("lead",), problems, optional=True)
+    _require_list(doc, data, ("lines",), problems)
+    if data.get("contacts"):
+        problems.append(f"{doc.where('contacts')}: a sign is a legal notice and prints no contacts; remove 'contacts'.")
+
+
 def _check_contacts(doc: YamlDoc, data: dict, spec: HandoutSpec, problems: list[str]) -> None:
     contacts = data.get("contacts")
     if not isinstance(contacts, dict):
@@ -313,8 +347,10 @@ def _load_content_file(handout: str, lang: str, path: Path, _mtime: int) -> Cont
             problems.append(f"{doc.where('strings')}: a 'strings:' block is required.")
     else:
         spec = get_handout(handout)
-        if spec.template == "red-card.html":
+        if spec.kind == "card":
             _check_red_card(doc, data, spec, lang, problems)
+        elif spec.kind == "sign":
+            _check_sign(doc, data, spec, problems)
         else:
             _check_flyer(doc, data, spec, problems)
         if lang != SOURCE_LANGUAGE:

@@ -42,3 +42,7 @@ class FitError(RenderError):
 
 class ReviewError(HandoutsError):
     """--require-reviewed was given and a draft translation was asked for."""
+
+
+class ClaimError(ContentError):
+    """A statement of law or policy is past its review date (or unknown)."""

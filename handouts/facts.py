@@ -38,6 +38,7 @@ class Fact:
     qr_url: str | None
     qr_confidence: str | None
     note: str | None = None
+    tty_claim: str | None = None  # a claim (content/claims.yaml) giving the TTY line's own hours
 
     @property
     def confirmed(self) -> bool:
@@ -106,6 +107,7 @@ def _parse_fact(doc, index: int, raw: dict) -> Fact:
         qr_url=raw.get("qr_url"),
         qr_confidence=raw.get("qr_confidence"),
         note=raw.get("note"),
+        tty_claim=raw.get("tty_claim"),
     )
 
 

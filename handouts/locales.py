@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, format_interval, get_day_names
 
 from .errors import UsageError
 
@@ -33,6 +33,13 @@ class Language:
 
     def format_date(self, value: dt.date) -> str:
         return format_date(value, format="long", locale=self.babel)
+
+    def format_hours(self, first_day: int, last_day: int, opens: dt.time, closes: dt.time) -> str:
+        """'Monday–Friday 8:00 AM – 5:00 PM' in this language (CLDR day names and
+        time ranges, 12- or 24-hour as the language writes them)."""
+        days = get_day_names("wide", locale=self.babel)
+        clock = "hm" if "a" in Locale.parse(self.babel).time_formats["short"].pattern else "Hm"
+        return f"{days[first_day]}–{days[last_day]} {format_interval(opens, closes, clock, locale=self.babel)}"
 
 
 LATIN = ("HO Sans",)

@@ -16,7 +16,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .content import COMMON, get_handout, load_content
+from .content import COMMON, SOURCE_LANGUAGE, get_handout, load_content
 from .errors import UsageError
 from .locales import get_language
 from .render import Job, _context, _environment, _layout, font_css, write_pdf
@@ -79,7 +79,7 @@ def assemble(lang: str, parts: list[PacketPart], english: dict[str, PacketPart] 
         titles.append({"title": title, "page": page - front_pages})
         readers.append((title, reader, english_reader))
         page += len(reader.pages) * (2 if english_reader else 1)
-    draft = any(load_content(p.handout, lang).status != "reviewed" for p in parts)
+    draft = lang != SOURCE_LANGUAGE and any(load_content(p.handout, lang).status != "reviewed" for p in parts)
     front = PdfReader(io.BytesIO(_front_matter(lang, profile, titles, draft)))
     if len(front.pages) != front_pages:
         raise UsageError(f"The packet cover for {lang} does not fit on {front_pages} pages.")

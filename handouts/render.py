@@ -8,10 +8,12 @@ local or remote, stops the render with an error.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 import mimetypes
 import os
+import re
 import tempfile
 import warnings as python_warnings
 from dataclasses import dataclass, field, replace
@@ -24,9 +26,11 @@ import jinja2
 from markupsafe import Markup, escape
 
 from . import __version__
-from .content import COMMON, PLACEHOLDER, SOURCE_LANGUAGE, Content, HandoutSpec, get_handout, load_content, walk_text
-from .errors import FactError, FitError, GlyphError, RenderError
-from .facts import Fact, fact_warning, load_facts
+from .content import (COMMON, PLACEHOLDER, SOURCE_LANGUAGE, Content, HandoutSpec, claim_keys, get_handout,
+                      load_content, walk_text)
+from .claims import Claim, describe_due, expired_error, load_claims
+from .errors import ClaimError, FactError, FitError, GlyphError, RenderError
+from .facts import CONFIRMED, Fact, fact_warning, load_facts
 from .fonts import describe_char, font_css, fonts_for, missing_glyphs, subset_dir
 from .locales import Language, get_language
 from .profile import Profile
@@ -36,6 +40,7 @@ from .segment import insert_word_breaks
 from .sizes import Size, get_size
 
 FIT_STEP = 0.94  # each auto-fit step sets type 6% smaller
+SIGN_GROWTH = 2.5  # a sign's text may grow to this many times its size's body text, to fill the page
 
 
 @dataclass(frozen=True)
@@ -45,11 +50,21 @@ class Job:
     size: str
     variant: str = "office"  # office | large-print | print-shop
     profile: Profile | None = None  # a clinic's details, printed in a band
+    also: tuple[str, ...] = ()  # a sign's other languages, printed on the same page after `lang`
+    allow_expired_claims: bool = False  # print claims past their review date (the PDF says so)
+
+    @property
+    def langs(self) -> tuple[str, ...]:
+        return (self.lang, *self.also)
+
+    @property
+    def lang_label(self) -> str:
+        return "+".join(self.langs)
 
     @property
     def label(self) -> str:
         extra = "" if self.variant == "office" else f", {self.variant}"
-        return f"{self.handout} ({self.lang}, {self.size}{extra})"
+        return f"{self.handout} ({self.lang_label}, {self.size}{extra})"
 
 
 VARIANTS = ("office", "large-print", "print-shop")
@@ -149,7 +164,7 @@ def ltr(text: str, css_class: str = "num") -> Markup:
     """
     if css_class == "link":  # a link may wrap after a slash, nowhere else
         words = Markup("/<wbr>").join(text.split("/"))
-    else:  # a phone number never wraps inside a word ("888-624-4752 (888-6-CHIRLA)")
+    else:  # a phone number (or a citation) never wraps inside a word ("888-624-4752 (888-6-CHIRLA)")
         words = Markup(" ").join(Markup('<span class="nobr">{}</span>').format(w) for w in text.split())
     return Markup('<span class="{}" dir="ltr">\u2066{}\u2069</span>').format(css_class, words)
 
@@ -161,37 +176,83 @@ def isolate(text: str) -> Markup:
     return Markup("\u2068{}\u2069").format(text)
 
 
+# A run of Latin words inside other text: "L.A. Care", "Medi-Cal Rx", "LA County
+# Office of Immigrant Affairs", "I-205". A final period belongs to the run only
+# after a single letter ("L.A."), not at the end of a sentence.
+LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:(?:[.'’&/-]\s*|\s+)[A-Za-z0-9]+)*(?:(?<=\b[A-Za-z])\.)?")
+# A word with a hyphen ("Medi-Cal", "I-205"): never broken at the hyphen, in any script.
+HYPHENATED = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+")
+
+
 class Formatter:
-    """Turns content text into safe HTML: escapes it, fills placeholders, and
+    """Turns content text into safe HTML: escapes it, fills placeholders, keeps
+    hyphenated names whole, isolates Latin names inside right-to-left text, and
     marks the word breaks of scripts without spaces."""
 
-    def __init__(self, lang: Language, facts: dict[str, Fact], values: dict[str, str]):
+    def __init__(self, lang: Language, facts: dict[str, Fact], values: dict[str, str],
+                 claims: dict[str, Claim] | None = None):
         self.lang = lang
         self.facts = facts
         self.values = values
+        self.claims = claims if claims is not None else load_claims()
 
-    def _words(self, text: str) -> str:
-        return text if self.lang.word_breaks else insert_word_breaks(text, self.lang.babel)
+    def _nobr(self, text: str) -> Markup:
+        out, position = [], 0
+        for match in HYPHENATED.finditer(text):
+            out.append(escape(text[position:match.start()]))
+            out.append(Markup('<span class="nobr">{}</span>').format(match.group(0)))
+            position = match.end()
+        out.append(escape(text[position:]))
+        return Markup("").join(out)
+
+    def _plain(self, text: str) -> Markup:
+        return self._nobr(text if self.lang.word_breaks else insert_word_breaks(text, self.lang.babel))
+
+    def _words(self, text: str) -> Markup:
+        if self.lang.direction != "rtl":
+            return self._plain(text)
+        # In right-to-left text, each Latin run is a left-to-right isolate (LRI ... PDI):
+        # "L.A. Care" stays in order and its period and parentheses stay where they belong.
+        out, position = [], 0
+        for match in LATIN_RUN.finditer(text):
+            out.append(self._plain(text[position:match.start()]))
+            out.append(Markup('<span class="latin" dir="ltr">\u2066{}\u2069</span>').format(self._nobr(match.group(0))))
+            position = match.end()
+        out.append(self._plain(text[position:]))
+        return Markup("").join(out)
 
     def __call__(self, text: str, **extra: str) -> Markup:
         values = {**self.values, **extra}
         out: list[str] = []
         position = 0
         for match in PLACEHOLDER.finditer(text):
-            out.append(escape(self._words(text[position:match.start()])))
+            out.append(self._words(text[position:match.start()]))
             name = match.group(1)
             if name.startswith("fact:"):
                 fact = self.facts[name[5:]]
                 shown = fact.phone_text if fact.kind == "phone" else fact.short_url
                 out.append(ltr(shown))
+            elif name.startswith("claim:"):
+                pass  # marks text that states a claim; prints nothing
+            elif name.startswith("cite:"):
+                out.append(ltr(self.claims[name[5:]].cite or "", "cite"))
             elif name in values:
                 value = values[name]
-                out.append(value if isinstance(value, Markup) else escape(self._words(value)))
+                out.append(value if isinstance(value, Markup) else self._words(value))
             else:
                 raise RenderError(f"placeholder {{{name}}} has no value here")
             position = match.end()
-        out.append(escape(self._words(text[position:])))
+        out.append(self._words(text[position:]))
         return Markup("".join(out))
+
+
+@dataclass
+class Part:
+    """One language's text on a page (a sign has several)."""
+
+    lang: Language
+    content: Content
+    common: Content
 
 
 @dataclass
@@ -208,12 +269,72 @@ class Prepared:
     facts: dict[str, Fact]
     warnings: list[str]
     families: tuple[str, ...] = ()  # the language's fonts, plus any the clinic's text needs
+    parts: tuple[Part, ...] = ()    # every language on the page, `lang` first
+    claims: tuple[Claim, ...] = ()  # the claims the printed text relies on
+    expired: tuple[Claim, ...] = ()  # of those, the ones past review (printed because allowed)
 
 
-def prepare(job: Job) -> Prepared:
+def claim_uses(content_files, facts: dict[str, Fact], spec: HandoutSpec) -> dict[str, list[str]]:
+    """Which claims these texts rely on, each with the places ('file:line (field)') that name it."""
+    uses: dict[str, list[str]] = {}
+    for content_file in content_files:
+        for path, text in walk_text(content_file.data):
+            for key in claim_keys(text):
+                uses.setdefault(key, []).append(content_file.doc.where(*path))
+    for contact in spec.contacts:
+        fact = facts[contact.fact]
+        if fact.tty_claim and "phone" in contact.show:
+            uses.setdefault(fact.tty_claim, []).append(f"facts.yaml ({fact.key}: TTY hours)")
+    return uses
+
+
+def claim_notes(uses: dict[str, list[str]], today: dt.date | None, allow_expired: bool
+                ) -> tuple[tuple[Claim, ...], tuple[Claim, ...], list[str]]:
+    """(claims used, expired ones, warnings). Refuses (ClaimError) an expired
+    claim unless allowed; warns when one is due for review soon or was allowed."""
+    today = today or dt.date.today()
+    claims = load_claims()
+    unknown = [key for key in uses if key not in claims]
+    if unknown:
+        raise ClaimError("; ".join(f"{', '.join(uses[k])}: unknown claim '{k}'; claims are listed in "
+                                   "content/claims.yaml" for k in unknown))
+    used = tuple(claims[key] for key in sorted(uses))
+    expired = tuple(c for c in used if c.state(today) == "expired")
+    if expired and not allow_expired:
+        raise expired_error(list(expired), uses)
+    notes = [f"claim '{c.key}' is {c.confidence}, not confirmed; check it on {', '.join(c.sources)}"
+             for c in used if c.confidence not in CONFIRMED]
+    notes += [CLAIM_NOTE + describe_due(c, today, uses[c.key]) for c in used if c.state(today) == "due"]
+    notes += [f"{CLAIM_NOTE}claim '{c.key}' is past its review date ({c.review_by}) and was printed because "
+              "--allow-expired-claims was given; the PDF says so" for c in expired]
+    return used, expired, notes
+
+
+CLAIM_NOTE = "claim review: "  # starts the warnings that depend on today's date
+
+
+def job_claims(job: Job, today: dt.date | None = None) -> tuple[tuple[Claim, ...], tuple[Claim, ...], list[str]]:
+    """The claims a job prints, those past review, and the warnings about them
+    (see claim_notes), without preparing the whole job."""
+    spec = get_handout(job.handout)
+    texts = [load_content(job.handout, code) for code in job.langs]
+    if spec.english_only and SOURCE_LANGUAGE not in job.langs:
+        texts.append(load_content(job.handout, SOURCE_LANGUAGE))
+    return claim_notes(claim_uses(texts, load_facts(), spec), today, job.allow_expired_claims)
+
+
+def prepare(job: Job, today: dt.date | None = None) -> Prepared:
+    """Load and check everything a job prints. `today` decides which claims are
+    due for review or expired (default: the real date)."""
     spec = get_handout(job.handout)
     lang = get_language(job.lang)
     size = get_size(job.size)
+    if job.also and not spec.multilingual:
+        raise RenderError(f"{spec.key} prints one language per page; only signs take several (--lang once).")
+    for code in job.also:
+        get_language(code)
+    if len(set(job.langs)) != len(job.langs):
+        raise RenderError(f"{job.label}: a language is named twice.")
     if job.variant not in VARIANTS:
         raise RenderError(f"Unknown variant '{job.variant}'; valid: {', '.join(VARIANTS)}.")
     if job.variant == "large-print" and size.kind == "card":
@@ -247,7 +368,8 @@ def prepare(job: Job) -> Prepared:
             note = fact_warning(fact, use)
             if note:
                 warnings.append(note)
-    for content_file in (content, common) + ((english,) if english else ()):
+    others = [load_content(h, code) for code in job.also for h in (job.handout, COMMON)]
+    for content_file in [content, common, *others] + ([english] if english else []):
         for path, text in walk_text(content_file.data):
             for match in PLACEHOLDER.finditer(text):
                 if not match.group(1).startswith("fact:"):
@@ -261,10 +383,18 @@ def prepare(job: Job) -> Prepared:
                 note = fact_warning(fact, "phone")
                 if note and note not in warnings:
                     warnings.append(note)
+    parts = [Part(lang, content, common)]
+    for code in job.also:
+        parts.append(Part(get_language(code), load_content(job.handout, code), load_content(COMMON, code)))
+    used, expired, notes = job_claims(job, today)
+    warnings += [n for n in notes if n not in warnings]
     families = lang.fonts
+    for part in parts[1:]:
+        families += tuple(f for f in part.lang.fonts if f not in families)
     if job.profile is not None:
-        families += fonts_for(" ".join(job.profile.texts()), lang.fonts, prefer_han=_HAN_FONT.get(lang.code))
-    prepared = Prepared(job, spec, lang, size, content, common, english, facts, warnings, families)
+        families += fonts_for(" ".join(job.profile.texts()), families, prefer_han=_HAN_FONT.get(lang.code))
+    prepared = Prepared(job, spec, lang, size, content, common, english, facts, warnings, families,
+                        tuple(parts), used, expired)
     check_glyphs(prepared)
     return prepared
 
@@ -284,15 +414,17 @@ def check_glyphs(prepared: Prepared) -> None:
     """Every character to be printed must be in the language's fonts."""
     families = prepared.lang.fonts
     problems = []
-    sources = list(_texts(prepared.content)) + list(_texts(prepared.common))
-    if prepared.english is not None:
-        sources += [s for s in _texts(prepared.english) if s[1][0] in prepared.spec.english_only]
-    for content, path, text in sources:
-        for char in missing_glyphs(text, families):
-            problems.append(
-                f"{content.doc.where(*path)}: {describe_char(char)} is not in the "
-                f"{prepared.lang.english_name} fonts ({', '.join(families)})."
-            )
+    parts = prepared.parts or (Part(prepared.lang, prepared.content, prepared.common),)
+    for part in parts:
+        sources = list(_texts(part.content)) + list(_texts(part.common))
+        if prepared.english is not None and part is parts[0]:
+            sources += [s for s in _texts(prepared.english) if s[1][0] in prepared.spec.english_only]
+        for content, path, text in sources:
+            for char in missing_glyphs(text, part.lang.fonts):
+                problems.append(
+                    f"{content.doc.where(*path)}: {describe_char(char)} is not in the "
+                    f"{part.lang.english_name} fonts ({', '.join(part.lang.fonts)})."
+                )
     for contact in prepared.spec.contacts:
         fact = prepared.facts[contact.fact]
         for text in (fact.display or "", fact.tty or "", fact.qr_url or ""):
@@ -314,15 +446,10 @@ def check_glyphs(prepared: Prepared) -> None:
 
 def _context(prepared: Prepared, body_pt: float) -> tuple[dict[str, Any], Formatter]:
     lang, size, spec = prepared.lang, prepared.size, prepared.spec
-    used = [prepared.facts[c.fact] for c in spec.contacts]
-    used += [prepared.facts[m.group(1)[5:]] for _, text in walk_text(prepared.content.data)
-             for m in PLACEHOLDER.finditer(text) if m.group(1).startswith("fact:")]
-    checked = min((f.checked for f in used), default=prepared.content.as_of)
-    values = {
-        "as_of": lang.format_date(prepared.content.as_of),
-        "checked": lang.format_date(checked),
-    }
+    checked = checked_on(prepared)
+    values = {"checked": lang.format_date(checked)}
     fmt = Formatter(lang, prepared.facts, values)
+    claims = load_claims()
     cmyk = prepared.job.variant == "print-shop"
     contacts = []
     for contact in spec.contacts:
@@ -337,6 +464,7 @@ def _context(prepared: Prepared, body_pt: float) -> tuple[dict[str, Any], Format
                 "qr_src": qr_data_uri(fact.qr_url, cmyk) if "qr" in contact.show else None,
                 "qr_alt": f"QR code: {fact.qr_url}" if "qr" in contact.show else None,
                 "qr_width_mm": printed_width_mm(fact.qr_url, size.min_qr_mm) if "qr" in contact.show else None,
+                "tty_hours": _hours_text(claims[fact.tty_claim], lang) if fact.tty_claim else None,
             }
         )
     clinic = prepared.job.profile
@@ -363,10 +491,16 @@ def _context(prepared: Prepared, body_pt: float) -> tuple[dict[str, Any], Format
         "contacts": contacts,
         "with_qr": [c for c in contacts if "qr" in c["show"]],
         "contact_rows": _contact_rows(contacts, size),
-        "draft": prepared.content.status != "reviewed",
+        "draft": lang.code != SOURCE_LANGUAGE and prepared.content.status != "reviewed",
+        "source_unreviewed": source_unreviewed(prepared.job.handout),
+        "with_claims": bool(prepared.claims),
+        "expired_claims": bool(prepared.expired),
+        "parts": [_part(prepared, part) for part in prepared.parts],
+        "job_langs": prepared.job.lang_label,
         "fmt": fmt,
         "font_faces": Markup(font_css(prepared.families)[0]),
         "font_stack": Markup(font_css(prepared.families)[1]),
+        "part_stacks": part_stacks(prepared, font_css(prepared.families)[1]),
         "clinic": _clinic(prepared),
         "body_pt": body_pt,
         "job_variant": prepared.job.variant,
@@ -376,6 +510,41 @@ def _context(prepared: Prepared, body_pt: float) -> tuple[dict[str, Any], Format
         "bleed_mm": BLEED_MM if prepared.job.variant == "print-shop" else 0,
     }
     return context, fmt
+
+
+def checked_on(prepared: Prepared) -> dt.date:
+    """The oldest check date of what the page prints: its facts and its claims."""
+    used = [prepared.facts[c.fact] for c in prepared.spec.contacts]
+    for part in prepared.parts or (Part(prepared.lang, prepared.content, prepared.common),):
+        used += [prepared.facts[m.group(1)[5:]] for _, text in walk_text(part.content.data)
+                 for m in PLACEHOLDER.finditer(text) if m.group(1).startswith("fact:")]
+    dates = [f.checked for f in used] + [c.checked for c in prepared.claims]
+    return min(dates, default=prepared.content.as_of)
+
+
+def source_unreviewed(handout: str) -> bool:
+    """True until a named person has reviewed the English source text."""
+    return load_content(handout, SOURCE_LANGUAGE).status != "reviewed"
+
+
+def _hours_text(claim: Claim, lang: Language) -> str:
+    hours = claim.hours
+    if hours is None:
+        raise RenderError(f"claim '{claim.key}' is used for opening hours but has no 'hours' in content/claims.yaml.")
+    last = {"mon-fri": 4, "mon-sat": 5, "mon-sun": 6}[hours.days]
+    return lang.format_hours(0, last, hours.open, hours.close)
+
+
+def _part(prepared: Prepared, part: Part) -> dict[str, Any]:
+    """What a sign's template needs for one language block."""
+    values = {"checked": part.lang.format_date(checked_on(prepared))}
+    return {
+        "lang": part.lang,
+        "c": part.content.data,
+        "s": part.common.data["strings"],
+        "fmt": Formatter(part.lang, prepared.facts, values),
+        "draft": part.lang.code != SOURCE_LANGUAGE and part.content.status != "reviewed",
+    }
 
 
 DEFAULT_ACCENT = "#9b1c1c"  # the stylesheet's --accent
@@ -431,8 +600,20 @@ def render_html(prepared: Prepared, body_pt: float, compact: int = 0) -> str:
     # Now that the text is known, use copies of the large fonts holding only its characters.
     faces, stack = font_css(prepared.families, text=html)
     if faces != str(context["font_faces"]):
-        html = template.render(**{**context, "font_faces": Markup(faces), "font_stack": Markup(stack)})
+        html = template.render(**{**context, "font_faces": Markup(faces), "font_stack": Markup(stack),
+                                  "part_stacks": part_stacks(prepared, stack)})
     return html
+
+
+def part_stacks(prepared: Prepared, stack: str) -> list[Markup]:
+    """Each language block's font stack, its own fonts first (Chinese and Korean
+    on one sign each get their own forms of shared characters)."""
+    names = dict(zip(prepared.families, (name.strip() for name in stack.split(","))))
+    stacks = []
+    for part in prepared.parts:
+        order = [f for f in part.lang.fonts if f in names] + [f for f in prepared.families if f not in part.lang.fonts]
+        stacks.append(Markup(", ".join(names[f] for f in order)))
+    return stacks
 
 
 def _overflow(page) -> float:
@@ -585,7 +766,9 @@ def _identifier(prepared: Prepared) -> bytes:
     inputs give identical bytes."""
     job = prepared.job
     profile = job.profile.digest if job.profile else ""
-    seed = f"{job.handout}|{job.lang}|{job.size}|{job.variant}|{profile}|{prepared.content.as_of}|{__version__}"
+    expired = ",".join(c.key for c in prepared.expired)
+    seed = (f"{job.handout}|{job.lang_label}|{job.size}|{job.variant}|{profile}|{prepared.content.as_of}|"
+            f"{expired}|{__version__}")
     return hashlib.md5(seed.encode()).hexdigest().encode()
 
 
@@ -602,11 +785,11 @@ def _fit(prepared: Prepared, body_pt: float, compact: int = 0):
     return document, len(document.pages) <= _pages_allowed(prepared)
 
 
-def render(job: Job) -> Rendered:
+def render(job: Job, today: dt.date | None = None) -> Rendered:
     """Lay the job out at its size's type scale; shrink step by step (never
     below the size's minimum) until it fits its pages, or, on posters and
     cards, grow while it still fits, so the page is filled."""
-    prepared = prepare(job)
+    prepared = prepare(job, today)
     size = prepared.size
     if job.variant == "large-print":  # bigger type, more pages, no shrinking
         size = replace(size, body_pt=max(LARGE_PRINT_PT, size.body_pt), min_body_pt=max(LARGE_PRINT_PT, size.body_pt),
@@ -630,6 +813,8 @@ def render(job: Job) -> Rendered:
             )
         body_pt = max(round(body_pt * FIT_STEP, 2), size.min_body_pt)
         document, fits = _fit(prepared, body_pt, compact)
+    if prepared.spec.kind == "sign" and not size.max_body_pt:
+        size = replace(size, max_body_pt=size.body_pt * SIGN_GROWTH)  # a sign fills its page
     if body_pt == size.body_pt and size.max_body_pt > body_pt:
         # Grow to fill: text height goes roughly with the square of its size, so
         # jump to the size the free space allows, then step back until it fits.
