@@ -23,12 +23,14 @@ from .content import (
     handout_keys,
     load_content,
 )
-from .errors import ContentError, HandoutsError
+from .errors import ClaimError, ContentError, HandoutsError
 from .facts import load_facts
 from .locales import LANGUAGES, get_language
-from .render import Job, prepare
+from .render import CLAIM_NOTE, Job, claim_notes, claim_uses, prepare
 
-TYPED_NUMBER = re.compile(r"\d{3,}|\d+[\s().-]+\d+[\s().-]+\d+")
+# Three or more digits, or digit groups: a phone number typed into text. Not a form's
+# name ("I-205") and not a year ("since 2026").
+TYPED_NUMBER = re.compile(r"(?<![A-Za-z]-)(?<!\d)(?!(?:19|20)\d\d(?!\d))\d{3,}|\d+[\s().-]+\d+[\s().-]+\d+")
 TYPED_LINK = re.compile(r"https?://|www\.|\b[\w-]+\.(?:org|com|gov|net|edu|us)\b", re.IGNORECASE)
 
 
@@ -119,9 +121,14 @@ def stale_facts(today: dt.date | None = None) -> list[str]:
     today = today or dt.date.today()
     facts = load_facts()
     used = {c.fact for key in handout_keys() for c in get_handout(key).contacts}
-    used |= {m.group(1)[5:] for key in handout_keys() for code in available_languages(key)
-             for _, text in walk_text(load_content(key, code).data)
-             for m in PLACEHOLDER.finditer(text) if m.group(1).startswith("fact:")}
+    for key in handout_keys():
+        for code in available_languages(key):
+            try:
+                content = load_content(key, code)
+            except ContentError:
+                continue  # check_all reports the file's own problems
+            used |= {m.group(1)[5:] for _, text in walk_text(content.data)
+                     for m in PLACEHOLDER.finditer(text) if m.group(1).startswith("fact:")}
     notes = []
     for key in sorted(used):
         age = (today - facts[key].checked).days
@@ -133,14 +140,14 @@ def stale_facts(today: dt.date | None = None) -> list[str]:
     return notes
 
 
-def render_checks(job: Job) -> list[str]:
+def render_checks(job: Job, today: dt.date | None = None) -> list[str]:
     """Render one job in memory: it must fit, and every QR code must decode to its link."""
     import pypdfium2 as pdfium
     import zxingcpp
 
     from .render import render
 
-    rendered = render(job)
+    rendered = render(job, today=today)
     expected = sorted(load_facts()[c.fact].qr_url for c in get_handout(job.handout).contacts if "qr" in c.show)
     found = []
     for page in pdfium.PdfDocument(rendered.pdf):
@@ -154,7 +161,9 @@ def render_checks(job: Job) -> list[str]:
 def check_all(handouts: Iterable[str] = (), langs: Iterable[str] = (), render_pdfs: bool = False,
               today: dt.date | None = None) -> CheckResult:
     """Every check the build runs, without writing a PDF. With render_pdfs, each
-    default job is also laid out (fit) and its QR codes decoded."""
+    default job is also laid out (fit) and its QR codes decoded. `today` is the
+    date claims and facts are dated against (default: the real date): a claim
+    within 30 days of its review_by is a warning, past it an error."""
     result = CheckResult()
     handouts = list(handouts) or list(handout_keys())
     for key in handouts:
@@ -165,6 +174,7 @@ def check_all(handouts: Iterable[str] = (), langs: Iterable[str] = (), render_pd
     # a language with any text must have every file: a missing one is an error, not a skip
     present = [c for c in LANGUAGES if any(c in available_languages(k) for k in [COMMON, *handout_keys()])]
     warnings: dict[str, None] = {}
+    claim_texts: list = []
     for key in [COMMON] + handouts:
         english_only = () if key == COMMON else get_handout(key).english_only
         try:
@@ -186,18 +196,30 @@ def check_all(handouts: Iterable[str] = (), langs: Iterable[str] = (), render_pd
                 continue
             spec = get_handout(key)
             try:
-                prepared = prepare(Job(key, code, spec.default_sizes[0]))
+                # expired claims are reported once each, with every text that relies on them, below
+                prepared = prepare(Job(key, code, spec.default_sizes[0], allow_expired_claims=True), today=today)
             except HandoutsError as exc:
                 result.errors.extend(getattr(exc, "problems", [str(exc)]))
                 continue
             for warning in prepared.warnings:
-                warnings[warning] = None
+                if not warning.startswith(CLAIM_NOTE):
+                    warnings[warning] = None
+            claim_texts.append(prepared)
             if render_pdfs:
                 for size in spec.default_sizes:
                     try:
-                        result.errors.extend(render_checks(Job(key, code, size)))
+                        result.errors.extend(render_checks(Job(key, code, size), today))
                     except HandoutsError as exc:
                         result.errors.append(str(exc))
+    uses: dict[str, list[str]] = {}
+    for prepared in claim_texts:
+        for claim, places in claim_uses([prepared.content], prepared.facts, prepared.spec).items():
+            uses.setdefault(claim, []).extend(p for p in places if p not in uses.get(claim, []))
+    try:
+        for note in claim_notes(uses, today, allow_expired=False)[2]:
+            warnings[note.removeprefix(CLAIM_NOTE)] = None
+    except ClaimError as exc:
+        result.errors.extend(exc.problems)
     for note in stale_facts(today):
         warnings[note] = None
     result.warnings = list(warnings)

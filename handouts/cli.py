@@ -81,7 +81,11 @@ def main() -> None:
 @click.option("--strict", is_flag=True,
               help="Fail instead of warning when a phone number or link is not confirmed.")
 @click.option("--require-reviewed", is_flag=True,
-              help="Refuse to build draft translations that no person has reviewed.")
+              help="Refuse to build text that no named person has reviewed (draft translations, and "
+                   "English not yet reviewed by a lawyer).")
+@click.option("--allow-expired-claims", is_flag=True,
+              help="Print statements of law past their review date anyway; each such PDF says so in its "
+                   "footer. Without it, such handouts are refused.")
 @JOBS
 @click.option("--force", is_flag=True, help="Rebuild every PDF, even those that have not changed.")
 @click.option("--large-print", "variant", flag_value="large-print",
@@ -89,11 +93,18 @@ def main() -> None:
 @click.option("--print-shop", "variant", flag_value="print-shop",
               help="For a print shop: PDF/X-4 in CMYK, 0.125 in bleed, crop marks.")
 @PROFILE
-def build(handouts, langs, sizes, out, strict, require_reviewed, workers, force, variant, profile_path):
+def build(handouts, langs, sizes, out, strict, require_reviewed, allow_expired_claims, workers, force, variant,
+          profile_path):
     """Build handouts as print-ready PDFs.
 
     Files go to OUT/<language>/<handout>-<size>.pdf, with OUT/manifest.json
-    listing each one.
+    listing each one. Signs (nonpublic-area, notice-to-authorities) put
+    English and every --lang on one page, in OUT/en+es+ko/ for example;
+    without --lang, English alone and English with each other language.
+
+    Statements of law (content/claims.yaml) have a review date: 30 days
+    before it, the build warns; after it, the build refuses the handouts that
+    rely on them until someone re-checks them (or --allow-expired-claims).
 
     \b
     Examples:
@@ -104,12 +115,14 @@ def build(handouts, langs, sizes, out, strict, require_reviewed, workers, force,
       handouts build --lang es --large-print
       handouts build --profile clinic.toml --lang en --lang es --lang ko
       handouts build --handout know-your-rights --size poster-24x36 --print-shop
+      handouts build --handout nonpublic-area --lang es --lang ko --profile clinic.toml
 
     A PDF whose text, facts, templates and fonts have not changed since the
     last build into the same folder is kept as it is (use --force to redo it).
     """
     profile = load_profile(profile_path) if profile_path else None
-    jobs = plan(handouts, langs, sizes, variant=variant or "office", profile=profile)
+    jobs = plan(handouts, langs, sizes, variant=variant or "office", profile=profile,
+                allow_expired_claims=allow_expired_claims)
     if not jobs:
         click.echo("Nothing to build.")
         return
@@ -340,7 +353,9 @@ def check(langs, handouts, render_pdfs, as_json):
     Every language file must have the keys, fact references and placeholders
     of the English one, and no phone number or link typed into its text;
     every character must be in the language's fonts; every phone number and
-    link must be confirmed and checked within the last 180 days (warnings).
+    link must be confirmed and checked within the last 180 days (warnings);
+    every statement of law must be within its review date (a warning 30 days
+    before it, an error after it).
 
     \b
     Examples:

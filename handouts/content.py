@@ -52,11 +52,17 @@ class HandoutSpec:
     template: str
     sizes: tuple[str, ...]
     default_sizes: tuple[str, ...]
-    pages: int
+    pages: int  # at most this many pages (a card: exactly), on every size unless page_limits says otherwise
     english_only: tuple[str, ...]
     contacts: tuple[ContactSpec, ...]
     folder: Path
     kind: str = "flyer"  # flyer | card | sign (a sign prints several languages on one page)
+    page_limits: tuple[tuple[str, int], ...] = ()  # (size kind, pages), e.g. posters on one page
+    break_before: int | None = None  # on a page-size that allows two pages, section N starts page 2
+
+    def pages_on(self, size_kind: str) -> int:
+        """How many pages the handout may take on a size of this kind (flyer, poster, card)."""
+        return dict(self.page_limits).get(size_kind, self.pages)
 
     @property
     def multilingual(self) -> bool:
@@ -137,6 +143,14 @@ def _load_spec(key: str) -> HandoutSpec:
             problems.append(f"{doc.where('contacts', i, 'show')}: 'show' must list phone and/or qr.")
         contacts.append(ContactSpec(item["fact"], show))
     kind = raw.get("kind") or ("card" if template == "red-card.html" else "flyer")
+    pages, limits = raw.get("pages", 1), {}
+    if isinstance(pages, dict):  # pages: {flyer: 2, poster: 1}
+        limits = pages
+        pages = max(pages.values(), default=1)
+    if not isinstance(pages, int) or pages < 1 or not all(isinstance(v, int) and v >= 1 for v in limits.values()):
+        problems.append(f"{doc.where('pages')}: pages must be a number, or a number per size kind "
+                        "such as {flyer: 2, poster: 1}.")
+        pages, limits = 1, {}
     if kind not in KINDS:
         problems.append(f"{doc.where('kind')}: kind must be one of {', '.join(KINDS)}, not '{kind}'.")
     if template and not (templates_dir() / str(template)).is_file():
@@ -150,11 +164,13 @@ def _load_spec(key: str) -> HandoutSpec:
         template=template,
         sizes=tuple(sizes),
         default_sizes=tuple(defaults),
-        pages=int(raw.get("pages", 1)),
+        pages=pages,
         english_only=tuple(raw.get("english_only") or ()),
         contacts=tuple(contacts),
         folder=folder,
         kind=kind,
+        page_limits=tuple(sorted(limits.items())),
+        break_before=raw.get("break_before_section"),
     )
 
 

@@ -40,6 +40,7 @@ from .segment import insert_word_breaks
 from .sizes import Size, get_size
 
 FIT_STEP = 0.94  # each auto-fit step sets type 6% smaller
+TWO_SIDED_GROWTH = 1.3  # a flyer with two sides may set its text up to 30% larger to fill them
 SIGN_GROWTH = 2.5  # a sign's text may grow to this many times its size's body text, to fill the page
 
 
@@ -497,6 +498,7 @@ def _context(prepared: Prepared, body_pt: float) -> tuple[dict[str, Any], Format
         "expired_claims": bool(prepared.expired),
         "parts": [_part(prepared, part) for part in prepared.parts],
         "job_langs": prepared.job.lang_label,
+        "pages_allowed": _pages_allowed(prepared),
         "fmt": fmt,
         "font_faces": Markup(font_css(prepared.families)[0]),
         "font_stack": Markup(font_css(prepared.families)[1]),
@@ -773,7 +775,9 @@ def _identifier(prepared: Prepared) -> bytes:
 
 
 def _pages_allowed(prepared: Prepared) -> int:
-    return LARGE_PRINT_MAX_PAGES if prepared.job.variant == "large-print" else prepared.spec.pages
+    if prepared.job.variant == "large-print":
+        return LARGE_PRINT_MAX_PAGES
+    return prepared.spec.pages_on(prepared.size.kind)
 
 
 COMPACT_LEVELS = 2  # how many tighter layouts to try, at the minimum body size, before giving up
@@ -815,6 +819,8 @@ def render(job: Job, today: dt.date | None = None) -> Rendered:
         document, fits = _fit(prepared, body_pt, compact)
     if prepared.spec.kind == "sign" and not size.max_body_pt:
         size = replace(size, max_body_pt=size.body_pt * SIGN_GROWTH)  # a sign fills its page
+    elif _pages_allowed(prepared) > 1 and job.variant != "large-print" and not size.max_body_pt:
+        size = replace(size, max_body_pt=size.body_pt * TWO_SIDED_GROWTH)  # two sides: fill them
     if body_pt == size.body_pt and size.max_body_pt > body_pt:
         # Grow to fill: text height goes roughly with the square of its size, so
         # jump to the size the free space allows, then step back until it fits.
