@@ -149,12 +149,15 @@ def check_reviewed(job: Job) -> None:
         for handout in (job.handout, COMMON):
             content = load_content(handout, code)
             if content.status != "reviewed":
-                who = "a lawyer" if code == SOURCE_LANGUAGE else "a reader of the language"
+                if code == SOURCE_LANGUAGE:
+                    what, who = "English source text is not yet reviewed by a lawyer", "a lawyer"
+                else:
+                    what = f"{get_language(code).english_name} text is a draft translation"
+                    who = "a reader of the language"
                 raise ReviewError(
-                    f"{content.doc.path}: the {get_language(code).english_name} text is not reviewed "
-                    f"(written by {content.meta.get('written_by')}, not yet reviewed by a named person). "
-                    f"Build without --require-reviewed, or have {who} review it "
-                    "and set status: reviewed, reviewed_by and reviewed_on."
+                    f"{content.doc.path}: the {what} (written by {content.meta.get('written_by')}, "
+                    f"not yet reviewed by a person). Build without --require-reviewed, or have {who} "
+                    "review it and set status: reviewed, reviewed_by (their name) and reviewed_on."
                 )
 
 
