@@ -17,7 +17,7 @@ import click
 from . import __version__
 from .build import build as run_build, plan
 from .checks import check_all
-from .content import available_languages, get_handout, handout_keys, load_content, COMMON
+from .content import COMMON, SOURCE_LANGUAGE, available_languages, get_handout, handout_keys, load_content
 from .errors import HandoutsError, UsageError
 from .locales import LANGUAGES, get_language
 from .profile import load_profile
@@ -327,6 +327,8 @@ def list_command():
         have = [k for k in handout_keys() if code in available_languages(k)]
         if code in available_languages(COMMON):
             status = load_content(COMMON, code).status
+            if code == SOURCE_LANGUAGE:  # English is the source, not a translation
+                status = "source, reviewed" if status == "reviewed" else "source, not yet reviewed by a lawyer"
         else:
             status = "missing"
         click.echo(

@@ -28,7 +28,8 @@ def test_list_shows_languages_in_their_own_script_with_review_status():
     assert result.exit_code == 0
     for code, lang in LANGUAGES.items():
         count = f"{len(handout_keys())}/{len(handout_keys())}"
-        assert f"  {code:<8} {lang.native_name} ({lang.english_name}), {lang.script}, {lang.direction}, draft, {count}" in result.output
+        status = "source, not yet reviewed by a lawyer" if code == "en" else "draft"
+        assert f"  {code:<8} {lang.native_name} ({lang.english_name}), {lang.script}, {lang.direction}, {status}, {count}" in result.output
     for name in SIZES:
         assert f"  {name:<8} " in result.output
 
