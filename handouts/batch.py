@@ -9,9 +9,9 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from .errors import ContentError, HandoutsError
 from .profile import FIELDS, Profile, ProfileError, make_profile

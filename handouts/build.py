@@ -12,21 +12,28 @@ import json
 import multiprocessing
 import os
 import tempfile
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 from . import __version__
-from .content import (COMMON, SOURCE_LANGUAGE, available_languages, content_path, get_handout, handout_keys,
-                      load_content)
 from .checks import consistency_problems
+from .content import (
+    COMMON,
+    SOURCE_LANGUAGE,
+    available_languages,
+    content_path,
+    get_handout,
+    handout_keys,
+    load_content,
+)
 from .errors import ContentError, FactError, HandoutsError, ReviewError, UsageError
-from .locales import LANGUAGES, get_language
 from .fonts import FAMILIES, font_path
+from .locales import LANGUAGES, get_language
+from .render import CLAIM_NOTE, Job, Rendered, job_claims, render
 from .resources import content_dir, templates_dir
 from .sizes import get_size
-from .render import CLAIM_NOTE, Job, Rendered, job_claims, render
 
 MANIFEST = "manifest.json"
 

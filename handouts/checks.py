@@ -10,18 +10,19 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from .content import (
     COMMON,
     PLACEHOLDER,
     SOURCE_LANGUAGE,
-    walk_text,
     available_languages,
     get_handout,
     handout_keys,
     load_content,
+    walk_text,
 )
 from .errors import ClaimError, ContentError, HandoutsError
 from .facts import load_facts

@@ -15,9 +15,17 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .build import build as run_build, plan
+from .build import build as run_build
+from .build import plan
 from .checks import check_all
-from .content import COMMON, SOURCE_LANGUAGE, available_languages, get_handout, handout_keys, load_content
+from .content import (
+    COMMON,
+    SOURCE_LANGUAGE,
+    available_languages,
+    get_handout,
+    handout_keys,
+    load_content,
+)
 from .errors import HandoutsError, UsageError
 from .locales import LANGUAGES, get_language
 from .profile import load_profile

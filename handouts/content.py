@@ -13,11 +13,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .errors import ContentError, UsageError
 from .claims import load_claims
+from .errors import ContentError, UsageError
 from .facts import Fact, load_facts
 from .locales import LANGUAGES, get_language
-from .resources import register_cache, content_dir, templates_dir
+from .resources import content_dir, register_cache, templates_dir
 from .sizes import SIZES
 from .yamlfile import YamlDoc, format_field, load_yaml
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .errors import ContentError, FactError
-from .resources import register_cache, content_dir
+from .resources import content_dir, register_cache
 from .yamlfile import load_yaml
 
 CONFIRMED = ("confirmed on source page", "confirmed on secondary source")
@@ -67,7 +67,7 @@ class Fact:
 
 
 def _parse_fact(doc, index: int, raw: dict) -> Fact:
-    where = lambda *f: doc.where("entries", index, *f)  # noqa: E731
+    where = lambda *f: doc.where("entries", index, *f)
     problems = []
     for name in ("key", "label", "kind", "confidence", "checked"):
         if not raw.get(name):

@@ -13,8 +13,7 @@ import unicodedata
 from functools import cache
 from pathlib import Path
 
-
-from .resources import register_cache, fonts_dir
+from .resources import fonts_dir, register_cache
 
 # CSS family -> {weight: file in fonts/}
 FAMILIES: dict[str, dict[int, str]] = {

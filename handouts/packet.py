@@ -35,7 +35,7 @@ class PacketPart:
 def packet_date() -> dt.date:
     """Today, or SOURCE_DATE_EPOCH's date, so a packet can be rebuilt byte for byte."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date() if epoch else dt.date.today()
+    return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date() if epoch else dt.date.today()
 
 
 def _front_matter(lang: str, profile, entries: list[dict], draft: bool) -> bytes:

@@ -14,10 +14,10 @@ import base64
 import hashlib
 import re
 import tomllib
-import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from xml.etree import ElementTree
 
 import phonenumbers
 

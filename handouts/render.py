@@ -26,16 +26,25 @@ import jinja2
 from markupsafe import Markup, escape
 
 from . import __version__
-from .content import (COMMON, PLACEHOLDER, SOURCE_LANGUAGE, Content, HandoutSpec, claim_keys, get_handout,
-                      load_content, walk_text)
 from .claims import Claim, describe_due, expired_error, load_claims
+from .content import (
+    COMMON,
+    PLACEHOLDER,
+    SOURCE_LANGUAGE,
+    Content,
+    HandoutSpec,
+    claim_keys,
+    get_handout,
+    load_content,
+    walk_text,
+)
 from .errors import ClaimError, FactError, FitError, GlyphError, RenderError
 from .facts import CONFIRMED, Fact, fact_warning, load_facts
 from .fonts import describe_char, font_css, fonts_for, missing_glyphs, subset_dir
 from .locales import Language, get_language
 from .profile import Profile
 from .qr import printed_width_mm, qr_data_uri
-from .resources import register_cache, fonts_dir, templates_dir
+from .resources import fonts_dir, register_cache, templates_dir
 from .segment import insert_word_breaks
 from .sizes import Size, get_size
 
@@ -707,7 +716,12 @@ def add_crop_marks(pdf: bytes) -> bytes:
     import io
 
     from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import ArrayObject, DecodedStreamObject, NameObject, RectangleObject
+    from pypdf.generic import (
+        ArrayObject,
+        DecodedStreamObject,
+        NameObject,
+        RectangleObject,
+    )
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
     for page in writer.pages:

@@ -8,9 +8,9 @@ through importlib.resources, so the tool works from any working directory.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
-from typing import Callable
 
 _override: Path | None = None
 _caches: list[Callable[[], None]] = []

@@ -15,6 +15,7 @@ are mirrored: the cover is on the outside left.
 from __future__ import annotations
 
 import io
+
 from markupsafe import Markup
 
 from .errors import FitError

@@ -11,8 +11,15 @@ import pytest
 from handouts.build import build, plan
 from handouts.checks import check_all
 from handouts.claims import REVIEW_WARNING_DAYS, load_claims
-from handouts.content import (COMMON, PLACEHOLDER, available_languages, claim_keys, get_handout, load_content,
-                              walk_text)
+from handouts.content import (
+    COMMON,
+    PLACEHOLDER,
+    available_languages,
+    claim_keys,
+    get_handout,
+    load_content,
+    walk_text,
+)
 from handouts.errors import ClaimError
 from handouts.locales import LANGUAGES, get_language
 from handouts.render import Job, render

@@ -13,9 +13,9 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
 
+from handouts.content import get_handout
 from handouts.errors import FitError, RenderError
 from handouts.facts import load_facts
-from handouts.content import get_handout
 from handouts.render import BLEED_MM, LARGE_PRINT_PT, Job, render
 from handouts.sizes import MM_PER_IN, get_size
 

@@ -8,7 +8,12 @@ import pytest
 from click.testing import CliRunner
 
 from handouts.cli import main
-from handouts.profile import ProfileError, contrast_with_white, load_profile, make_profile
+from handouts.profile import (
+    ProfileError,
+    contrast_with_white,
+    load_profile,
+    make_profile,
+)
 from handouts.render import Job, render
 
 from .pdfread import squash, text
