@@ -12,6 +12,7 @@ import json
 import multiprocessing
 import os
 import tempfile
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -28,11 +29,18 @@ from .content import (
     handout_keys,
     load_content,
 )
-from .errors import ContentError, FactError, HandoutsError, ReviewError, UsageError
+from .errors import (
+    ContentError,
+    FactError,
+    HandoutsError,
+    OutputError,
+    ReviewError,
+    UsageError,
+)
 from .fonts import FAMILIES, font_path
 from .locales import LANGUAGES, get_language
 from .render import CLAIM_NOTE, Job, Rendered, job_claims, render
-from .resources import content_dir, templates_dir
+from .resources import alive, content_dir, templates_dir
 from .sizes import get_size
 
 MANIFEST = "manifest.json"
@@ -124,20 +132,90 @@ def output_path(out: Path, job: Job) -> Path:
     return out / job.lang_label / f"{job.handout}-{job.size}{suffix}.pdf"
 
 
+TEMP_MARK = ".handouts-"  # temporary files are named .<file>.handouts-<pid>-<random>.part
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomically(path: Path, data: bytes) -> None:
     """Write to a temporary file beside the target, then rename over it: a
-    reader (or a crash) never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    reader (or a crash) never sees half a file. The file gets the usual
+    permissions (0644 with the common umask), so colleagues and print servers
+    can read it. A failure is an OutputError naming the file."""
+    temporary = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}{TEMP_MARK}{os.getpid()}-",
+                                             suffix=".part")
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()
+            os.fchmod(stream.fileno(), 0o666 & ~_umask())
             os.fsync(stream.fileno())
         os.replace(temporary, path)
+    except OSError as exc:
+        if temporary:
+            Path(temporary).unlink(missing_ok=True)
+        raise OutputError(f"{path}: cannot be written ({exc.strerror or exc}); check that the folder exists, "
+                          "is writable and the disk is not full.") from None
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        if temporary:
+            Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def remove_dead_temporaries(out: Path) -> None:
+    """Remove temporary files left in OUT by handouts processes that were
+    killed; never anyone else's, nor those of a build still running."""
+    for leftover in out.rglob(f".*{TEMP_MARK}*.part"):
+        try:
+            pid = int(leftover.name.split(TEMP_MARK, 1)[1].split("-", 1)[0])
+        except (IndexError, ValueError):
+            continue
+        if not alive(pid):
+            leftover.unlink(missing_ok=True)
+
+
+class output_lock:
+    """Hold OUT/.handouts.lock while building: a second build into the same
+    folder waits for the first (up to LOCK_WAIT_S), so the manifest lists
+    every PDF of both."""
+
+    LOCK_WAIT_S = 1800
+
+    def __init__(self, out: Path):
+        self.out = out
+        self.handle = None
+
+    def __enter__(self):
+        import fcntl
+
+        try:
+            self.out.mkdir(parents=True, exist_ok=True)
+            self.handle = open(self.out / ".handouts.lock", "a+b")  # held until __exit__
+        except OSError as exc:
+            raise OutputError(f"{self.out}: cannot write here ({exc.strerror or exc}); choose another --out "
+                              "folder or make this one writable.") from None
+        deadline = time.monotonic() + self.LOCK_WAIT_S
+        while True:
+            try:
+                fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return self
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    self.handle.close()
+                    raise OutputError(f"{self.out}: another handouts build has been writing here for "
+                                      f"{self.LOCK_WAIT_S // 60} minutes; wait for it or use another --out.") from None
+                time.sleep(0.2)
+
+    def __exit__(self, *exc_info):
+        if self.handle is not None:
+            self.handle.close()  # releases the lock
+        return False
 
 
 def content_version(job: Job) -> str:
@@ -260,11 +338,15 @@ def build(
     atomically as soon as it is ready, with the manifest updated after it, so an
     interrupted build loses nothing that was finished and leaves no partial file.
     """
-    options = BuildOptions(strict, require_reviewed, force, workers, today)
+    with output_lock(out):
+        return _build(jobs, out, BuildOptions(strict, require_reviewed, force, workers, today), on_done)
+
+
+def _build(jobs: list[Job], out: Path, options: BuildOptions,
+           on_done: Callable[[JobResult], None] | None) -> BuildReport:
     report = BuildReport(out=out)
-    if out.is_dir():  # temporary files left by a build that was killed
-        for leftover in out.rglob(".*.part"):
-            leftover.unlink(missing_ok=True)
+    today, force, require_reviewed, workers = options.today, options.force, options.require_reviewed, options.workers
+    remove_dead_temporaries(out)
     manifest = read_manifest(out)
     todo: list[tuple[Job, str]] = []
     for job in jobs:
@@ -299,10 +381,13 @@ def build(
         result = JobResult(job, rendered=rendered, error=error)
         if rendered is not None and error is None:
             path = output_path(out, job)
-            write_atomically(path, rendered.pdf)
-            result.path = path
-            manifest[path.relative_to(out).as_posix()] = manifest_entry(out, result, digest)
-            write_manifest(out, manifest)
+            try:
+                write_atomically(path, rendered.pdf)
+                result.path = path
+                manifest[path.relative_to(out).as_posix()] = manifest_entry(out, result, digest)
+                write_manifest(out, manifest)
+            except OutputError as exc:
+                result.error, result.path = exc, None
         report.results.append(result)
         if on_done:
             on_done(result)
@@ -337,7 +422,19 @@ def build(
 
 
 def _worker_start() -> None:
-    """Each worker process makes its one FontConfiguration up front."""
+    """Each worker process dies with the build that started it (even a killed
+    one: a watcher thread notices that its parent is gone) and makes its one
+    FontConfiguration up front."""
+    import threading
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="handouts-parent-watch", daemon=True).start()
     from .render import font_config
 
     font_config()

@@ -261,7 +261,8 @@ def batch(csv_file, langs, bilingual, out, workers):
         else:
             click.echo(f"{result.slug}: {len(result.written)} packet(s)", err=True)
 
-    results = run_batch(csv_file, codes, out, bilingual, workers=workers, on_office=report)
+    results = run_batch(csv_file, codes, out, bilingual, workers=workers, on_office=report,
+                        on_warning=lambda note: _warn([note]))
     failed = [r for r in results if r.error]
     click.echo(
         f"Built packets for {len(results) - len(failed)} of {len(results)} office(s) into {out}/"

@@ -46,3 +46,7 @@ class ReviewError(HandoutsError):
 
 class ClaimError(ContentError):
     """A statement of law or policy is past its review date (or unknown)."""
+
+
+class OutputError(HandoutsError):
+    """An output file or folder cannot be written (read-only, full disk, busy)."""

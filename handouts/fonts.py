@@ -13,7 +13,7 @@ import unicodedata
 from functools import cache
 from pathlib import Path
 
-from .resources import fonts_dir, register_cache
+from .resources import fonts_dir, register_cache, scratch_dir
 
 # CSS family -> {weight: file in fonts/}
 FAMILIES: dict[str, dict[int, str]] = {
@@ -38,7 +38,7 @@ def subset_dir() -> Path:
     """Where this process keeps fonts cut down to one document's characters."""
     global _SUBSET_DIR
     if _SUBSET_DIR is None:
-        _SUBSET_DIR = Path(tempfile.mkdtemp(prefix="handouts-fonts-"))
+        _SUBSET_DIR = Path(tempfile.mkdtemp(prefix="fonts-", dir=scratch_dir()))
     return _SUBSET_DIR
 
 

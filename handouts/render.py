@@ -44,7 +44,7 @@ from .fonts import describe_char, font_css, fonts_for, missing_glyphs, subset_di
 from .locales import Language, get_language
 from .profile import Profile
 from .qr import printed_width_mm, qr_data_uri
-from .resources import fonts_dir, register_cache, templates_dir
+from .resources import fonts_dir, register_cache, scratch_dir, templates_dir
 from .segment import insert_word_breaks
 from .sizes import Size, get_size
 
@@ -155,7 +155,7 @@ def font_config():
     """
     global _FONT_CONFIG
     if _FONT_CONFIG is None:
-        folder = Path(tempfile.mkdtemp(prefix="handouts-fontconfig-"))
+        folder = Path(tempfile.mkdtemp(prefix="fontconfig-", dir=scratch_dir()))
         (folder / "fonts.conf").write_text(_NO_SYSTEM_FONTS.format(cache=folder / "cache"))
         os.environ["FONTCONFIG_FILE"] = str(folder / "fonts.conf")
         # WeasyPrint warns when fontconfig has no fonts: that is the point here.
@@ -163,6 +163,8 @@ def font_config():
         from weasyprint.text.fonts import FontConfiguration
 
         _FONT_CONFIG = FontConfiguration()
+        # WeasyPrint would make its own temporary folder (weasyprint-*) and leave it behind at exit.
+        _FONT_CONFIG._folder = Path(tempfile.mkdtemp(prefix="weasyprint-", dir=scratch_dir()))
     return _FONT_CONFIG
 
 

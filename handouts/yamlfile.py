@@ -57,17 +57,41 @@ def _to_python(node: yaml.Node, doc: YamlDoc, here: FieldPath, constructor: yaml
     return constructor.construct_object(node, deep=True)
 
 
+MAX_YAML_BYTES = 1_000_000  # the biggest content file is a few KB; a megabyte is not a translation
+
+
+def _reject_aliases(text: str, path: Path) -> None:
+    """Refuse YAML aliases: a few lines of nested aliases expand to gigabytes
+    (every alias is a copy), and no content file needs them. Read as a stream
+    of events, so nothing is expanded while looking."""
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            raise ContentError(
+                f"{path}:{event.start_mark.line + 1}: YAML aliases (*{event.anchor}) are not allowed in "
+                "content files; write the text out in full."
+            )
+
+
 def load_yaml(path: Path) -> YamlDoc:
     try:
+        size = path.stat().st_size
+        if size > MAX_YAML_BYTES:
+            raise ContentError(f"{path}: {size:,} bytes is too big for a content file "
+                               f"(at most {MAX_YAML_BYTES:,}); is it the right file?")
+        if not path.is_file():
+            raise ContentError(f"{path}: not a regular file.")
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ContentError(f"{path}: file not found.") from None
+    except OSError as exc:
+        raise ContentError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
     except UnicodeDecodeError as exc:
         raise ContentError(f"{path}: not valid UTF-8 text (byte {exc.start}); save it as UTF-8.") from None
     doc = YamlDoc(path=path, data=None)
     try:
         loader = yaml.SafeLoader(text)
         try:
+            _reject_aliases(text, path)
             node = loader.get_single_node()
             doc.data = None if node is None else _to_python(node, doc, (), loader)
         finally:
