@@ -81,7 +81,7 @@ def _read_text(path: Path) -> str:
         raise ContentError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
 
 
-def read_offices(path: Path) -> tuple[list[Office], list[OfficeResult], list[str]]:
+def read_offices(path: Path, logo_anywhere: bool = False) -> tuple[list[Office], list[OfficeResult], list[str]]:
     """The good rows as offices, a failed result for each bad row, and warnings
     about the file (such as columns nobody reads). Cells may span lines (a
     spreadsheet's multi-line address); the separator (comma, semicolon or tab)
@@ -94,7 +94,7 @@ def read_offices(path: Path) -> tuple[list[Office], list[OfficeResult], list[str
     rows = csv.reader(io.StringIO(text, newline=""), dialect)
     previous = csv.field_size_limit(MAX_CELL_CHARS)
     try:
-        return _offices(path, rows)
+        return _offices(path, rows, logo_anywhere)
     except csv.Error as exc:
         raise ContentError(f"{path} row {rows.line_num}: cannot be read as CSV ({exc}); cells hold at most "
                            f"{MAX_CELL_CHARS:,} characters.") from None
@@ -102,7 +102,7 @@ def read_offices(path: Path) -> tuple[list[Office], list[OfficeResult], list[str
         csv.field_size_limit(previous)
 
 
-def _offices(path: Path, rows) -> tuple[list[Office], list[OfficeResult], list[str]]:
+def _offices(path: Path, rows, logo_anywhere: bool) -> tuple[list[Office], list[OfficeResult], list[str]]:
     header = next(rows, None) or []
     columns = [c.strip().casefold() for c in header]
     known = set(FIELDS) | {SLUG}
@@ -131,7 +131,7 @@ def _offices(path: Path, rows) -> tuple[list[Office], list[OfficeResult], list[s
         slug = slugify(values.pop(SLUG, "") or values.get("name", ""))
         values = {k: v for k, v in values.items() if v}
         try:
-            profile = make_profile(values, f"{path} row {number}", path.parent)
+            profile = make_profile(values, f"{path} row {number}", path.parent, logo_anywhere)
         except ProfileError as exc:
             failures.append(OfficeResult(number, slug, error=str(exc)))
             continue
@@ -147,12 +147,12 @@ def _offices(path: Path, rows) -> tuple[list[Office], list[OfficeResult], list[s
 
 def run_batch(path: Path, langs: list[str], out: Path, bilingual: str | None = None, workers: int = 1,
               on_office: Callable[[OfficeResult], None] | None = None,
-              on_warning: Callable[[str], None] | None = None) -> list[OfficeResult]:
+              on_warning: Callable[[str], None] | None = None, logo_anywhere: bool = False) -> list[OfficeResult]:
     """Build a packet per language for every good row into OUT/<slug>/packets/."""
     from .build import build, write_atomically
     from .packet import packet_from_files, packet_jobs
 
-    offices, results, warnings = read_offices(path)
+    offices, results, warnings = read_offices(path, logo_anywhere)
     for warning in warnings:
         if on_warning:
             on_warning(warning)

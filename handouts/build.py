@@ -398,7 +398,7 @@ def _build(jobs: list[Job], out: Path, options: BuildOptions,
         # another process had already saved there (drawing boxes instead).
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=context,
-                                 initializer=_worker_start) as pool:
+                                 initializer=_worker_start, initargs=(os.getpid(),)) as pool:
             futures = {pool.submit(_render_job, job, options): (job, digest) for job, digest in todo}
             try:
                 for future in as_completed(futures):
@@ -421,13 +421,11 @@ def _build(jobs: list[Job], out: Path, options: BuildOptions,
     return report
 
 
-def _worker_start() -> None:
+def _worker_start(parent: int) -> None:
     """Each worker process dies with the build that started it (even a killed
     one: a watcher thread notices that its parent is gone) and makes its one
     FontConfiguration up front."""
     import threading
-
-    parent = os.getppid()
 
     def watch() -> None:
         while os.getppid() == parent:

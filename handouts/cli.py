@@ -49,8 +49,14 @@ class HandoutsGroup(click.Group):
 
 JOBS = click.option("--jobs", "-j", "workers", type=click.IntRange(1, 64), default=os.cpu_count() or 1,
                     show_default="all cores", help="How many PDFs to render at once.")
-PROFILE = click.option("--profile", "-p", "profile_path", type=click.Path(dir_okay=False, path_type=Path),
-                       help="A clinic profile (TOML) whose name, phone, hours and logo go on every page.")
+_PROFILE = click.option("--profile", "-p", "profile_path", type=click.Path(dir_okay=False, path_type=Path),
+                        help="A clinic profile (TOML) whose name, phone, hours and logo go on every page.")
+LOGO_ANYWHERE = click.option("--logo-anywhere", is_flag=True,
+                             help="Allow logo files outside the folder of the profile or CSV file that names them.")
+
+
+def PROFILE(command):  # noqa: N802 - used like the other option decorators
+    return _PROFILE(LOGO_ANYWHERE(command))
 
 
 def _out(where: str):
@@ -102,7 +108,7 @@ def main() -> None:
               help="For a print shop: PDF/X-4 in CMYK, 0.125 in bleed, crop marks.")
 @PROFILE
 def build(handouts, langs, sizes, out, strict, require_reviewed, allow_expired_claims, workers, force, variant,
-          profile_path):
+          profile_path, logo_anywhere):
     """Build handouts as print-ready PDFs.
 
     Files go to OUT/<language>/<handout>-<size>.pdf, with OUT/manifest.json
@@ -128,7 +134,7 @@ def build(handouts, langs, sizes, out, strict, require_reviewed, allow_expired_c
     A PDF whose text, facts, templates and fonts have not changed since the
     last build into the same folder is kept as it is (use --force to redo it).
     """
-    profile = load_profile(profile_path) if profile_path else None
+    profile = load_profile(profile_path, logo_anywhere) if profile_path else None
     jobs = plan(handouts, langs, sizes, variant=variant or "office", profile=profile,
                 allow_expired_claims=allow_expired_claims)
     if not jobs:
@@ -199,7 +205,7 @@ def sheet(handout, langs, stock, alignment, out, require_reviewed):
 @PROFILE
 @_out("Folder; packets go into OUT/packets/.")
 @JOBS
-def packet(langs, bilingual, profile_path, out, workers):
+def packet(langs, bilingual, profile_path, logo_anywhere, out, workers):
     """Bind the patient handouts of one language into one PDF: a cover in that
     language, a contents page, then each handout, with bookmarks.
 
@@ -213,9 +219,10 @@ def packet(langs, bilingual, profile_path, out, workers):
       handouts packet --lang es --bilingual en --profile clinic.toml
     """
     from .build import write_atomically
-    from .packet import packet_from_files, packet_jobs
+    from .packet import packet_date, packet_from_files, packet_jobs
 
-    profile = load_profile(profile_path) if profile_path else None
+    packet_date()  # a bad SOURCE_DATE_EPOCH is reported before any work
+    profile = load_profile(profile_path, logo_anywhere) if profile_path else None
     planned = [job for code in langs for job in packet_jobs(code, profile, bilingual)]
     report = run_build(list(dict.fromkeys(planned)), out, workers=workers)
     _warn(report.warnings)
@@ -237,7 +244,8 @@ def packet(langs, bilingual, profile_path, out, workers):
 @click.option("--bilingual", metavar="CODE", help="Follow each page with the same page in this language, e.g. en.")
 @_out("Folder; each office gets OUT/<office>/.")
 @JOBS
-def batch(csv_file, langs, bilingual, out, workers):
+@LOGO_ANYWHERE
+def batch(csv_file, langs, bilingual, out, workers, logo_anywhere):
     """Make packets for many offices from a CSV file, one row per office.
 
     The columns are the clinic profile's fields: name (required), address,
@@ -262,7 +270,7 @@ def batch(csv_file, langs, bilingual, out, workers):
             click.echo(f"{result.slug}: {len(result.written)} packet(s)", err=True)
 
     results = run_batch(csv_file, codes, out, bilingual, workers=workers, on_office=report,
-                        on_warning=lambda note: _warn([note]))
+                        on_warning=lambda note: _warn([note]), logo_anywhere=logo_anywhere)
     failed = [r for r in results if r.error]
     click.echo(
         f"Built packets for {len(results) - len(failed)} of {len(results)} office(s) into {out}/"
@@ -277,7 +285,7 @@ def batch(csv_file, langs, bilingual, out, workers):
               help="Language of the brochure (repeat for more).")
 @PROFILE
 @_out("Folder; the brochure goes into OUT/<language>/trifold-letter.pdf.")
-def trifold(langs, profile_path, out):
+def trifold(langs, profile_path, logo_anywhere, out):
     """The patient handouts as a tri-fold brochure on Letter paper: page 1 is
     the outside (cover on the right), page 2 the inside. Print two-sided,
     flip on the short edge, fold the narrow panel in first.
@@ -289,7 +297,7 @@ def trifold(langs, profile_path, out):
     from .build import write_atomically
     from .trifold import trifold as make_trifold
 
-    profile = load_profile(profile_path) if profile_path else None
+    profile = load_profile(profile_path, logo_anywhere) if profile_path else None
     for code in langs:
         get_language(code)
     for code in langs:
@@ -314,7 +322,15 @@ def init_profile(path):
     if path.exists():
         click.echo(f"Error: {path} already exists; choose another name or edit it.", err=True)
         sys.exit(1)
-    path.write_text(EXAMPLE, encoding="utf-8")
+    if not path.parent.is_dir():
+        click.echo(f"Error: the folder {path.parent} does not exist; create it first or choose another path.",
+                   err=True)
+        sys.exit(1)
+    try:
+        path.write_text(EXAMPLE, encoding="utf-8")
+    except OSError as exc:
+        click.echo(f"Error: {path}: cannot be written ({exc.strerror or exc}).", err=True)
+        sys.exit(1)
     click.echo(f"Wrote {path}. Edit it, then: handouts build --profile {path}")
 
 

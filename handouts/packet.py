@@ -35,7 +35,13 @@ class PacketPart:
 def packet_date() -> dt.date:
     """Today, or SOURCE_DATE_EPOCH's date, so a packet can be rebuilt byte for byte."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date() if epoch else dt.date.today()
+    if not epoch:
+        return dt.date.today()
+    try:
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    except (ValueError, OverflowError, OSError):
+        raise UsageError(f"SOURCE_DATE_EPOCH is '{epoch[:40]}', not a number of seconds since 1970; "
+                         "unset it or give a whole number such as 1764288000.") from None
 
 
 def _front_matter(lang: str, profile, entries: list[dict], draft: bool) -> bytes:

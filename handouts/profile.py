@@ -12,14 +12,20 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
+import os
 import re
+import stat
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from xml.etree import ElementTree
 
+import defusedxml.ElementTree as defused
 import phonenumbers
+from defusedxml import DefusedXmlException
 
 from .errors import ContentError
 
@@ -66,14 +72,26 @@ ElementTree.register_namespace("xlink", "http://www.w3.org/1999/xlink")
 _UNSAFE_TAGS = {"script", "foreignObject", "iframe", "object", "embed", "audio", "video", "animate", "set"}
 
 
+MAX_SVG_DEPTH = 64
+
+
 def clean_svg(data: bytes, where: str) -> tuple[bytes, list[str]]:
-    """An SVG with no scripts, event handlers or references outside itself."""
-    if b"<!ENTITY" in data or b"<!DOCTYPE" in data:
-        raise ProfileError(f"{where}: the SVG logo declares a DOCTYPE or entities; save it as plain SVG.")
+    """An SVG with no scripts, event handlers or references outside itself.
+    Parsed with defusedxml, whatever its encoding: a DOCTYPE, entities or
+    external references are refused, and so is nesting deeper than MAX_SVG_DEPTH."""
     try:
-        root = ElementTree.fromstring(data)
+        root = defused.fromstring(data)
+    except DefusedXmlException:
+        raise ProfileError(f"{where}: the SVG logo declares a DOCTYPE or entities; save it as plain SVG.") from None
     except ElementTree.ParseError as exc:
         raise ProfileError(f"{where}: the SVG logo is not valid XML ({exc}).") from None
+    stack = [(root, 1)]
+    while stack:
+        element, depth = stack.pop()
+        if depth > MAX_SVG_DEPTH:
+            raise ProfileError(f"{where}: the SVG logo nests elements more than {MAX_SVG_DEPTH} deep; "
+                               "export it again as a simple SVG (or use a PNG).")
+        stack.extend((child, depth + 1) for child in element)
     if root.tag not in (f"{{{SVG_NS}}}svg", "svg"):
         raise ProfileError(f"{where}: the logo file is not an SVG image.")
     removed: list[str] = []
@@ -106,34 +124,132 @@ def clean_svg(data: bytes, where: str) -> tuple[bytes, list[str]]:
     return ElementTree.tostring(root), removed
 
 
-def _logo(path: Path, where: str) -> tuple[str, list[str]]:
+LOGO_MAX_PIXELS = 1200  # longest side: 600 dpi at the 2 in a logo is printed at, at most
+MAX_LOGO_DECODED_PIXELS = 40_000_000  # refuse decompression bombs before decoding
+
+
+def read_bounded(path: Path, limit: int, what: str, where: str) -> bytes:
+    """A regular file's bytes, refused before reading when it is too big (and
+    never a device, a FIFO or a folder)."""
     try:
-        data = path.read_bytes()
-    except OSError:
-        raise ProfileError(f"{where}: cannot read the logo file {path}.") from None
-    if len(data) > MAX_LOGO_BYTES:
-        raise ProfileError(f"{where}: the logo is {len(data) / 1e6:.1f} MB; use one under 2 MB.")
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise ProfileError(f"{where}: {path} is not a regular file; give the path of the {what} file.")
+        if info.st_size > limit:
+            raise ProfileError(f"{where}: the {what} {path.name} is {info.st_size / 1e6:.1f} MB; "
+                               f"use one under {limit / 1e6:g} MB.")
+        with open(path, "rb") as stream:
+            data = stream.read(limit + 1)
+    except OSError as exc:
+        raise ProfileError(f"{where}: cannot read the {what} file {path} ({exc.strerror or exc}).") from None
+    if len(data) > limit:
+        raise ProfileError(f"{where}: the {what} {path.name} is over {limit / 1e6:g} MB.")
+    return data
+
+
+def _raster(data: bytes, kind: str, where: str) -> bytes:
+    """Decode the whole image (a truncated file is an error, not a grey patch),
+    then scale it down to what print needs."""
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            if probe.width * probe.height > MAX_LOGO_DECODED_PIXELS:
+                raise ProfileError(f"{where}: the logo is {probe.width} x {probe.height} pixels; "
+                                   f"use one under {LOGO_MAX_PIXELS * 4} pixels wide.")
+            probe.verify()
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except ProfileError:
+        raise
+    except Exception as exc:  # Pillow raises many kinds for a broken file  # noqa: BLE001
+        raise ProfileError(f"{where}: the logo image is damaged or cut short ({type(exc).__name__}); "
+                           "export it again.") from None
+    if max(image.size) <= LOGO_MAX_PIXELS:
+        return data
+    image.thumbnail((LOGO_MAX_PIXELS, LOGO_MAX_PIXELS))
+    buffer = io.BytesIO()
+    if kind == "image/jpeg":
+        image.convert("RGB").save(buffer, "JPEG", quality=90)
+    else:
+        image.save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()
+
+
+@cache
+def _logo_cached(path: Path, where: str, _stamp: tuple[int, int]) -> tuple[str, tuple[str, ...]]:
+    data = read_bounded(path, MAX_LOGO_BYTES, "logo", where)
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
         kind, notes = "image/png", []
+        data = _raster(data, kind, where)
     elif data.startswith(b"\xff\xd8\xff"):
         kind, notes = "image/jpeg", []
-    elif path.suffix.lower() == ".svg" or data.lstrip().startswith((b"<svg", b"<?xml")):
+        data = _raster(data, kind, where)
+    elif path.suffix.lower() == ".svg" or data.lstrip().startswith((b"<svg", b"<?xml")) or data[:2] in (
+            b"\xff\xfe", b"\xfe\xff"):
         data, notes = clean_svg(data, where)
         kind = "image/svg+xml"
     else:
         raise ProfileError(f"{where}: the logo must be a PNG, JPEG or SVG file.")
-    return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}", notes
+    return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}", tuple(notes)
 
 
-def make_profile(values: dict, where: str, base: Path) -> Profile:
+def _logo(path: Path, where: str, base: Path, anywhere: bool = False) -> tuple[str, list[str]]:
+    """The checked logo as a data: URI. Each file is read once per run (a batch
+    of offices sharing one logo loads it once). Unless `anywhere`, the file
+    must be inside the folder of the profile or CSV file that names it."""
+    try:
+        resolved = path.resolve()
+        if not anywhere and not resolved.is_relative_to(base.resolve()):
+            raise ProfileError(f"{where}: the logo {path} is outside {base}; put it in that folder "
+                               "(or pass --logo-anywhere if you trust where it points).")
+        info = os.stat(resolved)
+    except OSError as exc:
+        raise ProfileError(f"{where}: cannot read the logo file {path} ({exc.strerror or exc}).") from None
+    uri, notes = _logo_cached(resolved, where, (info.st_mtime_ns, info.st_size))
+    return uri, list(notes)
+
+
+MAX_FIELD_CHARS = {"name": 100, "address": 200, "hours": 150, "phone": 40, "website": 300, "telehealth": 300,
+                   "logo": 500, "color": 20}
+# Characters that make a link print differently from where it leads: bidi
+# controls (U+202E turns "moc.evil" into "live.com") and invisible ones.
+_DECEPTIVE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u00ad]")
+
+
+def check_link(value: str, where: str) -> str:
+    """An https link as printed and as put in the QR code: the same text. No
+    invisible or direction-changing characters; a non-ASCII host is turned into
+    its punycode form, so the printed host is the host the code opens."""
+    if _DECEPTIVE.search(value) or any(unicodedata.category(ch) in ("Cc", "Cf") for ch in value):
+        raise ProfileError(f"{where}: the link contains invisible or direction-changing characters; "
+                           "type it again by hand.")
+    if not re.fullmatch(r"https://[^\s/$.?#][^\s]*", value):
+        raise ProfileError(f"{where}: '{value}' must be a full https:// link.")
+    rest = value.removeprefix("https://")
+    host, sep, tail = rest.partition("/")
+    if not host.isascii():
+        try:
+            host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            raise ProfileError(f"{where}: the host in '{value}' is not a valid domain name.") from None
+    return f"https://{host}{sep}{tail}"
+
+
+def make_profile(values: dict, where: str, base: Path, logo_anywhere: bool = False) -> Profile:
     """Check a profile's fields (from a TOML file or a CSV row) and build it."""
     problems = []
     unknown = sorted(set(values) - set(FIELDS))
     if unknown:
         problems.append(f"{where}: unknown field(s) {', '.join(unknown)}; known fields: {', '.join(FIELDS)}.")
     text = {k: (str(v).strip() if v is not None else "") for k, v in values.items()}
+    too_long = [key for key, limit in MAX_FIELD_CHARS.items() if len(text.get(key, "")) > limit]
+    for key in too_long:
+        problems.append(f"{where}: field '{key}' has {len(text[key]):,} characters; at most "
+                        f"{MAX_FIELD_CHARS[key]} fit on a handout. Shorten it.")
+        text[key] = ""
     name = text.get("name", "")
-    if not name:
+    if not name and "name" not in too_long:
         problems.append(f"{where}: field 'name' is required (the clinic's name as patients know it).")
     phone = None
     if text.get("phone"):
@@ -145,11 +261,16 @@ def make_profile(values: dict, where: str, base: Path) -> Profile:
         if not valid:
             problems.append(f"{where}: field 'phone': '{text['phone']}' is not a valid phone number; "
                             "write it like (213) 555-0100.")
-        else:
-            phone = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+        else:  # US numbers as (213) 555-0100; others keep their country code: +52 664 123 4567
+            style = (phonenumbers.PhoneNumberFormat.NATIONAL if number.country_code == 1
+                     else phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+            phone = phonenumbers.format_number(number, style)
     for link in ("website", "telehealth"):
-        if text.get(link) and not re.fullmatch(r"https://[^\s/$.?#][^\s]*", text[link]):
-            problems.append(f"{where}: field '{link}': '{text[link]}' must be a full https:// link.")
+        if text.get(link):
+            try:
+                text[link] = check_link(text[link], f"{where}: field '{link}'")
+            except ProfileError as exc:
+                problems.append(str(exc))
     color = text.get("color") or "#9b1c1c"
     if not re.fullmatch(r"#[0-9a-fA-F]{6}", color):
         problems.append(f"{where}: field 'color': '{color}' must be a colour like #1d4ed8.")
@@ -163,7 +284,7 @@ def make_profile(values: dict, where: str, base: Path) -> Profile:
     logo_uri, notes = None, []
     if text.get("logo"):
         try:
-            logo_uri, notes = _logo((base / text["logo"]).resolve(), f"{where}: field 'logo'")
+            logo_uri, notes = _logo(base / text["logo"], f"{where}: field 'logo'", base, logo_anywhere)
         except ProfileError as exc:
             problems.append(str(exc))
     if problems:
@@ -175,20 +296,32 @@ def make_profile(values: dict, where: str, base: Path) -> Profile:
                    logo_uri=logo_uri, color=color.lower(), source=where, digest=digest, notes=tuple(notes))
 
 
+MAX_PROFILE_BYTES = 100_000
+
+
 @cache
-def _load(path: Path, _mtime: int) -> Profile:
+def _load(path: Path, _mtime: int, logo_anywhere: bool) -> Profile:
+    if not os.path.lexists(path):
+        raise ProfileError(f"{path}: profile file not found. Make one with: handouts init-profile {path}")
+    data = read_bounded(path, MAX_PROFILE_BYTES, "profile", str(path))
     try:
-        values = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ProfileError(f"{path}: profile file not found. Make one with: handouts init-profile {path}") from None
+        values = tomllib.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise ProfileError(f"{path}: not UTF-8 text; save it as UTF-8 (in Notepad: Save as, Encoding UTF-8).") from None
     except tomllib.TOMLDecodeError as exc:
         raise ProfileError(f"{path}: this is not valid TOML ({exc}). Put text in \"quotes\".") from None
-    return make_profile(values, str(path), path.parent)
+    return make_profile(values, str(path), path.parent, logo_anywhere)
 
 
-def load_profile(path: str | Path) -> Profile:
-    path = Path(path).resolve()
-    return _load(path, path.stat().st_mtime_ns if path.exists() else 0)
+def load_profile(path: str | Path, logo_anywhere: bool = False) -> Profile:
+    """A clinic profile from a TOML file, checked (see make_profile). Its logo
+    must sit in the profile's folder unless `logo_anywhere`."""
+    path = Path(os.path.abspath(path))
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        stamp = 0  # reported by _load with the file's name
+    return _load(path, stamp, logo_anywhere)
 
 
 EXAMPLE = '''# Clinic profile for `handouts build --profile THIS_FILE`.

@@ -669,7 +669,9 @@ class weasyprint_errors:
     def __exit__(self, kind, error, traceback):
         logging.getLogger("weasyprint").removeHandler(self.collect)
         if error is None and self.collect.messages:
-            raise RenderError(f"{self.label}: WeasyPrint reported: " + "; ".join(dict.fromkeys(self.collect.messages)))
+            # an embedded logo or QR code appears in messages as a long data: URI; keep only its start
+            messages = [re.sub(r"(data:[^,;\s]*[;,])\S{40,}", r"\1...", m) for m in self.collect.messages]
+            raise RenderError(f"{self.label}: WeasyPrint reported: " + "; ".join(dict.fromkeys(messages)))
         return False
 
 
