@@ -176,8 +176,17 @@ def _raster(data: bytes, kind: str, where: str) -> bytes:
     return buffer.getvalue()
 
 
-@cache
-def _logo_cached(path: Path, where: str, _stamp: tuple[int, int]) -> tuple[str, tuple[str, ...]]:
+_LOGOS: dict[tuple[Path, tuple[int, int]], tuple[str, tuple[str, ...]]] = {}
+
+
+def _logo_cached(path: Path, where: str, stamp: tuple[int, int]) -> tuple[str, tuple[str, ...]]:
+    """One checked copy per logo file and version, however many rows name it."""
+    if (path, stamp) not in _LOGOS:
+        _LOGOS[(path, stamp)] = _logo_data(path, where)
+    return _LOGOS[(path, stamp)]
+
+
+def _logo_data(path: Path, where: str) -> tuple[str, tuple[str, ...]]:
     data = read_bounded(path, MAX_LOGO_BYTES, "logo", where)
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
         kind, notes = "image/png", []
