@@ -309,3 +309,16 @@ def test_bad_profiles_and_settings_are_one_line_errors(tmp_path):
 def test_load_profile_reports_a_missing_file_by_name(tmp_path):
     with pytest.raises(ProfileError, match="init-profile"):
         load_profile(tmp_path / "nope.toml")
+
+
+def test_a_build_removes_only_temporary_files_of_dead_handouts_runs(tmp_path):
+    theirs = tmp_path / ".report.docx.part"  # another program's, in the same folder (--out .)
+    theirs.write_text("keep me")
+    dead = subprocess.run([PYTHON, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+    ours = tmp_path / "en" / f".red-card-wallet.pdf.handouts-{dead}-abc.part"
+    ours.parent.mkdir()
+    ours.write_text("left by a killed build")
+    assert not build(plan(["red-card"], ["en"]), tmp_path).failed
+    assert theirs.read_text() == "keep me"
+    assert not ours.exists()
