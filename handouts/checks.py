@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -65,7 +66,8 @@ def typed_facts(content) -> list[str]:
     """Phone numbers and links typed into text instead of {fact:KEY}."""
     problems = []
     for path, text in walk_text(content.data):
-        bare = PLACEHOLDER.sub(" ", text)
+        bare = "".join(str(unicodedata.digit(ch, 0)) if ch.isdigit() else ch  # ۲۰۲۶ -> 2026
+                       for ch in PLACEHOLDER.sub(" ", text))
         for pattern, what in ((TYPED_NUMBER, "a number"), (TYPED_LINK, "a link")):
             match = pattern.search(bare)
             if match:
