@@ -154,8 +154,12 @@ def test_each_sign_builds_alone_in_every_language_and_fits_one_page(tmp_path, ha
     assert not report.failed, [str(r.error) for r in report.failed]
     for result in report.written:
         assert result.rendered.pages == 1, result.job.label
+        printed = squash(text(result.path))
+        if result.job.lang == "km":  # Khmer clusters do not map back to text in order (see test_pdfs)
+            assert sum("\u1780" <= ch <= "\u17ff" for ch in printed) > 20, result.job.label
+            continue
         title = squash(load_content(handout, result.job.lang).data["title"])
-        assert title in squash(text(result.path)), result.job.label
+        assert title in printed, result.job.label
 
 
 @pytest.mark.parametrize("handout", SIGNS)
