@@ -460,6 +460,7 @@ def manifest_entry(out: Path, result: JobResult, digest: str) -> dict:
         "bytes": len(rendered.pdf),
         "handout": result.job.handout,
         "language": result.job.lang,
+        "languages": list(result.job.langs),  # a sign prints several, `language` first
         "size": result.job.size,
         "variant": result.job.variant,
         "pages": rendered.pages,

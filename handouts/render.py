@@ -174,8 +174,8 @@ def ltr(text: str, css_class: str = "num") -> Markup:
     WeasyPrint does not support `unicode-bidi: isolate`, so the run is wrapped
     in the Unicode isolate characters LRI ... PDI, which the shaper honours.
     """
-    if css_class == "link":  # a link may wrap after a slash, nowhere else
-        words = Markup("/<wbr>").join(text.split("/"))
+    if css_class == "link":  # a link may wrap after a slash or an underscore, nowhere else
+        words = Markup("/<wbr>").join(Markup("_<wbr>").join(part.split("_")) for part in text.split("/"))
     else:  # a phone number (or a citation) never wraps inside a word ("888-624-4752 (888-6-CHIRLA)")
         words = Markup(" ").join(Markup('<span class="nobr">{}</span>').format(w) for w in text.split())
     return Markup('<span class="{}" dir="ltr">\u2066{}\u2069</span>').format(css_class, words)

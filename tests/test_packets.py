@@ -7,9 +7,10 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from handouts.cli import main
-from handouts.content import load_content
+from handouts.content import get_handout, load_content
 from handouts.locales import LANGUAGES
-from handouts.packet import PACKET_HANDOUTS
+from handouts.packet import PACKET_HANDOUTS, PACKET_SIZE
+from handouts.sizes import get_size
 
 from .pdfread import squash, text
 
@@ -23,7 +24,8 @@ def test_packet_has_cover_contents_bookmarks_and_page_labels(tmp_path):
     strings = load_content("common", "ko").data["strings"]
     titles = [load_content(h, "ko").data["title"] for h in PACKET_HANDOUTS]
     assert [item.title for item in pdf.outline] == [strings["packet_title"]] + titles
-    assert pdf.page_labels == ["i", "ii"] + [str(n) for n in range(1, len(PACKET_HANDOUTS) + 1)]
+    pages = sum(get_handout(h).pages_on(get_size(PACKET_SIZE).kind) for h in PACKET_HANDOUTS)
+    assert pdf.page_labels == ["i", "ii"] + [str(n) for n in range(1, pages + 1)]
     assert pdf.trailer["/Root"]["/Lang"] == "ko"
     cover = squash(pdfium.PdfDocument(str(path))[0].get_textpage().get_text_range())
     assert squash(LANGUAGES["ko"].native_name) in cover and squash(strings["packet_title"]) in cover
@@ -36,7 +38,8 @@ def test_bilingual_packet_follows_each_page_with_english(tmp_path):
     result = CliRunner().invoke(main, ["packet", "-l", "es", "--bilingual", "en", "-o", str(tmp_path), "-j", "1"])
     assert result.exit_code == 0, result.output
     pdf = PdfReader(str(tmp_path / "packets" / "packet-es-with-en.pdf"))
-    assert len(pdf.pages) == 2 + 2 * len(PACKET_HANDOUTS)
+    pages = sum(get_handout(h).pages_on(get_size(PACKET_SIZE).kind) for h in PACKET_HANDOUTS)
+    assert len(pdf.pages) == 2 + 2 * pages
     spanish = load_content("know-your-rights", "es").data["title"]
     english = load_content("know-your-rights", "en").data["title"]
     assert spanish in pdf.pages[2].extract_text() and english in pdf.pages[3].extract_text()

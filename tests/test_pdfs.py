@@ -51,7 +51,7 @@ def test_only_bundled_fonts_are_used_and_embedded(built):
     for entry in entries(built):
         fonts = embedded_fonts(built["out"] / entry["path"])
         assert fonts, entry["path"]
-        wanted = {f.replace(" ", "-") for f in LANGUAGES[entry["language"]].fonts}
+        wanted = {f.replace(" ", "-") for code in entry["languages"] for f in LANGUAGES[code].fonts}
         for name, embedded in fonts.items():
             # "ABCDEF+HO-CJK-TC-1a2b3c4d5e-Bold": subset tag, family, cut-down tag, weight
             family = name.split("+", 1)[-1].removesuffix("-Bold")
@@ -73,6 +73,8 @@ def _printed_strings(entry):
     content = load_content(entry["handout"], entry["language"]).data
     if entry["handout"] == "red-card":
         return [content["front"]["title"], content["front"]["bullets"][0]]
+    if get_handout(entry["handout"]).kind == "sign":
+        return [content["title"], content["lead"]]
     return [content["title"], content["sections"][0]["heading"]]
 
 
@@ -165,8 +167,8 @@ def _line_edges(path):
 def test_text_starts_on_the_reading_side(built, lang):
     """Right-to-left pages line their text up on the right; others on the left."""
     for entry in entries(built):
-        if entry["language"] != lang or entry["handout"] == "red-card":
-            continue
+        if entry["language"] != lang or entry["handout"] == "red-card" or len(entry["languages"]) > 1:
+            continue  # a sign in two scripts lines each block up on its own side
         width, lines = _line_edges(built["out"] / entry["path"])
         margin = get_size(entry["size"]).margin_mm / MM_PER_IN * 72
         at_left = sum(1 for left, _ in lines if left < margin + 30)
@@ -182,7 +184,7 @@ def test_every_printed_character_is_in_the_languages_fonts(built):
     """A character the fonts cannot draw prints as a box; the PDF's text layer
     still names it, so no character in it may be outside the bundled fonts."""
     for entry in entries(built):
-        families = LANGUAGES[entry["language"]].fonts
+        families = tuple(f for code in entry["languages"] for f in LANGUAGES[code].fonts)
         # pdfium reports a ligature glyph with no single character as U+FFFE
         printed = set(text(built["out"] / entry["path"])) - {"\ufffe", "\uffff"}
         missing = [ch for ch in printed if needs_glyph(ch) and ord(ch) not in coverage(families)]

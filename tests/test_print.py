@@ -110,7 +110,7 @@ def test_every_variant_is_byte_reproducible(variant):
 
 
 def test_posters_grow_type_to_fill_the_page():
-    poster = render(Job("know-your-rights", "en", "poster-24x36"))
+    poster = render(Job("pharmacy", "en", "poster-24x36"))
     assert poster.body_pt > get_size("poster-24x36").body_pt
 
 

@@ -9,7 +9,7 @@ import zxingcpp
 from click.testing import CliRunner
 
 from handouts.cli import main
-from handouts.content import load_content
+from handouts.content import get_handout, load_content
 from handouts.facts import load_facts
 
 from .pdfread import squash
@@ -67,4 +67,7 @@ def test_trifold_qr_codes_decode(tmp_path):
         image = page.render(scale=150 / 72).to_pil()
         found |= {r.text for r in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)}
     facts = load_facts()
-    assert facts["lacare_nurse_advice_line"].qr_url in found and facts["ilrc_red_cards"].qr_url in found
+    # every link of the rights and pharmacy handouts; the care handout's lines print as phone numbers
+    expected = {facts[c.fact].qr_url for h in ("know-your-rights", "pharmacy") for c in get_handout(h).contacts
+                if "qr" in c.show}
+    assert expected and found == expected
