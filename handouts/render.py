@@ -506,6 +506,9 @@ def _context(prepared: Prepared, body_pt: float) -> tuple[dict[str, Any], Format
         "draft": lang.code != SOURCE_LANGUAGE and prepared.content.status != "reviewed",
         "source_unreviewed": source_unreviewed(prepared.job.handout),
         "with_claims": bool(prepared.claims),
+        "with_facts": bool(spec.contacts) or any(
+            m.group(1).startswith("fact:") for part in prepared.parts for _, text in walk_text(part.content.data)
+            for m in PLACEHOLDER.finditer(text)),
         "expired_claims": bool(prepared.expired),
         "parts": [_part(prepared, part) for part in prepared.parts],
         "job_langs": prepared.job.lang_label,

@@ -190,8 +190,11 @@ def test_sign_carries_the_clinic_name_and_no_qr_codes(tmp_path):
     report = build([job], tmp_path / "out")
     assert not report.failed, [str(r.error) for r in report.failed]
     pdf = report.written[0].path
-    assert "Clínica Esperanza" in text(pdf)
+    printed = " ".join(text(pdf).split())
+    assert "Clínica Esperanza" in printed
     assert qr_codes(pdf) == []
+    # a sign prints no phone number or link, so its footer names only the law's check date
+    assert "Statements of law checked on" in printed and "Phone numbers" not in printed
 
 
 # --- Latin names in right-to-left text, and names that never break ---------------------------
