@@ -34,6 +34,12 @@ class Language:
     def format_date(self, value: dt.date) -> str:
         return format_date(value, format="long", locale=self.babel)
 
+    @property
+    def quotes(self) -> tuple[str, str]:
+        """The language's quotation marks, from CLDR through ICU: “ ” in English,
+        « » in Russian, 「 」 in Traditional Chinese."""
+        return quotation_marks(self.babel)
+
     def format_hours(self, first_day: int, last_day: int, opens: dt.time, closes: dt.time) -> str:
         """'Monday–Friday 8:00 AM – 5:00 PM' in this language (CLDR day names and
         time ranges, 12- or 24-hour as the language writes them)."""
@@ -60,6 +66,15 @@ LANGUAGES: dict[str, Language] = {
         Language("km", "km_KH", "Khmer", "Khmr", "ltr", ("HO Khmer", "HO Sans"), word_breaks=False),
     ]
 }
+
+@cache
+def quotation_marks(babel_id: str) -> tuple[str, str]:
+    import icu
+
+    data = icu.LocaleData(babel_id)
+    kind = icu.ULocaleDataDelimiterType
+    return data.getDelimiter(kind.QUOTATION_START), data.getDelimiter(kind.QUOTATION_END)
+
 
 _NATIVE_OVERRIDES = {"tl": "Tagalog"}  # CLDR has Filipino, not Tagalog
 

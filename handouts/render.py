@@ -192,6 +192,7 @@ def isolate(text: str) -> Markup:
 # Office of Immigrant Affairs", "I-205". A final period belongs to the run only
 # after a single letter ("L.A."), not at the end of a sentence.
 LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:(?:[.'’&/-]\s*|\s+)[A-Za-z0-9]+)*(?:(?<=\b[A-Za-z])\.)?")
+STRAIGHT_QUOTES = re.compile(r'"([^"]*)"')
 # A word with a hyphen ("Medi-Cal", "I-205"): never broken at the hyphen, in any script.
 HYPHENATED = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+")
 
@@ -233,8 +234,16 @@ class Formatter:
         out.append(self._plain(text[position:]))
         return Markup("").join(out)
 
+    def _quotes(self, text: str) -> str:
+        """Straight double quotes, in pairs, become the language's own marks."""
+        if text.count('"') % 2:
+            return text
+        start, end = self.lang.quotes
+        return STRAIGHT_QUOTES.sub(lambda m: f"{start}{m.group(1)}{end}", text)
+
     def __call__(self, text: str, **extra: str) -> Markup:
         values = {**self.values, **extra}
+        text = self._quotes(text)
         out: list[str] = []
         position = 0
         for match in PLACEHOLDER.finditer(text):

@@ -251,3 +251,15 @@ def test_medi_cal_never_breaks_at_its_hyphen(built):
     for entry in built["manifest"]["files"]:
         printed = text(built["out"] / entry["path"])
         assert not re.search(r"Medi-\s*\n", printed), entry["path"]
+
+
+@pytest.mark.parametrize("code", ["en", "tl", "ko", "ar", "km"])
+def test_quotes_are_the_languages_own_marks(built, code):
+    """Straight quotes in the text print as the language's quotation marks (CLDR)."""
+    source = " ".join(value for _, value in walk_text(load_content("know-your-rights", code).data))
+    assert '"' in source, code  # the text has quotes to convert
+    printed = text(built["out"] / code / "know-your-rights-letter.pdf")
+    start, end = get_language(code).quotes
+    assert '"' not in printed, code
+    if code != "km":  # Khmer text does not map back in order (see test_pdfs)
+        assert start in printed and end in printed, code
