@@ -618,7 +618,7 @@ def _clinic(prepared: Prepared) -> dict | None:
 
 
 def render_html(prepared: Prepared, body_pt: float, compact: int = 0) -> str:
-    context, fmt = _context(prepared, body_pt)
+    context, _fmt = _context(prepared, body_pt)
     context["compact"] = compact
     template = _environment().get_template(prepared.spec.template)
     html = template.render(**context)

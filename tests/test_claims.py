@@ -215,7 +215,7 @@ def visual_lines(path) -> list[str]:
             char = textpage.get_text_range(index, 1)
             if not char or unicodedata.category(char) == "Cf" or char in "\r\n":
                 continue
-            left, bottom, right, top = textpage.get_charbox(index, loose=True)
+            left, _bottom, right, top = textpage.get_charbox(index, loose=True)
             if right <= left:
                 continue  # a space or a zero-width mark: its box says nothing about order
             rows.setdefault(round(top), []).append((left, right, char))  # a line shares its top (loose boxes)
