@@ -149,8 +149,7 @@ def run_batch(path: Path, langs: list[str], out: Path, bilingual: str | None = N
               on_office: Callable[[OfficeResult], None] | None = None,
               on_warning: Callable[[str], None] | None = None, logo_anywhere: bool = False) -> list[OfficeResult]:
     """Build a packet per language for every good row into OUT/<slug>/packets/."""
-    from .build import build, write_atomically
-    from .packet import packet_from_files, packet_jobs
+    from .packet import build_packets
 
     offices, results, warnings = read_offices(path, logo_anywhere)
     for warning in warnings:
@@ -163,16 +162,7 @@ def run_batch(path: Path, langs: list[str], out: Path, bilingual: str | None = N
         result = OfficeResult(office.row, office.slug)
         try:
             folder = office_folder(out, office.slug)
-            jobs = list(dict.fromkeys(j for code in langs for j in packet_jobs(code, office.profile, bilingual)))
-            report = build(jobs, folder, workers=workers)
-            if report.failed:
-                first = report.failed[0]
-                raise ContentError(f"{first.job.label}: {first.error}")
-            for code in langs:
-                name = f"packet-{code}" + (f"-with-{bilingual}" if bilingual else "") + ".pdf"
-                target = folder / "packets" / name
-                write_atomically(target, packet_from_files(code, folder, office.profile, bilingual))
-                result.written.append(target)
+            result.written += build_packets(langs, folder, office.profile, bilingual, workers)
         except HandoutsError as exc:
             result.error = f"{path} row {office.row} ({office.profile.name}): {exc}"
         results.append(result)

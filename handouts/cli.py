@@ -29,6 +29,7 @@ from .content import (
 from .errors import HandoutsError, UsageError
 from .locales import LANGUAGES, get_language
 from .profile import load_profile
+from .resources import Project, current_project, new_project, use_project
 from .sizes import SIZES
 
 
@@ -37,6 +38,7 @@ class HandoutsGroup(click.Group):
     a request that names something that does not exist, 1 for anything else."""
 
     def invoke(self, ctx: click.Context):
+        before = current_project()  # --content applies to this command only
         try:
             return super().invoke(ctx)
         except UsageError as exc:
@@ -45,6 +47,8 @@ class HandoutsGroup(click.Group):
         except HandoutsError as exc:
             click.echo(f"Error: {exc}", err=True)
             ctx.exit(1)
+        finally:
+            use_project(None if before == Project.bundled() else before)
 
 
 JOBS = click.option("--jobs", "-j", "workers", type=click.IntRange(1, 64), default=os.cpu_count() or 1,
@@ -53,6 +57,19 @@ _PROFILE = click.option("--profile", "-p", "profile_path", type=click.Path(dir_o
                         help="A clinic profile (TOML) whose name, phone, hours and logo go on every page.")
 LOGO_ANYWHERE = click.option("--logo-anywhere", is_flag=True,
                              help="Allow logo files outside the folder of the profile or CSV file that names them.")
+
+
+def _use_content(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    if value is not None:  # a bad folder is a UsageError: one line, exit 2 (see HandoutsGroup)
+        use_project(Project.at(value))
+    return value
+
+
+CONTENT = click.option(
+    "--content", type=click.Path(path_type=Path), envvar="HANDOUTS_CONTENT", expose_value=False, is_eager=True,
+    callback=_use_content, metavar="DIR",
+    help="Use the content project in DIR (facts, handouts, translations; see 'handouts new') instead of the "
+         "bundled content. Default: $HANDOUTS_CONTENT, else the bundled content.")
 
 
 def PROFILE(command):  # noqa: N802 - used like the other option decorators
@@ -64,9 +81,13 @@ def _out(where: str):
                         show_default=True, help=where)
 
 
+def _warn_one(warning: str) -> None:
+    click.echo(f"Warning: {warning}", err=True)
+
+
 def _warn(warnings) -> None:
     for warning in warnings:
-        click.echo(f"Warning: {warning}", err=True)
+        _warn_one(warning)
 
 
 @click.group(cls=HandoutsGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -107,6 +128,7 @@ def main() -> None:
 @click.option("--print-shop", "variant", flag_value="print-shop",
               help="For a print shop: PDF/X-4 in CMYK, 0.125 in bleed, crop marks.")
 @PROFILE
+@CONTENT
 def build(handouts, langs, sizes, out, strict, require_reviewed, allow_expired_claims, workers, force, variant,
           profile_path, logo_anywhere):
     """Build handouts as print-ready PDFs.
@@ -171,6 +193,7 @@ def build(handouts, langs, sizes, out, strict, require_reviewed, allow_expired_c
 @click.option("--alignment", is_flag=True, help="Print the one-page alignment test sheet instead.")
 @_out("Folder; the sheet goes into OUT/sheets/.")
 @click.option("--require-reviewed", is_flag=True, help="Refuse draft translations.")
+@CONTENT
 def sheet(handout, langs, stock, alignment, out, require_reviewed):
     """Put ten wallet cards on one sheet of paper, fronts on page 1 and backs
     on page 2, lined up for two-sided printing (flip on the long edge).
@@ -205,6 +228,7 @@ def sheet(handout, langs, stock, alignment, out, require_reviewed):
 @PROFILE
 @_out("Folder; packets go into OUT/packets/.")
 @JOBS
+@CONTENT
 def packet(langs, bilingual, profile_path, logo_anywhere, out, workers):
     """Bind the patient handouts of one language into one PDF: a cover in that
     language, a contents page, then each handout, with bookmarks.
@@ -218,22 +242,10 @@ def packet(langs, bilingual, profile_path, logo_anywhere, out, workers):
       handouts packet --lang ko
       handouts packet --lang es --bilingual en --profile clinic.toml
     """
-    from .build import write_atomically
-    from .packet import packet_date, packet_from_files, packet_jobs
+    from .packet import build_packets
 
-    packet_date()  # a bad SOURCE_DATE_EPOCH is reported before any work
     profile = load_profile(profile_path, logo_anywhere) if profile_path else None
-    planned = [job for code in langs for job in packet_jobs(code, profile, bilingual)]
-    report = run_build(list(dict.fromkeys(planned)), out, workers=workers)
-    _warn(report.warnings)
-    if report.failed:
-        for result in report.failed:
-            click.echo(f"Failed: {result.job.label}: {result.error}", err=True)
-        sys.exit(1)
-    for code in langs:
-        name = f"packet-{code}" + (f"-with-{bilingual}" if bilingual else "") + ".pdf"
-        path = out / "packets" / name
-        write_atomically(path, packet_from_files(code, out, profile, bilingual))
+    for path in build_packets(list(langs), out, profile, bilingual, workers, on_warning=_warn_one):
         click.echo(f"Wrote {path}.")
 
 
@@ -245,6 +257,7 @@ def packet(langs, bilingual, profile_path, logo_anywhere, out, workers):
 @_out("Folder; each office gets OUT/<office>/.")
 @JOBS
 @LOGO_ANYWHERE
+@CONTENT
 def batch(csv_file, langs, bilingual, out, workers, logo_anywhere):
     """Make packets for many offices from a CSV file, one row per office.
 
@@ -285,6 +298,7 @@ def batch(csv_file, langs, bilingual, out, workers, logo_anywhere):
               help="Language of the brochure (repeat for more).")
 @PROFILE
 @_out("Folder; the brochure goes into OUT/<language>/trifold-letter.pdf.")
+@CONTENT
 def trifold(langs, profile_path, logo_anywhere, out):
     """The patient handouts as a tri-fold brochure on Letter paper: page 1 is
     the outside (cover on the right), page 2 the inside. Print two-sided,
@@ -334,7 +348,27 @@ def init_profile(path):
     click.echo(f"Wrote {path}. Edit it, then: handouts build --profile {path}")
 
 
+@main.command(name="new")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--templates", "with_templates", is_flag=True, help="Also copy the templates, to change the design.")
+def new(folder, with_templates):
+    """Make a content project in FOLDER: a copy of the bundled facts, claims,
+    handouts and translations to edit. Then build from it with --content FOLDER
+    (or set HANDOUTS_CONTENT=FOLDER).
+
+    \b
+    Examples:
+      handouts new our-clinic
+      handouts build --content our-clinic --lang es
+      handouts check --content our-clinic
+    """
+    project = new_project(folder, with_templates)
+    click.echo(f"Made {folder}: edit {project.content / 'facts.yaml'} and the handout folders, then: "
+               f"handouts build --content {folder}")
+
+
 @main.command(name="list")
+@CONTENT
 def list_command():
     """List handouts, languages (with review status) and sizes.
 
@@ -374,6 +408,7 @@ def list_command():
 @click.option("--render", "render_pdfs", is_flag=True,
               help="Also lay out every handout (does it fit?) and read back its QR codes. Slower.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON, for scripts.")
+@CONTENT
 def check(langs, handouts, render_pdfs, as_json):
     """Check content, translations and facts without writing any PDF.
 

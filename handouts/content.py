@@ -16,6 +16,7 @@ from typing import Any
 from .claims import load_claims
 from .errors import ContentError, UsageError
 from .facts import Fact, load_facts
+from .kinds import KINDS
 from .locales import LANGUAGES, get_language
 from .resources import content_dir, register_cache, templates_dir
 from .sizes import SIZES
@@ -30,7 +31,6 @@ PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 ALLOWED_PLACEHOLDERS = {"tty", "hours", "checked", "clinic", "date"}
 # {claim:KEY} marks text that states a claim (prints nothing); {cite:KEY} prints the claim's citation.
 CLAIM_PREFIXES = ("claim:", "cite:")
-KINDS = ("flyer", "card", "sign")
 
 
 def claim_keys(text: str) -> list[str]:
@@ -56,9 +56,10 @@ class HandoutSpec:
     english_only: tuple[str, ...]
     contacts: tuple[ContactSpec, ...]
     folder: Path
-    kind: str = "flyer"  # flyer | card | sign (a sign prints several languages on one page)
+    kind: str = "flyer"  # a key of kinds.KINDS: flyer | card | sign
     page_limits: tuple[tuple[str, int], ...] = ()  # (size kind, pages), e.g. posters on one page
     break_before: int | None = None  # on a page-size that allows two pages, section N starts page 2
+    clinic_telehealth: bool = False  # a clinic profile's video-visit link prints as the first contact
 
     def pages_on(self, size_kind: str) -> int:
         """How many pages the handout may take on a size of this kind (flyer, poster, card)."""
@@ -66,7 +67,7 @@ class HandoutSpec:
 
     @property
     def multilingual(self) -> bool:
-        return self.kind == "sign"
+        return KINDS[self.kind].multilingual
 
 
 @dataclass
@@ -142,7 +143,7 @@ def _load_spec(key: str) -> HandoutSpec:
         if not show or any(s not in SHOW for s in show):
             problems.append(f"{doc.where('contacts', i, 'show')}: 'show' must list phone and/or qr.")
         contacts.append(ContactSpec(item["fact"], show))
-    kind = raw.get("kind") or ("card" if template == "red-card.html" else "flyer")
+    kind = raw.get("kind") or "flyer"
     pages, limits = raw.get("pages", 1), {}
     if isinstance(pages, dict):  # pages: {flyer: 2, poster: 1}
         limits = pages
@@ -171,6 +172,7 @@ def _load_spec(key: str) -> HandoutSpec:
         kind=kind,
         page_limits=tuple(sorted(limits.items())),
         break_before=raw.get("break_before_section"),
+        clinic_telehealth=bool(raw.get("clinic_telehealth", False)),
     )
 
 
@@ -237,97 +239,6 @@ def _check_placeholders(doc: YamlDoc, data: dict, facts: dict[str, Fact], proble
             problems.append(f"{doc.where(*path)}: a '{{' or '}}' without its pair; placeholders look like {{checked}}.")
 
 
-def _get(data: Any, path: tuple) -> Any:
-    value = data
-    for part in path:
-        if isinstance(value, dict):
-            value = value.get(part)
-        elif isinstance(value, list) and isinstance(part, int) and part < len(value):
-            value = value[part]
-        else:
-            return None
-    return value
-
-
-def _require_text(doc: YamlDoc, data: Any, path: tuple, problems: list[str], optional: bool = False) -> None:
-    value = _get(data, path)
-    if value is None and optional:
-        return
-    if not isinstance(value, str) or not value.strip():
-        problems.append(f"{doc.where(*path)}: '{format_field(path)}' must be text and is {'missing' if value is None else 'not text'}.")
-
-
-def _require_list(doc: YamlDoc, data: Any, path: tuple, problems: list[str], optional: bool = False) -> list:
-    value = _get(data, path)
-    if value is None and optional:
-        return []
-    if not isinstance(value, list) or not value:
-        problems.append(f"{doc.where(*path)}: '{format_field(path)}' must be a list of text.")
-        return []
-    for i, item in enumerate(value):
-        if not isinstance(item, str) or not item.strip():
-            problems.append(
-                f"{doc.where(*path, i)}: each item of '{format_field(path)}' must be text "
-                "(put quotes around an item that contains ': ')."
-            )
-    return value
-
-
-def _check_flyer(doc: YamlDoc, data: dict, spec: HandoutSpec, problems: list[str]) -> None:
-    for name in ("title", "contacts_heading", "disclaimer"):
-        _require_text(doc, data, (name,), problems)
-    for name in ("subtitle", "intro"):
-        _require_text(doc, data, (name,), problems, optional=True)
-    sections = data.get("sections")
-    if not isinstance(sections, list) or not sections:
-        problems.append(f"{doc.where('sections')}: 'sections' must be a list of sections.")
-        sections = []
-    for i, section in enumerate(sections):
-        if not isinstance(section, dict):
-            problems.append(f"{doc.where('sections', i)}: each section needs a heading and text or bullets.")
-            continue
-        _require_text(doc, data, ("sections", i, "heading"), problems)
-        _require_text(doc, data, ("sections", i, "text"), problems, optional=True)
-        _require_text(doc, data, ("sections", i, "after"), problems, optional=True)
-        _require_list(doc, data, ("sections", i, "bullets"), problems, optional=True)
-        if "text" not in section and "bullets" not in section:
-            problems.append(f"{doc.where('sections', i)}: a section needs 'text' or 'bullets'.")
-    _check_contacts(doc, data, spec, problems)
-
-
-def _check_red_card(doc: YamlDoc, data: dict, spec: HandoutSpec, lang: str, problems: list[str]) -> None:
-    _require_text(doc, data, ("front", "title"), problems)
-    _require_list(doc, data, ("front", "bullets"), problems)
-    _require_text(doc, data, ("front", "hotline"), problems)
-    _require_text(doc, data, ("disclaimer",), problems)
-    if lang == SOURCE_LANGUAGE:
-        _require_text(doc, data, ("back", "heading"), problems)
-        _require_list(doc, data, ("back", "paragraphs"), problems)
-    _check_contacts(doc, data, spec, problems)
-
-
-def _check_sign(doc: YamlDoc, data: dict, spec: HandoutSpec, problems: list[str]) -> None:
-    for name in ("title", "law", "disclaimer"):
-        _require_text(doc, data, (name,), problems)
-    _require_text(doc, data, ("lead",), problems, optional=True)
-    _require_list(doc, data, ("lines",), problems)
-    if data.get("contacts"):
-        problems.append(f"{doc.where('contacts')}: a sign is a legal notice and prints no contacts; remove 'contacts'.")
-
-
-def _check_contacts(doc: YamlDoc, data: dict, spec: HandoutSpec, problems: list[str]) -> None:
-    contacts = data.get("contacts")
-    if not isinstance(contacts, dict):
-        problems.append(f"{doc.where('contacts')}: 'contacts' must give a name for each contact in handout.yaml.")
-        return
-    for contact in spec.contacts:
-        _require_text(doc, data, ("contacts", contact.fact, "name"), problems)
-        _require_text(doc, data, ("contacts", contact.fact, "what"), problems, optional=True)
-    for key in contacts:
-        if key not in {c.fact for c in spec.contacts}:
-            problems.append(f"{doc.where('contacts', key)}: '{key}' is not a contact of this handout (see handout.yaml).")
-
-
 def content_path(handout: str, lang: str) -> Path:
     return content_dir() / handout / f"{lang}.yaml"
 
@@ -363,12 +274,7 @@ def _load_content_file(handout: str, lang: str, path: Path, _mtime: int) -> Cont
             problems.append(f"{doc.where('strings')}: a 'strings:' block is required.")
     else:
         spec = get_handout(handout)
-        if spec.kind == "card":
-            _check_red_card(doc, data, spec, lang, problems)
-        elif spec.kind == "sign":
-            _check_sign(doc, data, spec, problems)
-        else:
-            _check_flyer(doc, data, spec, problems)
+        KINDS[spec.kind].check(doc, data, spec, lang == SOURCE_LANGUAGE, problems)
         if lang != SOURCE_LANGUAGE:
             for key in spec.english_only:
                 if key in data:

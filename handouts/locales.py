@@ -26,6 +26,7 @@ class Language:
     direction: str       # "ltr" or "rtl"
     fonts: tuple[str, ...]  # CSS font families in order (see fonts.py)
     word_breaks: bool = True  # False: the script has no spaces between words (Khmer)
+    han_font: str | None = None  # which CJK face draws Chinese characters (a clinic's name) on this language's pages
 
     @property
     def native_name(self) -> str:
@@ -55,8 +56,9 @@ LANGUAGES: dict[str, Language] = {
         Language("en", "en_US", "English", "Latn", "ltr", LATIN),
         Language("es", "es_US", "Spanish", "Latn", "ltr", LATIN),
         Language("zh-Hant", "zh_Hant_TW", "Chinese (Traditional)", "Hant", "ltr", ("HO CJK TC", "HO Sans")),
-        Language("zh-Hans", "zh_Hans_CN", "Chinese (Simplified)", "Hans", "ltr", ("HO CJK SC", "HO Sans")),
-        Language("ko", "ko_KR", "Korean", "Kore", "ltr", ("HO CJK KR", "HO Sans")),
+        Language("zh-Hans", "zh_Hans_CN", "Chinese (Simplified)", "Hans", "ltr", ("HO CJK SC", "HO Sans"),
+                 han_font="HO CJK SC"),
+        Language("ko", "ko_KR", "Korean", "Kore", "ltr", ("HO CJK KR", "HO Sans"), han_font="HO CJK KR"),
         Language("vi", "vi_VN", "Vietnamese", "Latn", "ltr", LATIN),
         Language("tl", "fil_PH", "Tagalog", "Latn", "ltr", LATIN),
         Language("hy", "hy_AM", "Armenian", "Armn", "ltr", ("HO Armenian", "HO Sans")),

@@ -13,13 +13,15 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from .content import COMMON, SOURCE_LANGUAGE, get_handout, load_content
-from .errors import UsageError
+from .errors import RenderError, UsageError
 from .locales import get_language
-from .render import Job, _context, _environment, _layout, font_css, write_pdf
+from .profile import Profile
+from .render import Job, html_to_pdf, page_context, prepare, render_template, set_language
 
 PACKET_HANDOUTS = ("know-your-rights", "care-access", "pharmacy")
 PACKET_SIZE = "letter"
@@ -44,31 +46,20 @@ def packet_date() -> dt.date:
                          "unset it or give a whole number such as 1764288000.") from None
 
 
-def _front_matter(lang: str, profile, entries: list[dict], draft: bool) -> bytes:
+def _front_matter(lang: str, profile: Profile | None, entries: list[dict], draft: bool) -> bytes:
     """Cover and contents page, rendered like a handout (same fonts, same checks)."""
-    from .render import prepare
-
     language = get_language(lang)
     probe = prepare(Job(PACKET_HANDOUTS[0], lang, PACKET_SIZE, profile=profile))
-    context, fmt = _context(probe, probe.size.body_pt)
+    context = {**page_context(probe), "body_pt": probe.size.body_pt}
     context.update(entries=entries, printed=language.format_date(packet_date()), draft=draft,
                    title=load_content(COMMON, lang).data["strings"]["packet_title"], compact=0)
-    template = _environment().get_template("packet.html")
-    html = template.render(**context)
     names = " ".join(entry["title"] for entry in entries)
-    faces, stack = font_css(probe.families, text=html + names)
-    html = template.render(**{**context, "font_faces": _markup(faces), "font_stack": _markup(stack)})
-    label = f"packet cover ({lang})"
-    return write_pdf(_layout(html, label), label)
+    html = render_template("packet.html", context, probe.families, extra_text=names)
+    return html_to_pdf(html, f"packet cover ({lang})")
 
 
-def _markup(value: str):
-    from markupsafe import Markup
-
-    return Markup(value)
-
-
-def assemble(lang: str, parts: list[PacketPart], english: dict[str, PacketPart] | None, profile=None) -> bytes:
+def assemble(lang: str, parts: list[PacketPart], english: dict[str, PacketPart] | None,
+             profile: Profile | None = None) -> bytes:
     """Bind the parts (and, for a bilingual packet, each part's English pages
     after its own) behind a cover and a contents page."""
     from pypdf import PdfReader, PdfWriter
@@ -103,9 +94,7 @@ def assemble(lang: str, parts: list[PacketPart], english: dict[str, PacketPart] 
         writer.add_outline_item(title=title, page_number=first)
     writer.set_page_label(0, front_pages - 1, style=PageLabelStyle.LOWERCASE_ROMAN)
     writer.set_page_label(front_pages, len(writer.pages) - 1, style=PageLabelStyle.DECIMAL, start=1)
-    from pypdf.generic import NameObject, TextStringObject
-
-    writer._root_object[NameObject("/Lang")] = TextStringObject(lang)
+    set_language(writer, lang)
     writer.add_metadata({"/Title": cover_title + (f" - {profile.name}" if profile else ""),
                          "/Creator": "handouts"})
     buffer = io.BytesIO()
@@ -113,7 +102,7 @@ def assemble(lang: str, parts: list[PacketPart], english: dict[str, PacketPart] 
     return buffer.getvalue()
 
 
-def packet_jobs(lang: str, profile=None, bilingual: str | None = None) -> list[Job]:
+def packet_jobs(lang: str, profile: Profile | None = None, bilingual: str | None = None) -> list[Job]:
     get_language(lang)
     jobs = [Job(h, lang, PACKET_SIZE, profile=profile) for h in PACKET_HANDOUTS]
     if bilingual:
@@ -126,7 +115,7 @@ def packet_jobs(lang: str, profile=None, bilingual: str | None = None) -> list[J
     return jobs
 
 
-def packet_from_files(lang: str, out: Path, profile=None, bilingual: str | None = None) -> bytes:
+def packet_from_files(lang: str, out: Path, profile: Profile | None = None, bilingual: str | None = None) -> bytes:
     """Assemble a packet from handouts already built into `out` (see build)."""
     from .build import output_path
 
@@ -136,3 +125,32 @@ def packet_from_files(lang: str, out: Path, profile=None, bilingual: str | None 
         english = {h: PacketPart(h, bilingual, output_path(out, Job(h, bilingual, PACKET_SIZE)).read_bytes())
                    for h in PACKET_HANDOUTS}
     return assemble(lang, parts, english, profile)
+
+
+def packet_name(lang: str, bilingual: str | None) -> str:
+    return f"packet-{lang}" + (f"-with-{bilingual}" if bilingual else "") + ".pdf"
+
+
+def build_packets(langs: list[str], out: Path, profile: Profile | None = None, bilingual: str | None = None,
+                  workers: int = 1, on_warning: Callable[[str], None] | None = None) -> list[Path]:
+    """Build the handouts a packet binds into `out` (incrementally, see build),
+    then write one packet per language into OUT/packets/. The first handout that
+    fails stops it with its error. Used by `handouts packet` and by batch."""
+    from .build import build, write_atomically
+
+    packet_date()  # a bad SOURCE_DATE_EPOCH is reported before any work
+    jobs = list(dict.fromkeys(job for code in langs for job in packet_jobs(code, profile, bilingual)))
+    report = build(jobs, out, workers=workers)
+    for warning in report.warnings:
+        if on_warning:
+            on_warning(warning)
+    if report.failed:
+        first = report.failed[0]
+        more = f" (and {len(report.failed) - 1} more)" if len(report.failed) > 1 else ""
+        raise RenderError(f"{first.job.label}: {first.error}{more}")
+    written = []
+    for code in langs:
+        path = out / "packets" / packet_name(code, bilingual)
+        write_atomically(path, packet_from_files(code, out, profile, bilingual))
+        written.append(path)
+    return written

@@ -1,9 +1,13 @@
-"""Where the bundled templates, fonts and content live.
+"""Where content, templates and fonts live: the active `Project`.
 
-In a wheel they are package data under `handouts/_data/` (see pyproject.toml);
-in a checkout they are the top-level folders next to the package. Both are found
-through importlib.resources, so the tool works from any working directory.
-`use_data_root` points the library at another tree (tests, or a clinic's own copy).
+The bundled project is package data under `handouts/_data/` in a wheel (see
+pyproject.toml), or the top-level folders next to the package in a checkout;
+both are found through importlib.resources, so the tool works from any working
+directory. A content project (`handouts new DIR`, then `--content DIR`) is a
+folder with its own facts.yaml, claims.yaml and handouts, and optionally its own
+templates/ and fonts/; what it lacks comes from the bundled project.
+`use_project` makes one active for the library (the build passes it on to its
+worker processes).
 """
 
 from __future__ import annotations
@@ -14,46 +18,89 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any, TypeVar
 
-_override: Path | None = None
+from .errors import UsageError
+
+F = TypeVar("F", bound=Callable[..., Any])
 _caches: list[Callable[[], None]] = []
 
 
-def register_cache(function):
-    """Mark a functools.cache'd function to be cleared when the data root changes."""
-    _caches.append(function.cache_clear)
+def register_cache(function: F) -> F:
+    """Mark a functools.cache'd function to be cleared when the active project changes."""
+    _caches.append(function.cache_clear)  # type: ignore[attr-defined]
     return function
 
 
-def use_data_root(path: Path | None) -> None:
-    """Read templates, fonts and content from `path` (None: the bundled ones)."""
-    global _override
-    _override = None if path is None else Path(path)
-    for clear in _caches:
-        clear()
-
-
-def data_root() -> Path:
-    if _override is not None:
-        return _override
+def bundled_root() -> Path:
     packaged = Path(str(resources.files("handouts") / "_data"))
     if (packaged / "templates").is_dir():
         return packaged
     return Path(__file__).resolve().parent.parent
 
 
+@dataclass(frozen=True)
+class Project:
+    """Where one project's content, templates and fonts are."""
+
+    content: Path
+    templates: Path
+    fonts: Path
+
+    @classmethod
+    def bundled(cls) -> Project:
+        root = bundled_root()
+        return cls(root / "content", root / "templates", root / "fonts")
+
+    @classmethod
+    def at(cls, folder: Path) -> Project:
+        """The content project in `folder` (content files at its top level, as
+        `handouts new` makes it; templates/ and fonts/ inside it are used if present)."""
+        folder = Path(folder).expanduser()
+        if not folder.is_dir():
+            raise UsageError(f"{folder}: no such folder; make a content project with 'handouts new {folder}'.")
+        missing = [name for name in ("facts.yaml", "claims.yaml", "common") if not (folder / name).exists()]
+        if missing:
+            raise UsageError(f"{folder}: not a content project (it has no {', '.join(missing)}); make one with "
+                             f"'handouts new {folder}', or point --content at the folder that holds facts.yaml.")
+        if not any(folder.glob("*/handout.yaml")):
+            raise UsageError(f"{folder}: a content project needs at least one handout (a folder with handout.yaml).")
+        bundled = cls.bundled()
+        return cls(
+            folder.resolve(),
+            (folder / "templates").resolve() if (folder / "templates").is_dir() else bundled.templates,
+            (folder / "fonts").resolve() if (folder / "fonts").is_dir() else bundled.fonts,
+        )
+
+
+_active: Project | None = None
+
+
+def use_project(project: Project | None) -> None:
+    """Read content, templates and fonts from `project` (None: the bundled one)."""
+    global _active
+    _active = project
+    for clear in _caches:
+        clear()
+
+
+def current_project() -> Project:
+    return _active if _active is not None else Project.bundled()
+
+
 def templates_dir() -> Path:
-    return data_root() / "templates"
+    return current_project().templates
 
 
 def fonts_dir() -> Path:
-    return data_root() / "fonts"
+    return current_project().fonts
 
 
 def content_dir() -> Path:
-    return data_root() / "content"
+    return current_project().content
 
 
 SCRATCH_PREFIX = "handouts-run-"
@@ -94,3 +141,34 @@ def scratch_dir() -> Path:
         _scratch = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-"))
         atexit.register(shutil.rmtree, _scratch, True)
     return _scratch
+
+
+def new_project(folder: Path, with_templates: bool = False) -> Project:
+    """Copy the bundled content (and, if asked, the templates) into a new
+    folder to edit. The folder must not exist yet, or be empty; it appears
+    whole or not at all."""
+    folder = Path(folder).expanduser()
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise UsageError(f"{folder}: already exists and is not an empty folder; choose a new folder name.")
+    if not folder.parent.is_dir():
+        raise UsageError(f"{folder.parent}: no such folder; create it first or choose another place.")
+    bundled = Project.bundled()
+    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.handouts-", dir=folder.parent))
+    try:
+        shutil.copytree(bundled.content, staging, dirs_exist_ok=True)
+        if with_templates:
+            shutil.copytree(bundled.templates, staging / "templates")
+        os.chmod(staging, 0o777 & ~_umask())
+        if folder.exists():
+            folder.rmdir()
+        staging.rename(folder)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise UsageError(f"{folder}: cannot be written ({exc.strerror or exc}).") from None
+    return Project.at(folder)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -93,7 +93,7 @@ def parse_counts(values: list[str], per_sheet: int) -> list[tuple[str, int]]:
 def _marks_pdf(stock: Stock, outlines: bool, label: str = "") -> bytes:
     """A sheet-sized page with cut marks in the margins (plain paper) or, for
     the alignment test, card outlines with numbers."""
-    from .render import _layout, write_pdf
+    from .render import html_to_pdf
 
     parts = []
     w, h = stock.card_w_in, stock.card_h_in
@@ -128,7 +128,7 @@ def _marks_pdf(stock: Stock, outlines: bool, label: str = "") -> bytes:
     from .fonts import font_css
 
     html = html.replace("<style>", "<style>" + font_css(("HO Sans",))[0], 1)
-    return write_pdf(_layout(html, "sheet marks"), "sheet marks")
+    return html_to_pdf(html, "sheet marks")
 
 
 def impose(cards: list[bytes], stock: Stock) -> bytes:

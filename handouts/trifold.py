@@ -15,90 +15,89 @@ are mirrored: the cover is on the outside left.
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from markupsafe import Markup
 
 from .errors import FitError
+from .fonts import font_css
 from .locales import get_language
+from .profile import Profile
 from .render import (
     Job,
-    _clinic,
-    _content_bottom,
-    _context,
-    _environment,
-    _layout,
-    font_css,
+    Setting,
+    last_page_fill,
+    layout,
+    page_context,
     prepare,
+    render_template,
+    set_language,
     write_pdf,
 )
+from .render.fit import POLICIES, Measured, fit
 
 WIDE_IN, NARROW_IN, HEIGHT_IN = 3.6875, 3.625, 8.5
 PANELS = 6
 # document page order: cover, inside 1, inside 2, inside 3 (narrow), flap (narrow), back
 COVER, IN1, IN2, IN3, FLAP, BACK = range(PANELS)
 BODY_PT, MIN_BODY_PT = 10.0, 8.5
+PARTS = (("kyr", "know-your-rights"), ("care", "care-access"), ("pharmacy", "pharmacy"))
 
 
 class _Namespace(dict):
     __getattr__ = dict.__getitem__
 
 
-def _html(lang: str, profile, body_pt: float, compact: int) -> str:
-    parts = {}
+def _context(lang: str, profile: Profile | None) -> tuple[dict[str, Any], tuple[str, ...], list[str]]:
+    """The brochure's template context (without the fit step), its fonts, and
+    the warnings about facts it prints that are not confirmed."""
+    parts: dict[str, Any] = {}
     families: tuple[str, ...] = ()
-    for key, handout in (("kyr", "know-your-rights"), ("care", "care-access"), ("pharmacy", "pharmacy")):
+    notes: dict[str, None] = {}
+    common: dict[str, Any] = {}
+    for key, handout in PARTS:
         prepared = prepare(Job(handout, lang, "letter", profile=profile))
-        context, fmt = _context(prepared, body_pt)
-        parts[key] = _Namespace(c=context["c"], contacts=context["contacts"], fmt=fmt)
+        context = dict(page_context(prepared))
+        parts[key] = _Namespace(c=context["c"], contacts=context["contacts"], fmt=context["fmt"])
         families += tuple(f for f in prepared.families if f not in families)
+        notes.update(dict.fromkeys(prepared.warnings))
         common = context
     context = {
         **common, **parts,
         "title": common["s"]["packet_title"], "wide_in": WIDE_IN, "narrow_in": NARROW_IN,
-        "body_pt": body_pt, "compact": compact, "clinic": _clinic(prepared),
         "font_faces": Markup(font_css(families)[0]), "font_stack": Markup(font_css(families)[1]),
     }
-    template = _environment().get_template("trifold.html")
-    html = template.render(**context)
-    faces, stack = font_css(families, text=html)
-    return template.render(**{**context, "font_faces": Markup(faces), "font_stack": Markup(stack)})
+    return context, families, list(notes)
 
 
-def _warnings(lang: str, profile) -> list[str]:
-    """Unconfirmed facts the brochure prints (the three handouts' warnings)."""
-    notes: dict[str, None] = {}
-    for handout in ("know-your-rights", "care-access", "pharmacy"):
-        notes.update(dict.fromkeys(prepare(Job(handout, lang, "letter", profile=profile)).warnings))
-    return list(notes)
+def _panels(lang: str, profile: Profile | None) -> tuple[bytes, list[str]]:
+    label = f"trifold ({lang})"
+    context, families, warnings = _context(lang, profile)
+
+    def measure(setting: Setting) -> Measured[Any]:
+        step = {**context, "body_pt": setting.body_pt, "compact": setting.compact}
+        document = layout(render_template("trifold.html", step, families), label)
+        return Measured(len(document.pages) == PANELS, 0.0, document)
+
+    fitted = fit(measure, BODY_PT, MIN_BODY_PT, 0.0, POLICIES["panel"])
+    document = fitted.measured.result
+    if not fitted.fits:
+        raise FitError(
+            f"trifold ({lang}) does not fit: at {fitted.setting.body_pt:g} pt it needs {len(document.pages)} panels "
+            f"for {PANELS} (the last one {last_page_fill(document):.0%} full). Shorten the texts of "
+            "know-your-rights, care-access or pharmacy."
+        )
+    return write_pdf(document, label), warnings
 
 
-def _panels(lang: str, profile) -> bytes:
-    body_pt, compact = BODY_PT, 0
-    while True:
-        label = f"trifold ({lang})"
-        document = _layout(_html(lang, profile, body_pt, compact), label)
-        if len(document.pages) == PANELS:
-            return write_pdf(document, label)
-        if body_pt > MIN_BODY_PT:
-            body_pt = max(MIN_BODY_PT, round(body_pt * 0.94, 2))
-        elif compact < 2:
-            compact += 1
-        else:
-            spill = _content_bottom(document.pages[-1]) / document.pages[-1].height
-            raise FitError(
-                f"trifold ({lang}) does not fit: at {body_pt:g} pt it needs {len(document.pages)} panels "
-                f"for {PANELS} (the last one {spill:.0%} full). Shorten the texts of know-your-rights, "
-                "care-access or pharmacy."
-            )
-
-
-def trifold(lang: str, profile=None) -> tuple[bytes, list[str]]:
+def trifold(lang: str, profile: Profile | None = None) -> tuple[bytes, list[str]]:
     """Two Letter-landscape pages, outside then inside, and the warnings about
     facts it prints that are not confirmed."""
     from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 
     get_language(lang)
-    panels = PdfReader(io.BytesIO(_panels(lang, profile))).pages
+    pdf, warnings = _panels(lang, profile)
+    panels = PdfReader(io.BytesIO(pdf)).pages
     outside, inside = [FLAP, BACK, COVER], [IN1, IN2, IN3]
     if get_language(lang).direction == "rtl":
         outside, inside = outside[::-1], inside[::-1]
@@ -111,10 +110,8 @@ def trifold(lang: str, profile=None) -> tuple[bytes, list[str]]:
             sheet.merge_transformed_page(panel, Transformation().translate(x, 0))
             x += float(panel.mediabox.width)
         writer.add_page(sheet)
-    from pypdf.generic import NameObject, TextStringObject
-
-    writer._root_object[NameObject("/Lang")] = TextStringObject(lang)
+    set_language(writer, lang)
     writer.add_metadata({"/Title": f"Tri-fold brochure ({lang})", "/Creator": "handouts"})
     buffer = io.BytesIO()
     writer.write(buffer)
-    return buffer.getvalue(), _warnings(lang, profile)
+    return buffer.getvalue(), warnings

@@ -9,7 +9,7 @@ import shutil
 import pytest
 
 from handouts.build import build, plan
-from handouts.resources import data_root, use_data_root
+from handouts.resources import Project, use_project
 
 EXTRA_SIZE_LANGS = ["en", "es", "ar", "km", "zh-Hant"]
 
@@ -31,10 +31,10 @@ def built(tmp_path_factory) -> dict:
 def data_copy(tmp_path):
     """A private copy of templates/content (fonts linked) that a test may break."""
     root = tmp_path / "data"
-    source = data_root()
-    shutil.copytree(source / "content", root / "content")
-    shutil.copytree(source / "templates", root / "templates")
-    (root / "fonts").symlink_to(source / "fonts")
-    use_data_root(root)
+    source = Project.bundled()
+    shutil.copytree(source.content, root / "content")
+    shutil.copytree(source.templates, root / "templates")
+    (root / "fonts").symlink_to(source.fonts)
+    use_project(Project(root / "content", root / "templates", root / "fonts"))
     yield root
-    use_data_root(None)
+    use_project(None)

@@ -193,12 +193,12 @@ def test_every_printed_character_is_in_the_languages_fonts(built):
 
 def test_the_glyph_test_sees_a_box(tmp_path):
     """The check above fails on a PDF that has a character its fonts lack."""
-    from handouts.render import _layout
+    from handouts.render import layout
 
     font = (Path(__file__).parent.parent / "fonts" / "NotoSans-Regular.ttf").resolve().as_uri()
     html = (f'<html lang="en"><style>@font-face {{ font-family: X; src: url("{font}") }} '
             'html { font-family: X }</style><p>Hello \u0f00 world</p></html>')
     pdf = tmp_path / "box.pdf"
-    pdf.write_bytes(_layout(html, "test").write_pdf())
+    pdf.write_bytes(layout(html, "test").write_pdf())
     printed = set(text(pdf))
     assert [ch for ch in printed if needs_glyph(ch) and ord(ch) not in coverage(("HO Sans",))] == ["\u0f00"]

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from handouts.cli import main
 from handouts.errors import UsageError
-from handouts.render import _layout
+from handouts.render import layout
 from handouts.sheets import get_stock, impose, parse_counts
 
 MM = 72 / 25.4
@@ -25,7 +25,7 @@ def labelled_card(number: int) -> bytes:
     from handouts.fonts import font_css
 
     html = html.replace("<style>", "<style>" + font_css(("HO Sans",))[0] + ' p { font-family: "HO Sans" }', 1)
-    return _layout(html, "test card").write_pdf()
+    return layout(html, "test card").write_pdf()
 
 
 def label_positions(pdf_bytes: bytes, page_index: int) -> dict[str, tuple[float, float]]:

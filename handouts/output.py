@@ -1,0 +1,121 @@
+"""Writing into the output folder: atomic files, a lock per folder, leftovers
+of killed builds, and the manifest (out/manifest.json)."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import IO, Any
+
+from . import __version__
+from .errors import OutputError
+from .resources import alive
+
+MANIFEST = "manifest.json"
+
+
+TEMP_MARK = ".handouts-"  # temporary files are named .<file>.handouts-<pid>-<random>.part
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside the target, then rename over it: a
+    reader (or a crash) never sees half a file. The file gets the usual
+    permissions (0644 with the common umask), so colleagues and print servers
+    can read it. A failure is an OutputError naming the file."""
+    temporary = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}{TEMP_MARK}{os.getpid()}-",
+                                             suffix=".part")
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fchmod(stream.fileno(), 0o666 & ~_umask())
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except OSError as exc:
+        if temporary:
+            Path(temporary).unlink(missing_ok=True)
+        raise OutputError(f"{path}: cannot be written ({exc.strerror or exc}); check that the folder exists, "
+                          "is writable and the disk is not full.") from None
+    except BaseException:
+        if temporary:
+            Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def remove_dead_temporaries(out: Path) -> None:
+    """Remove temporary files left in OUT by handouts processes that were
+    killed; never anyone else's, nor those of a build still running."""
+    for leftover in out.rglob(f".*{TEMP_MARK}*.part"):
+        try:
+            pid = int(leftover.name.split(TEMP_MARK, 1)[1].split("-", 1)[0])
+        except (IndexError, ValueError):
+            continue
+        if not alive(pid):
+            leftover.unlink(missing_ok=True)
+
+
+class output_lock:
+    """Hold OUT/.handouts.lock while building: a second build into the same
+    folder waits for the first (up to LOCK_WAIT_S), so the manifest lists
+    every PDF of both."""
+
+    LOCK_WAIT_S = 1800
+
+    def __init__(self, out: Path):
+        self.out = out
+        self.handle: IO[bytes] | None = None
+
+    def __enter__(self):
+        import fcntl
+
+        try:
+            self.out.mkdir(parents=True, exist_ok=True)
+            self.handle = open(self.out / ".handouts.lock", "a+b")  # held until __exit__
+        except OSError as exc:
+            raise OutputError(f"{self.out}: cannot write here ({exc.strerror or exc}); choose another --out "
+                              "folder or make this one writable.") from None
+        deadline = time.monotonic() + self.LOCK_WAIT_S
+        while True:
+            try:
+                fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return self
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    self.handle.close()
+                    raise OutputError(f"{self.out}: another handouts build has been writing here for "
+                                      f"{self.LOCK_WAIT_S // 60} minutes; wait for it or use another --out.") from None
+                time.sleep(0.2)
+
+    def __exit__(self, *exc_info):
+        if self.handle is not None:
+            self.handle.close()  # releases the lock
+        return False
+
+
+def manifest_path(out: Path) -> Path:
+    return out / MANIFEST
+
+
+def read_manifest(out: Path) -> dict[str, dict]:
+    """The files listed in out/manifest.json; empty if there is none or it cannot be read."""
+    try:
+        document = json.loads(manifest_path(out).read_text(encoding="utf-8"))
+        return {entry["path"]: entry for entry in document["files"] if (out / entry["path"]).is_file()}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def write_manifest(out: Path, manifest: dict[str, dict]) -> None:
+    document = {"generator": f"handouts {__version__}", "files": [manifest[k] for k in sorted(manifest)]}
+    write_atomically(manifest_path(out), (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode())

@@ -1,0 +1,125 @@
+"""Render one job (handout x language(s) x size x variant) to PDF bytes.
+
+A pure function of its inputs: the same content, facts, templates and fonts
+give the same bytes. WeasyPrint may only read files inside the templates and
+fonts folders (and data: URIs for QR codes); any other URL stops the render.
+
+The stages, one module each:
+
+    prepare   load the text, facts and claims; check placeholders, glyphs, review dates
+    context   the template context, built once per job (typed views)
+    html      the Jinja environment, its filters, the Formatter for content text
+    fit       the one auto-fit engine (pure; policies per size kind)
+    engine    every WeasyPrint call and every patch of WeasyPrint internals
+    pdf       what happens to the bytes after WeasyPrint (crop marks, /Lang, IDs)
+    variants  output variants: office, large-print, print-shop
+
+Public here: Job, Rendered, render, prepare and what callers need around them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from typing import Any
+
+from .. import __version__
+from ..errors import FitError
+from ..kinds import KINDS
+from .context import PageContext, page_context, pages_allowed, part_stacks
+from .engine import content_bottom, font_config, html_to_pdf, last_page_fill, layout, overflow, write_pdf
+from .engine import fill as page_fill
+from .fit import POLICIES, Fitted, Measured, Setting, fit, growth_limit
+from .html import Formatter, environment, render_template
+from .job import Job, Rendered
+from .pdf import identifier, set_language
+from .prepare import (
+    CLAIM_NOTE,
+    Part,
+    Prepared,
+    checked_on,
+    claim_notes,
+    claim_uses,
+    job_claims,
+    prepare,
+    source_unreviewed,
+)
+from .variants import BLEED_MM, LARGE_PRINT_PT, VARIANTS, Variant, get_variant
+
+__all__ = [
+    "BLEED_MM", "CLAIM_NOTE", "LARGE_PRINT_PT", "VARIANTS", "Formatter", "Job", "PageContext", "Part",
+    "Prepared", "Rendered", "Setting", "Variant", "checked_on", "claim_notes", "claim_uses", "content_bottom",
+    "environment", "fit_page", "font_config", "get_variant", "html_to_pdf", "job_claims", "last_page_fill",
+    "layout", "page_context", "page_html", "prepare", "render", "render_template", "set_language",
+    "source_unreviewed", "write_pdf",
+]
+
+
+def page_html(prepared: Prepared, context: PageContext, setting: Setting) -> str:
+    """The job's HTML at one fit step."""
+    step = {**context, "body_pt": setting.body_pt, "compact": setting.compact}
+    return render_template(prepared.spec.template, step, prepared.families,
+                           restack=lambda stack: {"part_stacks": part_stacks(prepared, stack)})
+
+
+def fit_page(prepared: Prepared, hint: Setting | None = None) -> Fitted[Any]:
+    """Lay the job out at the size the fit engine chooses (see fit.py)."""
+    job, size, spec = prepared.job, prepared.size, prepared.spec
+    variant = get_variant(job.variant)
+    kind = KINDS[spec.kind]
+    policy = POLICIES[kind.fit_policy or size.kind]
+    allowed = pages_allowed(prepared)
+    context = page_context(prepared)
+    if variant.large_print_pt:  # bigger type, more pages, no shrinking, no growing (signs excepted)
+        body = max(variant.large_print_pt, size.body_pt)
+        size = replace(size, body_pt=body, min_body_pt=body, max_body_pt=0)
+    may_grow = kind.multilingual or (allowed > 1 and not variant.large_print_pt)
+    max_pt = growth_limit(size.max_body_pt, size.body_pt, policy, may_grow)
+
+    def measure(setting: Setting) -> Measured[Any]:
+        document = layout(page_html(prepared, context, setting), job.label)
+        return Measured(len(document.pages) <= allowed, page_fill(document), document)
+
+    fitted = fit(measure, size.body_pt, size.min_body_pt, max_pt, policy, hint)
+    if not fitted.fits:
+        document = fitted.measured.result
+        extra = len(document.pages) - allowed
+        raise FitError(
+            f"{job.label} does not fit: even at {fitted.setting.body_pt:g} pt body text, the smallest allowed on "
+            f"{size.name}, with the tightest layout, it runs over by about {extra - 1 + last_page_fill(document):.0%} "
+            f"of a page ({len(document.pages)} pages for {allowed}). "
+            f"Shorten the text in {prepared.content.doc.path}."
+        )
+    return fitted
+
+
+def render(job: Job, today: dt.date | None = None, hint: Setting | None = None) -> Rendered:
+    """Check the job, fit it to its pages, and write its PDF. `today` decides
+    which claims are due or expired (default: the real date); `hint` is the fit
+    result of an earlier build with the same inputs (one layout pass if it fits)."""
+    prepared = prepare(job, today)
+    fitted = fit_page(prepared, hint)
+    document = fitted.measured.result
+    for number, page in enumerate(document.pages, 1):
+        sticking_out = overflow(page)
+        if sticking_out > 0.5:
+            raise FitError(
+                f"{job.label}: something on page {number} runs {sticking_out * 0.75:.1f} pt past the edge "
+                "of the page (a word or link too long for its column)."
+            )
+    variant = get_variant(job.variant)
+    warnings = list(prepared.warnings)
+    if variant.rgb_logo_warning and job.profile is not None and job.profile.logo_uri:
+        warnings.append(
+            f"{job.profile.source}: the logo stays in RGB in the print-shop PDF; the print shop converts it "
+            "(or give a CMYK-ready logo to the shop)"
+        )
+    profile = job.profile.digest if job.profile else ""
+    expired = ",".join(c.key for c in prepared.expired)
+    seed = (f"{job.handout}|{job.lang_label}|{job.size}|{job.variant}|{profile}|{prepared.content.as_of}|"
+            f"{expired}|{__version__}")
+    pdf = write_pdf(document, job.label, pdf_variant=variant.pdf_variant, pdf_identifier=identifier(seed))
+    if variant.finish is not None:
+        pdf = variant.finish(pdf)
+    return Rendered(job, pdf, len(document.pages), fitted.setting.body_pt, warnings,
+                    compact=fitted.setting.compact, passes=fitted.passes)

@@ -1,0 +1,240 @@
+"""The template context of a page, built once per job (not once per fit step).
+
+Templates see the keys of `PageContext`; per fit step only `body_pt` and
+`compact` change. Contacts, the clinic and a sign's language blocks are typed
+views (ContactView, ClinicView, PartView).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, TypedDict
+
+from markupsafe import Markup
+
+from .. import __version__
+from ..claims import Claim, load_claims
+from ..content import PLACEHOLDER, SOURCE_LANGUAGE, HandoutSpec, walk_text
+from ..errors import RenderError
+from ..facts import Fact
+from ..fonts import font_css
+from ..kinds import KINDS
+from ..locales import Language
+from ..qr import printed_width_mm, qr_data_uri
+from ..sizes import Size
+from .html import Formatter
+from .prepare import Part, Prepared, checked_on, source_unreviewed
+from .variants import get_variant
+
+DEFAULT_ACCENT = "#9b1c1c"  # the stylesheet's --accent
+
+
+@dataclass(frozen=True)
+class ContactView:
+    """One contact as printed: a fact (phone, link) with its words in this language."""
+
+    fact: Fact | None         # None for the clinic's own video-visit link
+    show: tuple[str, ...]     # "phone", "qr"
+    name: str
+    what: str | None
+    qr_src: str | None        # data: URI of the QR code's SVG
+    qr_alt: str | None
+    qr_width_mm: float | None
+    short_url: str | None     # printed under the code
+    tty_hours: str | None = None
+
+
+@dataclass(frozen=True)
+class ClinicView:
+    name: str
+    address: str | None
+    phone: str | None
+    hours: str | None
+    website: str | None
+    telehealth: str | None
+    telehealth_short: str | None
+    logo: str | None
+    color: str
+
+
+@dataclass(frozen=True)
+class PartView:
+    """One language's block on a sign."""
+
+    lang: Language
+    c: dict[str, Any]
+    s: dict[str, str]
+    fmt: Formatter
+    draft: bool
+
+
+class PageContext(TypedDict, total=False):
+    version: str
+    title: str
+    spec: HandoutSpec
+    lang: Language
+    size: Size
+    c: dict[str, Any]           # the handout's text in this language
+    s: dict[str, str]           # the shared words (common/<lang>.yaml)
+    en: dict[str, Any] | None   # the English text, where parts print in English only
+    contacts: list[ContactView]
+    with_qr: list[ContactView]
+    draft: bool
+    source_unreviewed: bool
+    with_claims: bool
+    with_facts: bool
+    expired_claims: bool
+    job_langs: str
+    pages_allowed: int
+    fmt: Formatter
+    font_faces: Markup
+    font_stack: Markup
+    part_stacks: list[Markup]
+    clinic: ClinicView | None
+    job_variant: str
+    print_shop: bool
+    content_date: str
+    accent_cmyk: str
+    bleed_mm: float
+    body_pt: float              # set per fit step
+    compact: int                # set per fit step
+
+
+def short_url(url: str) -> str:
+    return url.removeprefix("https://").rstrip("/")
+
+
+def hours_text(claim: Claim, lang: Language) -> str:
+    hours = claim.hours
+    if hours is None:
+        raise RenderError(f"claim '{claim.key}' is used for opening hours but has no 'hours' in content/claims.yaml.")
+    last = {"mon-fri": 4, "mon-sat": 5, "mon-sun": 6}[hours.days]
+    return lang.format_hours(0, last, hours.open, hours.close)
+
+
+def contact_views(prepared: Prepared, cmyk: bool) -> list[ContactView]:
+    lang, size, spec = prepared.lang, prepared.size, prepared.spec
+    claims = load_claims()
+    contacts = []
+    for contact in spec.contacts:
+        fact = prepared.facts[contact.fact]
+        words = prepared.content.data["contacts"][contact.fact]
+        qr = "qr" in contact.show and fact.qr_url is not None
+        contacts.append(ContactView(
+            fact=fact,
+            show=contact.show,
+            name=words["name"],
+            what=words.get("what"),
+            qr_src=qr_data_uri(fact.qr_url, cmyk) if qr and fact.qr_url else None,
+            qr_alt=f"QR code: {fact.qr_url}" if qr else None,
+            qr_width_mm=printed_width_mm(fact.qr_url, size.min_qr_mm) if qr and fact.qr_url else None,
+            short_url=fact.short_url if "qr" in contact.show else None,
+            tty_hours=hours_text(claims[fact.tty_claim], lang) if fact.tty_claim else None,
+        ))
+    clinic = prepared.job.profile
+    if clinic is not None and clinic.telehealth and spec.clinic_telehealth:
+        words = prepared.common.data["strings"]
+        contacts.insert(0, ContactView(
+            fact=None, show=("qr",), name=f"{words['clinic_telehealth']}: {clinic.name}", what=None,
+            qr_src=qr_data_uri(clinic.telehealth, cmyk), qr_alt=f"QR code: {clinic.telehealth}",
+            qr_width_mm=printed_width_mm(clinic.telehealth, size.min_qr_mm),
+            short_url=short_url(clinic.telehealth),
+        ))
+    return contacts
+
+
+def clinic_view(prepared: Prepared) -> ClinicView | None:
+    profile = prepared.job.profile
+    if profile is None:
+        return None
+    return ClinicView(
+        name=profile.name,
+        address=profile.address,
+        phone=profile.phone,
+        hours=profile.hours,
+        website=short_url(profile.website) if profile.website else None,
+        telehealth=profile.telehealth,
+        telehealth_short=short_url(profile.telehealth) if profile.telehealth else None,
+        logo=profile.logo_uri,
+        color=profile.color,
+    )
+
+
+def part_view(prepared: Prepared, part: Part) -> PartView:
+    values = {"checked": part.lang.format_date(checked_on(prepared))}
+    return PartView(
+        lang=part.lang,
+        c=part.content.data,
+        s=part.common.data["strings"],
+        fmt=Formatter(part.lang, prepared.facts, values),
+        draft=part.lang.code != SOURCE_LANGUAGE and part.content.status != "reviewed",
+    )
+
+
+def css_cmyk(hex_color: str) -> str:
+    """A CSS device-cmyk() colour for an sRGB hex colour, by the plain formula;
+    the print shop's RIP does the rest through the output intent."""
+    r, g, b = (int(hex_color[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    k = 1 - max(r, g, b)
+    if k >= 1:
+        return "device-cmyk(0 0 0 1)"
+    c, m, y = ((1 - v - k) / (1 - k) for v in (r, g, b))
+    return f"device-cmyk({c:.3f} {m:.3f} {y:.3f} {k:.3f})"
+
+
+def part_stacks(prepared: Prepared, stack: str) -> list[Markup]:
+    """Each language block's font stack, its own fonts first (Chinese and Korean
+    on one sign each get their own forms of shared characters)."""
+    names = dict(zip(prepared.families, (name.strip() for name in stack.split(",")), strict=False))
+    stacks = []
+    for part in prepared.parts:
+        order = [f for f in part.lang.fonts if f in names] + [f for f in prepared.families if f not in part.lang.fonts]
+        stacks.append(Markup(", ".join(names[f] for f in order)))
+    return stacks
+
+
+def pages_allowed(prepared: Prepared) -> int:
+    return get_variant(prepared.job.variant).max_pages or prepared.spec.pages_on(prepared.size.kind)
+
+
+def page_context(prepared: Prepared) -> PageContext:
+    """Everything the job's template needs except the fit step's body_pt and compact."""
+    lang, spec = prepared.lang, prepared.spec
+    variant = get_variant(prepared.job.variant)
+    fmt = Formatter(lang, prepared.facts, {"checked": lang.format_date(checked_on(prepared))})
+    contacts = contact_views(prepared, variant.cmyk)
+    faces, stack = font_css(prepared.families)
+    title = prepared.content.data.get("title") or prepared.content.data.get("front", {}).get("title")
+    context: PageContext = {
+        "version": __version__,
+        "title": f"{title}",
+        "spec": spec,
+        "lang": lang,
+        "size": prepared.size,
+        "c": prepared.content.data,
+        "s": prepared.common.data["strings"],
+        "en": prepared.english.data if prepared.english else None,
+        "contacts": contacts,
+        "with_qr": [c for c in contacts if "qr" in c.show],
+        "draft": lang.code != SOURCE_LANGUAGE and prepared.content.status != "reviewed",
+        "source_unreviewed": source_unreviewed(prepared.job.handout),
+        "with_claims": bool(prepared.claims),
+        "with_facts": bool(spec.contacts) or any(
+            m.group(1).startswith("fact:") for part in prepared.parts for _, text in walk_text(part.content.data)
+            for m in PLACEHOLDER.finditer(text)),
+        "expired_claims": bool(prepared.expired),
+        "job_langs": prepared.job.lang_label,
+        "pages_allowed": pages_allowed(prepared),
+        "fmt": fmt,
+        "font_faces": Markup(faces),
+        "font_stack": Markup(stack),
+        "part_stacks": part_stacks(prepared, stack),
+        "clinic": clinic_view(prepared),
+        "job_variant": variant.name,
+        "print_shop": variant.cmyk,
+        "content_date": prepared.content.as_of.isoformat(),
+        "accent_cmyk": css_cmyk(prepared.job.profile.color if prepared.job.profile else DEFAULT_ACCENT),
+        "bleed_mm": variant.bleed_mm,
+    }
+    extra = KINDS[spec.kind].context(prepared, dict(context))
+    return PageContext(**{**context, **extra})  # type: ignore[typeddict-item]

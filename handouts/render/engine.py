@@ -1,0 +1,225 @@
+"""Every WeasyPrint touchpoint: the URL fetcher, the font configuration, layout,
+reading boxes back, and writing PDF bytes.
+
+Whoever upgrades WeasyPrint checks this one file. It relies on these WeasyPrint
+internals (each marked PATCH or INTERNAL below):
+
+1. INTERNAL `FontConfiguration._folder`: WeasyPrint makes its own temporary
+   folder for font files and leaves it behind at exit; we point it inside our
+   scratch folder, which is removed at exit (font_config).
+2. PATCH `weasyprint.pdf.metadata.uuid4`: PDF/X metadata gets a random document
+   ID; we derive it from the job instead, so identical inputs give identical
+   bytes (write_pdf).
+3. PATCH `weasyprint.css.ColorProfile.content`: WeasyPrint re-serialises an ICC
+   profile through Pillow, which stamps the time into its header; we embed our
+   bundled profiles byte for byte (keep_icc_bytes).
+4. INTERNAL `Page._page_box` and the box tree (`position_x/y`, `margin_width()`,
+   `margin_height()`, `children`, box class names `LineBox`, `TableRowBox`,
+   `InlineReplacedBox`, `BlockReplacedBox`): to measure how full a page is and
+   whether anything sticks out past its edge (content_bottom, overflow).
+5. The logger "weasyprint": every warning it logs is turned into an error
+   (weasyprint_errors).
+
+WeasyPrint is imported inside functions, not at module load, so commands that
+do not render (list, check, a build with nothing to do) start fast.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import mimetypes
+import os
+import re
+import tempfile
+import warnings as python_warnings
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from ..errors import RenderError
+from ..fonts import subset_dir
+from ..resources import fonts_dir, scratch_dir, templates_dir
+
+
+def refusing_fetcher(roots: tuple[Path, ...]) -> Any:
+    """A WeasyPrint URL fetcher that serves data: URIs and files under `roots`, and
+    refuses everything else (network, other local files) by stopping the render."""
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+    resolved = tuple(root.resolve() for root in roots)
+
+    class RefusingFetcher(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            scheme = urlsplit(url).scheme.lower()
+            if scheme == "data":
+                return super().fetch(url, headers)
+            if scheme == "file":
+                path = Path(unquote(urlsplit(url).path)).resolve()
+                if any(path.is_relative_to(root) for root in resolved) and path.is_file():
+                    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                    return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": kind})
+            raise FatalURLFetchingError(
+                f"refused to load '{url}': templates and stylesheets may only use files "
+                "inside the handouts templates/ and fonts/ folders (no network, no other files)"
+            )
+
+    return RefusingFetcher(allowed_protocols={"file", "data"}, fail_on_errors=True)
+
+
+_FONT_CONFIG: Any = None
+
+_NO_SYSTEM_FONTS = """<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig><cachedir>{cache}</cachedir></fontconfig>
+"""
+
+
+def font_config() -> Any:
+    """One FontConfiguration per process, shared by every render.
+
+    Fontconfig is pointed at a configuration with no font folders, so the only
+    fonts WeasyPrint can use are the bundled ones that the stylesheet loads:
+    the output never depends on what fonts a machine happens to have.
+    """
+    global _FONT_CONFIG
+    if _FONT_CONFIG is None:
+        folder = Path(tempfile.mkdtemp(prefix="fontconfig-", dir=scratch_dir()))
+        (folder / "fonts.conf").write_text(_NO_SYSTEM_FONTS.format(cache=folder / "cache"))
+        os.environ["FONTCONFIG_FILE"] = str(folder / "fonts.conf")
+        # WeasyPrint warns when fontconfig has no fonts: that is the point here.
+        python_warnings.filterwarnings("ignore", message="No fonts configured in FontConfig")
+        from weasyprint.text.fonts import FontConfiguration
+
+        _FONT_CONFIG = FontConfiguration()
+        # INTERNAL (1): WeasyPrint would make its own folder (weasyprint-*) and leave it behind at exit.
+        _FONT_CONFIG._folder = Path(tempfile.mkdtemp(prefix="weasyprint-", dir=scratch_dir()))
+    return _FONT_CONFIG
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+class weasyprint_errors:  # noqa: N801 - used like a function: `with weasyprint_errors(label):`
+    """Turn anything WeasyPrint logs as a warning (a refused file, a CSS rule it
+    ignored, a glyph no font has) into an error: each means the page is not
+    what the template says."""
+
+    def __init__(self, label: str):
+        self.label = label
+        self.collect = _Collect()
+
+    def __enter__(self) -> weasyprint_errors:
+        logging.getLogger("weasyprint").addHandler(self.collect)
+        return self
+
+    def __exit__(self, kind: object, error: object, traceback: object) -> bool:
+        logging.getLogger("weasyprint").removeHandler(self.collect)
+        if error is None and self.collect.messages:
+            # an embedded logo or QR code appears in messages as a long data: URI; keep only its start
+            messages = [re.sub(r"(data:[^,;\s]*[;,])\S{40,}", r"\1...", m) for m in self.collect.messages]
+            raise RenderError(f"{self.label}: WeasyPrint reported: " + "; ".join(dict.fromkeys(messages)))
+        return False
+
+
+def layout(html: str, label: str) -> Any:
+    """Lay the HTML out into a WeasyPrint document (pages of boxes). Files it
+    may load: the templates, the bundled fonts and this process's cut-down fonts."""
+    from weasyprint import HTML
+    from weasyprint.urls import FatalURLFetchingError
+
+    roots = (templates_dir(), fonts_dir(), subset_dir())
+    config = font_config()
+    document = HTML(string=html, base_url=templates_dir().as_uri() + "/", url_fetcher=refusing_fetcher(roots))
+    with weasyprint_errors(label):
+        try:
+            return document.render(font_config=config)
+        except FatalURLFetchingError as exc:
+            raise RenderError(f"{label}: {exc}") from None
+
+
+def write_pdf(document: Any, label: str, **options: Any) -> bytes:
+    """The document's PDF bytes; `pdf_identifier` also seeds the XMP document ID."""
+    import uuid
+
+    import weasyprint.pdf.metadata as xmp
+
+    keep_icc_bytes()
+    seed = options.get("pdf_identifier") or label.encode()
+    random_uuid, xmp.uuid4 = xmp.uuid4, lambda: uuid.UUID(bytes=hashlib.md5(seed).digest())
+    try:  # PATCH (2): PDF/X metadata gets a document ID: derive it, do not draw it at random
+        with weasyprint_errors(label):
+            return bytes(document.write_pdf(**options))
+    finally:
+        xmp.uuid4 = random_uuid
+
+
+def html_to_pdf(html: str, label: str, **options: Any) -> bytes:
+    """Lay out and write in one step (pages that are not auto-fitted: sheet marks, covers)."""
+    return write_pdf(layout(html, label), label, **options)
+
+
+@cache
+def keep_icc_bytes() -> None:
+    """PATCH (3): embed our ICC profiles byte for byte. WeasyPrint re-serialises
+    a profile through Pillow, which stamps the current time into its header, so
+    two builds of the same PDF/X would differ."""
+    from weasyprint.css import ColorProfile
+
+    serialised = ColorProfile.content
+
+    def content(profile: Any) -> bytes:
+        if str(profile.src).startswith("file:"):
+            path = Path(unquote(urlsplit(profile.src).path))
+            if path.is_relative_to(templates_dir().resolve()) or path.is_relative_to(templates_dir()):
+                return path.read_bytes()
+        return bytes(serialised.fget(profile))
+
+    ColorProfile.content = property(content)
+
+
+def page_count(document: Any) -> int:
+    return len(document.pages)
+
+
+def overflow(page: Any) -> float:
+    """INTERNAL (4): how far (CSS px) anything on the page sticks out past its edges."""
+    width, height = page.width, page.height
+    worst = 0.0
+    stack = [page._page_box]
+    while stack:
+        box = stack.pop()
+        x, y = getattr(box, "position_x", 0), getattr(box, "position_y", 0)
+        w = box.margin_width() if hasattr(box, "margin_width") else 0
+        h = box.margin_height() if hasattr(box, "margin_height") else 0
+        worst = max(worst, x + w - width, y + h - height, -x, -y)
+        stack.extend(getattr(box, "children", ()))
+    return worst
+
+
+def content_bottom(page: Any) -> float:
+    """INTERNAL (4): the lowest point of any line, row or image on the page (CSS px)."""
+    lowest, stack = 0.0, [page._page_box]
+    while stack:
+        box = stack.pop()
+        if type(box).__name__ in ("LineBox", "TableRowBox", "InlineReplacedBox", "BlockReplacedBox"):
+            lowest = max(lowest, box.position_y + box.margin_height())
+        stack.extend(getattr(box, "children", ()))
+    return lowest
+
+
+def fill(document: Any) -> float:
+    """How full the fullest page is: its lowest content as a share of its height."""
+    return max(content_bottom(page) / page.height for page in document.pages)
+
+
+def last_page_fill(document: Any) -> float:
+    page = document.pages[-1]
+    return content_bottom(page) / page.height

@@ -1,0 +1,148 @@
+"""Text to HTML: the Jinja environment, its filters, and the Formatter that
+turns content text into safe HTML for one language."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import jinja2
+from markupsafe import Markup, escape
+
+from ..claims import Claim, load_claims
+from ..content import PLACEHOLDER
+from ..errors import RenderError
+from ..facts import Fact
+from ..fonts import font_css
+from ..locales import Language
+from ..resources import register_cache, templates_dir
+from ..segment import insert_word_breaks
+
+
+@register_cache
+@cache
+def environment() -> jinja2.Environment:
+    """The Jinja environment for the templates folder: autoescaped, strict about undefined names."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir())),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["ltr"] = ltr
+    env.filters["isolate"] = isolate
+    return env
+
+
+def render_template(name: str, context: dict, families: tuple[str, ...], extra_text: str = "",
+                    restack=None) -> str:
+    """Render a template twice: first with the full fonts, then (now that the
+    text is known) with copies of the large fonts cut down to its characters.
+    `restack(stack)` gives extra context that depends on the font stack."""
+    template = environment().get_template(name)
+    html = template.render(**context)
+    faces, stack = font_css(families, text=html + extra_text)
+    if faces != str(context.get("font_faces")):
+        more = restack(stack) if restack else {}
+        html = template.render(**{**context, "font_faces": Markup(faces), "font_stack": Markup(stack), **more})
+    return html
+
+
+def ltr(text: str, css_class: str = "num") -> Markup:
+    """A phone number or link, kept left-to-right and whole inside any text.
+
+    WeasyPrint does not support `unicode-bidi: isolate`, so the run is wrapped
+    in the Unicode isolate characters LRI ... PDI, which the shaper honours.
+    """
+    if css_class == "link":  # a link may wrap after a slash or an underscore, nowhere else
+        words = Markup("/<wbr>").join(Markup("_<wbr>").join(part.split("_")) for part in text.split("/"))
+    else:  # a phone number (or a citation) never wraps inside a word ("888-624-4752 (888-6-CHIRLA)")
+        words = Markup(" ").join(Markup('<span class="nobr">{}</span>').format(w) for w in text.split())
+    return Markup('<span class="{}" dir="ltr">\u2066{}\u2069</span>').format(css_class, words)
+
+
+def isolate(text: str) -> Markup:
+    """Text from outside the content files (a clinic's name, address, hours) in
+    a first-strong isolate (FSI ... PDI): its own letters decide its direction,
+    so '123 Main St' keeps its number in front on a right-to-left page."""
+    return Markup("\u2068{}\u2069").format(text)
+
+
+# A run of Latin words inside other text: "L.A. Care", "Medi-Cal Rx", "LA County
+# Office of Immigrant Affairs", "I-205". A final period belongs to the run only
+# after a single letter ("L.A."), not at the end of a sentence.
+LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:(?:[.'’&/-]\s*|\s+)[A-Za-z0-9]+)*(?:(?<=\b[A-Za-z])\.)?")
+STRAIGHT_QUOTES = re.compile(r'"([^"]*)"')
+# A word with a hyphen ("Medi-Cal", "I-205"): never broken at the hyphen, in any script.
+HYPHENATED = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+")
+
+
+class Formatter:
+    """Turns content text into safe HTML: escapes it, fills placeholders, keeps
+    hyphenated names whole, isolates Latin names inside right-to-left text, and
+    marks the word breaks of scripts without spaces."""
+
+    def __init__(self, lang: Language, facts: dict[str, Fact], values: dict[str, str],
+                 claims: dict[str, Claim] | None = None):
+        self.lang = lang
+        self.facts = facts
+        self.values = values
+        self.claims = claims if claims is not None else load_claims()
+
+    def _nobr(self, text: str) -> Markup:
+        out, position = [], 0
+        for match in HYPHENATED.finditer(text):
+            out.append(escape(text[position:match.start()]))
+            out.append(Markup('<span class="nobr">{}</span>').format(match.group(0)))
+            position = match.end()
+        out.append(escape(text[position:]))
+        return Markup("").join(out)
+
+    def _plain(self, text: str) -> Markup:
+        return self._nobr(text if self.lang.word_breaks else insert_word_breaks(text, self.lang.babel))
+
+    def _words(self, text: str) -> Markup:
+        if self.lang.direction != "rtl":
+            return self._plain(text)
+        # In right-to-left text, each Latin run is a left-to-right isolate (LRI ... PDI):
+        # "L.A. Care" stays in order and its period and parentheses stay where they belong.
+        out, position = [], 0
+        for match in LATIN_RUN.finditer(text):
+            out.append(self._plain(text[position:match.start()]))
+            out.append(Markup('<span class="latin" dir="ltr">\u2066{}\u2069</span>').format(self._nobr(match.group(0))))
+            position = match.end()
+        out.append(self._plain(text[position:]))
+        return Markup("").join(out)
+
+    def _quotes(self, text: str) -> str:
+        """Straight double quotes, in pairs, become the language's own marks."""
+        if text.count('"') % 2:
+            return text
+        start, end = self.lang.quotes
+        return STRAIGHT_QUOTES.sub(lambda m: f"{start}{m.group(1)}{end}", text)
+
+    def __call__(self, text: str, **extra: str) -> Markup:
+        values = {**self.values, **extra}
+        text = self._quotes(text)
+        out: list[str] = []
+        position = 0
+        for match in PLACEHOLDER.finditer(text):
+            out.append(self._words(text[position:match.start()]))
+            name = match.group(1)
+            if name.startswith("fact:"):
+                fact = self.facts[name[5:]]
+                shown = fact.phone_text if fact.kind == "phone" else fact.short_url
+                out.append(ltr(shown))
+            elif name.startswith("claim:"):
+                pass  # marks text that states a claim; prints nothing
+            elif name.startswith("cite:"):
+                out.append(ltr(self.claims[name[5:]].cite or "", "cite"))
+            elif name in values:
+                value = values[name]
+                out.append(value if isinstance(value, Markup) else self._words(value))
+            else:
+                raise RenderError(f"placeholder {{{name}}} has no value here")
+            position = match.end()
+        out.append(self._words(text[position:]))
+        return Markup("".join(out))
