@@ -89,18 +89,34 @@ def main() -> int:
         forced, _ = timed(HANDOUTS + ["build", "--out", str(out), "--jobs", cores, "--force"])
         _, forced_passes = passes(out)
         noops = [timed(HANDOUTS + ["build", "--out", str(out)])[0] for _ in range(rounds)]
-        card, _ = timed(HANDOUTS + ["build", "--handout", "red-card", "--lang", "ko", "--out", str(work / "card"),
-                                    "--jobs", "1"])
+        card, _ = timed(
+            HANDOUTS + ["build", "--handout", "red-card", "--lang", "ko", "--out", str(work / "card"), "--jobs", "1"]
+        )
         manifest = json.loads((out / "manifest.json").read_text())
         rows += [
-            ("full default matrix (min / median)", f"{pdfs} PDFs, {rounds} runs", spread(fulls), "<= 8 s",
-             min(fulls) <= 8),
+            (
+                "full default matrix (min / median)",
+                f"{pdfs} PDFs, {rounds} runs",
+                spread(fulls),
+                "<= 8 s",
+                min(fulls) <= 8,
+            ),
             ("naive sequential loop (min / median)", "same jobs", spread(naives), "", None),
             ("speed-up over naive (min / median)", "paired runs", spread(ratios, "x"), "", None),
-            ("layout passes per PDF, first build", f"{first_passes} passes", f"{first_passes / pdfs:.2f}",
-             "<= 1.2", first_passes / pdfs <= 1.2),
-            ("layout passes per PDF, --force", f"{forced_passes} passes", f"{forced_passes / pdfs:.2f}",
-             "<= 1.2", forced_passes / pdfs <= 1.2),
+            (
+                "layout passes per PDF, first build",
+                f"{first_passes} passes",
+                f"{first_passes / pdfs:.2f}",
+                "<= 1.2",
+                first_passes / pdfs <= 1.2,
+            ),
+            (
+                "layout passes per PDF, --force",
+                f"{forced_passes} passes",
+                f"{forced_passes / pdfs:.2f}",
+                "<= 1.2",
+                forced_passes / pdfs <= 1.2,
+            ),
             ("forced rebuild", "fit remembered", f"{forced:.1f} s", "", None),
             ("no-op rebuild (min / median)", "", spread(noops), "< 1 s", min(noops) < 1),
             ("one cold wallet card", "ko", f"{card:.2f} s", "< 1.2 s", card < 1.2),
@@ -110,9 +126,15 @@ def main() -> int:
         for entry in manifest["files"]:
             by_lang.setdefault(entry["language"], []).append(entry["bytes"])
         for lang, sizes in sorted(by_lang.items()):
-            rows.append((f"PDF size {lang}", f"{len(sizes)} PDFs",
-                         f"{min(sizes) / 1000:.0f} / {statistics.median(sizes) / 1000:.0f} / {max(sizes) / 1000:.0f} KB",
-                         "min / median / max", None))
+            rows.append(
+                (
+                    f"PDF size {lang}",
+                    f"{len(sizes)} PDFs",
+                    f"{min(sizes) / 1000:.0f} / {statistics.median(sizes) / 1000:.0f} / {max(sizes) / 1000:.0f} KB",
+                    "min / median / max",
+                    None,
+                )
+            )
         for entry in manifest["files"]:
             if entry["handout"] == "red-card" and entry["language"] in ("zh-Hant", "zh-Hans", "ko"):
                 kb = entry["bytes"] / 1000

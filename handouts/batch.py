@@ -70,8 +70,9 @@ def _read_text(path: Path) -> str:
         if not path.is_file():
             raise ContentError(f"{path}: not a regular file; give the path of a .csv file.")
         if info.st_size > MAX_CSV_BYTES:
-            raise ContentError(f"{path}: {info.st_size:,} bytes is too big for a list of offices "
-                               f"(at most {MAX_CSV_BYTES:,}).")
+            raise ContentError(
+                f"{path}: {info.st_size:,} bytes is too big for a list of offices (at most {MAX_CSV_BYTES:,})."
+            )
         return path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise ContentError(f"{path}: file not found.") from None
@@ -96,8 +97,10 @@ def read_offices(path: Path, logo_anywhere: bool = False) -> tuple[list[Office],
     try:
         return _offices(path, rows, logo_anywhere)
     except csv.Error as exc:
-        raise ContentError(f"{path} row {rows.line_num}: cannot be read as CSV ({exc}); cells hold at most "
-                           f"{MAX_CELL_CHARS:,} characters.") from None
+        raise ContentError(
+            f"{path} row {rows.line_num}: cannot be read as CSV ({exc}); cells hold at most "
+            f"{MAX_CELL_CHARS:,} characters."
+        ) from None
     finally:
         csv.field_size_limit(previous)
 
@@ -112,11 +115,13 @@ def _offices(path: Path, rows, logo_anywhere: bool) -> tuple[list[Office], list[
         raise ContentError(
             f"{path}: row 1 (the header) must name the columns: name (required), "
             f"{', '.join(f for f in FIELDS if f != 'name')}, slug (optional)"
-            + (f"; unknown column(s): {', '.join(unknown)}" if unknown else "") + "."
+            + (f"; unknown column(s): {', '.join(unknown)}" if unknown else "")
+            + "."
         )
     if unknown:
-        warnings.append(f"{path}: column(s) {', '.join(unknown)} are not used (known columns: "
-                        f"{', '.join(FIELDS)}, slug)")
+        warnings.append(
+            f"{path}: column(s) {', '.join(unknown)} are not used (known columns: {', '.join(FIELDS)}, slug)"
+        )
     offices: list[Office] = []
     failures: list[OfficeResult] = []
     seen: dict[str, int] = {}
@@ -124,10 +129,16 @@ def _offices(path: Path, rows, logo_anywhere: bool) -> tuple[list[Office], list[
         if not any(cell.strip() for cell in cells):
             continue  # a blank line
         if len(cells) != len(columns):
-            failures.append(OfficeResult(number, "", error=f"{path} row {number}: {len(cells)} cell(s), but the "
-                                         f"header has {len(columns)}; check for a stray separator or a missing cell."))
+            failures.append(
+                OfficeResult(
+                    number,
+                    "",
+                    error=f"{path} row {number}: {len(cells)} cell(s), but the "
+                    f"header has {len(columns)}; check for a stray separator or a missing cell.",
+                )
+            )
             continue
-        values = {c: cell.strip() for c, cell in zip(columns, cells) if c in known}
+        values = {c: cell.strip() for c, cell in zip(columns, cells, strict=False) if c in known}
         slug = slugify(values.pop(SLUG, "") or values.get("name", ""))
         values = {k: v for k, v in values.items() if v}
         try:
@@ -136,18 +147,32 @@ def _offices(path: Path, rows, logo_anywhere: bool) -> tuple[list[Office], list[
             failures.append(OfficeResult(number, slug, error=str(exc)))
             continue
         if slug in seen:
-            failures.append(OfficeResult(number, slug, error=(
-                f"{path} row {number}: its folder '{slug}' is also row {seen[slug]}'s; give one of them a "
-                "different slug (or name) so that neither office's files are overwritten.")))
+            failures.append(
+                OfficeResult(
+                    number,
+                    slug,
+                    error=(
+                        f"{path} row {number}: its folder '{slug}' is also row {seen[slug]}'s; give one of them a "
+                        "different slug (or name) so that neither office's files are overwritten."
+                    ),
+                )
+            )
             continue
         seen[slug] = number
         offices.append(Office(number, slug, profile))
     return offices, failures, warnings
 
 
-def run_batch(path: Path, langs: list[str], out: Path, bilingual: str | None = None, workers: int = 1,
-              on_office: Callable[[OfficeResult], None] | None = None,
-              on_warning: Callable[[str], None] | None = None, logo_anywhere: bool = False) -> list[OfficeResult]:
+def run_batch(
+    path: Path,
+    langs: list[str],
+    out: Path,
+    bilingual: str | None = None,
+    workers: int = 1,
+    on_office: Callable[[OfficeResult], None] | None = None,
+    on_warning: Callable[[str], None] | None = None,
+    logo_anywhere: bool = False,
+) -> list[OfficeResult]:
     """Build a packet per language for every good row into OUT/<slug>/packets/."""
     from .packet import build_packets
 

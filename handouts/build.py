@@ -33,8 +33,17 @@ from .plan import output_path, plan, sign_languages
 from .render import CLAIM_NOTE, Job, Rendered, Setting, font_config, job_claims, render
 from .resources import Project, current_project, use_project
 
-__all__ = ["BuildOptions", "BuildReport", "JobResult", "build", "check_reviewed", "output_path", "plan",
-           "sign_languages", "write_atomically"]
+__all__ = [
+    "BuildOptions",
+    "BuildReport",
+    "JobResult",
+    "build",
+    "check_reviewed",
+    "output_path",
+    "plan",
+    "sign_languages",
+    "write_atomically",
+]
 
 
 @dataclass
@@ -94,8 +103,8 @@ def check_reviewed(job: Job) -> None:
 class BuildOptions:
     strict: bool = False
     require_reviewed: bool = False
-    force: bool = False   # rebuild even when nothing changed
-    workers: int = 1      # parallel render processes
+    force: bool = False  # rebuild even when nothing changed
+    workers: int = 1  # parallel render processes
     today: dt.date | None = None  # the date claims are checked against (None: the real date)
 
 
@@ -110,8 +119,9 @@ def _up_to_date(out: Path, job: Job, manifest: dict[str, dict], digest: str) -> 
 def _refuse_unconfirmed(job: Job, warnings: list[str], options: BuildOptions) -> None:
     unconfirmed = [w for w in warnings if not w.startswith(CLAIM_NOTE)]  # not the review-date reminders
     if options.strict and unconfirmed:
-        raise FactError(f"{job.label}: --strict refuses facts and claims that are not confirmed: "
-                        + "; ".join(unconfirmed))
+        raise FactError(
+            f"{job.label}: --strict refuses facts and claims that are not confirmed: " + "; ".join(unconfirmed)
+        )
 
 
 def _render_job(job: Job, options: BuildOptions, digest: str, hint: Setting | None) -> Rendered:
@@ -120,8 +130,9 @@ def _render_job(job: Job, options: BuildOptions, digest: str, hint: Setting | No
         check_reviewed(job)
     problems = consistency_problems(job.handout, job.lang)
     if problems:
-        raise ContentError(f"{job.label}: {len(problems)} problem(s) in the text:\n  - " + "\n  - ".join(problems),
-                           problems)
+        raise ContentError(
+            f"{job.label}: {len(problems)} problem(s) in the text:\n  - " + "\n  - ".join(problems), problems
+        )
     rendered = render(job, today=options.today, hint=hint)
     _refuse_unconfirmed(job, rendered.warnings, options)
     rendered.content_version = content_version(job, digest)
@@ -162,8 +173,9 @@ def build(
         return _build(jobs, out, BuildOptions(strict, require_reviewed, force, workers, today), on_done)
 
 
-def _build(jobs: list[Job], out: Path, options: BuildOptions,
-           on_done: Callable[[JobResult], None] | None) -> BuildReport:
+def _build(
+    jobs: list[Job], out: Path, options: BuildOptions, on_done: Callable[[JobResult], None] | None
+) -> BuildReport:
     report = BuildReport(out=out)
     today, force, require_reviewed, workers = options.today, options.force, options.require_reviewed, options.workers
     remove_dead_temporaries(out)
@@ -217,10 +229,15 @@ def _build(jobs: list[Job], out: Path, options: BuildOptions,
         # configuration and WeasyPrint's font folder, and skip registering a font
         # another process had already saved there (drawing boxes instead).
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=context,
-                                 initializer=_worker_start, initargs=(os.getpid(), current_project())) as pool:
-            futures = {pool.submit(_render_job, job, options, digest, hint): (job, digest)
-                       for job, digest, hint in todo}
+        with ProcessPoolExecutor(
+            max_workers=min(workers, len(todo)),
+            mp_context=context,
+            initializer=_worker_start,
+            initargs=(os.getpid(), current_project()),
+        ) as pool:
+            futures = {
+                pool.submit(_render_job, job, options, digest, hint): (job, digest) for job, digest, hint in todo
+            }
             try:
                 for future in as_completed(futures):
                     job, digest = futures[future]
@@ -259,10 +276,11 @@ def _worker_start(parent: int, project: Project) -> None:
 
 
 def manifest_entry(out: Path, result: JobResult, digest: str) -> dict:
-    rendered = result.rendered
+    rendered, path = result.rendered, result.path
+    assert rendered is not None and path is not None, "only written results have a manifest entry"
     content = load_content(result.job.handout, result.job.lang)
     return {
-        "path": result.path.relative_to(out).as_posix(),
+        "path": path.relative_to(out).as_posix(),
         "sha256": hashlib.sha256(rendered.pdf).hexdigest(),
         "bytes": len(rendered.pdf),
         "handout": result.job.handout,
@@ -279,5 +297,3 @@ def manifest_entry(out: Path, result: JobResult, digest: str) -> dict:
         "warnings": rendered.warnings,
         "inputs": digest,
     }
-
-

@@ -66,8 +66,10 @@ def typed_facts(content) -> list[str]:
     """Phone numbers and links typed into text instead of {fact:KEY}."""
     problems = []
     for path, text in walk_text(content.data):
-        bare = "".join(str(unicodedata.digit(ch, 0)) if ch.isdigit() else ch  # ۲۰۲۶ -> 2026
-                       for ch in PLACEHOLDER.sub(" ", text))
+        bare = "".join(
+            str(unicodedata.digit(ch, 0)) if ch.isdigit() else ch  # ۲۰۲۶ -> 2026
+            for ch in PLACEHOLDER.sub(" ", text)
+        )
         for pattern, what in ((TYPED_NUMBER, "a number"), (TYPED_LINK, "a link")):
             match = pattern.search(bare)
             if match:
@@ -90,10 +92,17 @@ def compare_with_source(content, source, english_only: Iterable[str] = ()) -> li
     for path in sorted(extra):
         problems.append(f"{content.doc.path}: '{path}' is here but not in {source.doc.path.name}.")
     for path, text in walk_text(theirs):
-        translated = ours
+        translated: Any = ours
         for part in path:
-            translated = translated.get(part) if isinstance(translated, dict) else (
-                translated[part] if isinstance(translated, list) and isinstance(part, int) and part < len(translated) else None)
+            translated = (
+                translated.get(part)
+                if isinstance(translated, dict)
+                else (
+                    translated[part]
+                    if isinstance(translated, list) and isinstance(part, int) and part < len(translated)
+                    else None
+                )
+            )
         if isinstance(translated, str) and _placeholders(text) != _placeholders(translated):
             want = ", ".join(sorted(_placeholders(text).elements())) or "none"
             have = ", ".join(sorted(_placeholders(translated).elements())) or "none"
@@ -130,8 +139,12 @@ def stale_facts(today: dt.date | None = None) -> list[str]:
                 content = load_content(key, code)
             except ContentError:
                 continue  # check_all reports the file's own problems
-            used |= {m.group(1)[5:] for _, text in walk_text(content.data)
-                     for m in PLACEHOLDER.finditer(text) if m.group(1).startswith("fact:")}
+            used |= {
+                m.group(1)[5:]
+                for _, text in walk_text(content.data)
+                for m in PLACEHOLDER.finditer(text)
+                if m.group(1).startswith("fact:")
+            }
     notes = []
     for key in sorted(used):
         age = (today - facts[key].checked).days
@@ -151,18 +164,20 @@ def render_checks(job: Job, today: dt.date | None = None) -> list[str]:
     from .render import render
 
     rendered = render(job, today=today)
-    expected = sorted(load_facts()[c.fact].qr_url for c in get_handout(job.handout).contacts if "qr" in c.show)
+    expected = sorted(load_facts()[c.fact].qr_url or "" for c in get_handout(job.handout).contacts if "qr" in c.show)
     found = []
     for page in pdfium.PdfDocument(rendered.pdf):
         image = page.render(scale=150 / 72).to_pil()
-        found += [r.text for r in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)]
+        qr_only = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
+        found += [r.text for r in zxingcpp.read_barcodes(image, formats=qr_only)]
     if sorted(found) != expected:
         return [f"{job.label}: QR codes read back as {sorted(found)}, expected {expected}"]
     return []
 
 
-def check_all(handouts: Iterable[str] = (), langs: Iterable[str] = (), render_pdfs: bool = False,
-              today: dt.date | None = None) -> CheckResult:
+def check_all(
+    handouts: Iterable[str] = (), langs: Iterable[str] = (), render_pdfs: bool = False, today: dt.date | None = None
+) -> CheckResult:
     """Every check the build runs, without writing a PDF. With render_pdfs, each
     default job is also laid out (fit) and its QR codes decoded. `today` is the
     date claims and facts are dated against (default: the real date): a claim

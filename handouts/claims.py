@@ -30,7 +30,7 @@ DAYS = ("mon-fri", "mon-sat", "mon-sun")
 
 @dataclass(frozen=True)
 class Hours:
-    days: str      # one of DAYS
+    days: str  # one of DAYS
     open: dt.time
     close: dt.time
 
@@ -79,7 +79,9 @@ def _hours(doc: YamlDoc, index: int, raw: object, problems: list[str]) -> Hours 
         problems.append(f"{where}: hours need days ({' | '.join(DAYS)}), open and close (HH:MM).")
         return None
     try:
-        return Hours(str(raw["days"]), dt.time.fromisoformat(str(raw["open"])), dt.time.fromisoformat(str(raw["close"])))
+        return Hours(
+            str(raw["days"]), dt.time.fromisoformat(str(raw["open"])), dt.time.fromisoformat(str(raw["close"]))
+        )
     except (KeyError, ValueError):
         problems.append(f"{where}: open and close must be times written as HH:MM, e.g. 08:00 and 17:00.")
         return None
@@ -104,7 +106,9 @@ def _parse(doc: YamlDoc, index: int, raw: dict, problems: list[str]) -> Claim | 
     effective = _date(doc, index, raw, "effective", problems, required=False)
     hours = _hours(doc, index, raw.get("hours"), problems)
     if checked and review_by and review_by <= checked:
-        problems.append(f"{doc.where('claims', index, 'review_by')}: review_by ({review_by}) must come after checked ({checked}).")
+        problems.append(
+            f"{doc.where('claims', index, 'review_by')}: review_by ({review_by}) must come after checked ({checked})."
+        )
     if len(problems) > before or checked is None or review_by is None:
         return None
     return Claim(
@@ -171,4 +175,6 @@ def describe_due(claim: Claim, today: dt.date, texts: list[str]) -> str:
 
 def expired_error(claims: list[Claim], texts: dict[str, list[str]]) -> ClaimError:
     problems = [describe_expired(claim, texts.get(claim.key, [])) for claim in claims]
-    return ClaimError("; ".join(problems) if len(problems) == 1 else "\n  - ".join(["expired claims:"] + problems), problems)
+    return ClaimError(
+        "; ".join(problems) if len(problems) == 1 else "\n  - ".join(["expired claims:"] + problems), problems
+    )

@@ -51,12 +51,27 @@ class HandoutsGroup(click.Group):
             use_project(None if before == Project.bundled() else before)
 
 
-JOBS = click.option("--jobs", "-j", "workers", type=click.IntRange(1, 64), default=os.cpu_count() or 1,
-                    show_default="all cores", help="How many PDFs to render at once.")
-_PROFILE = click.option("--profile", "-p", "profile_path", type=click.Path(dir_okay=False, path_type=Path),
-                        help="A clinic profile (TOML) whose name, phone, hours and logo go on every page.")
-LOGO_ANYWHERE = click.option("--logo-anywhere", is_flag=True,
-                             help="Allow logo files outside the folder of the profile or CSV file that names them.")
+JOBS = click.option(
+    "--jobs",
+    "-j",
+    "workers",
+    type=click.IntRange(1, 64),
+    default=os.cpu_count() or 1,
+    show_default="all cores",
+    help="How many PDFs to render at once.",
+)
+_PROFILE = click.option(
+    "--profile",
+    "-p",
+    "profile_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A clinic profile (TOML) whose name, phone, hours and logo go on every page.",
+)
+LOGO_ANYWHERE = click.option(
+    "--logo-anywhere",
+    is_flag=True,
+    help="Allow logo files outside the folder of the profile or CSV file that names them.",
+)
 
 
 def _use_content(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
@@ -66,10 +81,16 @@ def _use_content(ctx: click.Context, param: click.Parameter, value: Path | None)
 
 
 CONTENT = click.option(
-    "--content", type=click.Path(path_type=Path), envvar="HANDOUTS_CONTENT", expose_value=False, is_eager=True,
-    callback=_use_content, metavar="DIR",
+    "--content",
+    type=click.Path(path_type=Path),
+    envvar="HANDOUTS_CONTENT",
+    expose_value=False,
+    is_eager=True,
+    callback=_use_content,
+    metavar="DIR",
     help="Use the content project in DIR (facts, handouts, translations; see 'handouts new') instead of the "
-         "bundled content. Default: $HANDOUTS_CONTENT, else the bundled content.")
+    "bundled content. Default: $HANDOUTS_CONTENT, else the bundled content.",
+)
 
 
 def PROFILE(command):  # noqa: N802 - used like the other option decorators
@@ -77,8 +98,14 @@ def PROFILE(command):  # noqa: N802 - used like the other option decorators
 
 
 def _out(where: str):
-    return click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
-                        show_default=True, help=where)
+    return click.option(
+        "--out",
+        "-o",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("out"),
+        show_default=True,
+        help=where,
+    )
 
 
 def _warn_one(warning: str) -> None:
@@ -106,31 +133,74 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--handout", "-H", "handouts", multiple=True, metavar="NAME",
-              help="Build only this handout (repeat for more). Default: all.")
-@click.option("--lang", "-l", "langs", multiple=True, metavar="CODE",
-              help="Build only this language, e.g. es or zh-Hant (repeat for more). Default: all.")
-@click.option("--size", "-s", "sizes", multiple=True, metavar="SIZE",
-              help="Build this size, e.g. letter or tabloid (repeat for more). Default: each handout's usual sizes.")
+@click.option(
+    "--handout",
+    "-H",
+    "handouts",
+    multiple=True,
+    metavar="NAME",
+    help="Build only this handout (repeat for more). Default: all.",
+)
+@click.option(
+    "--lang",
+    "-l",
+    "langs",
+    multiple=True,
+    metavar="CODE",
+    help="Build only this language, e.g. es or zh-Hant (repeat for more). Default: all.",
+)
+@click.option(
+    "--size",
+    "-s",
+    "sizes",
+    multiple=True,
+    metavar="SIZE",
+    help="Build this size, e.g. letter or tabloid (repeat for more). Default: each handout's usual sizes.",
+)
 @_out("Folder to write the PDFs into.")
-@click.option("--strict", is_flag=True,
-              help="Fail instead of warning when a phone number or link is not confirmed.")
-@click.option("--require-reviewed", is_flag=True,
-              help="Refuse to build text that no named person has reviewed (draft translations, and "
-                   "English not yet reviewed by a lawyer).")
-@click.option("--allow-expired-claims", is_flag=True,
-              help="Print statements of law past their review date anyway; each such PDF says so in its "
-                   "footer. Without it, such handouts are refused.")
+@click.option("--strict", is_flag=True, help="Fail instead of warning when a phone number or link is not confirmed.")
+@click.option(
+    "--require-reviewed",
+    is_flag=True,
+    help="Refuse to build text that no named person has reviewed (draft translations, and "
+    "English not yet reviewed by a lawyer).",
+)
+@click.option(
+    "--allow-expired-claims",
+    is_flag=True,
+    help="Print statements of law past their review date anyway; each such PDF says so in its "
+    "footer. Without it, such handouts are refused.",
+)
 @JOBS
 @click.option("--force", is_flag=True, help="Rebuild every PDF, even those that have not changed.")
-@click.option("--large-print", "variant", flag_value="large-print",
-              help="Body text at least 18 pt; a handout may take several pages.")
-@click.option("--print-shop", "variant", flag_value="print-shop",
-              help="For a print shop: PDF/X-4 in CMYK, 0.125 in bleed, crop marks.")
+@click.option(
+    "--large-print",
+    "variant",
+    flag_value="large-print",
+    help="Body text at least 18 pt; a handout may take several pages.",
+)
+@click.option(
+    "--print-shop",
+    "variant",
+    flag_value="print-shop",
+    help="For a print shop: PDF/X-4 in CMYK, 0.125 in bleed, crop marks.",
+)
 @PROFILE
 @CONTENT
-def build(handouts, langs, sizes, out, strict, require_reviewed, allow_expired_claims, workers, force, variant,
-          profile_path, logo_anywhere):
+def build(
+    handouts,
+    langs,
+    sizes,
+    out,
+    strict,
+    require_reviewed,
+    allow_expired_claims,
+    workers,
+    force,
+    variant,
+    profile_path,
+    logo_anywhere,
+):
     """Build handouts as print-ready PDFs.
 
     Files go to OUT/<language>/<handout>-<size>.pdf, with OUT/manifest.json
@@ -157,19 +227,21 @@ def build(handouts, langs, sizes, out, strict, require_reviewed, allow_expired_c
     last build into the same folder is kept as it is (use --force to redo it).
     """
     profile = load_profile(profile_path, logo_anywhere) if profile_path else None
-    jobs = plan(handouts, langs, sizes, variant=variant or "office", profile=profile,
-                allow_expired_claims=allow_expired_claims)
+    jobs = plan(
+        handouts, langs, sizes, variant=variant or "office", profile=profile, allow_expired_claims=allow_expired_claims
+    )
     if not jobs:
         click.echo("Nothing to build.")
         return
-    options = dict(strict=strict, require_reviewed=require_reviewed, force=force, workers=workers)
+    options = {"strict": strict, "require_reviewed": require_reviewed, "force": force, "workers": workers}
     if len(jobs) > 5:
         with click.progressbar(length=len(jobs), label="Building", file=sys.stderr) as bar:
             report = run_build(jobs, out, **options, on_done=lambda result: bar.update(1))
     else:
         report = run_build(jobs, out, **options)
     _warn(report.warnings)
-    _warn(f"{profile.source}: removed from the SVG logo: {note}" for note in (profile.notes if profile else ()))
+    if profile is not None:
+        _warn(f"{profile.source}: removed from the SVG logo: {note}" for note in profile.notes)
     for result in report.failed:
         click.echo(f"Failed: {result.job.label}: {result.error}", err=True)
     click.echo(
@@ -185,11 +257,21 @@ def build(handouts, langs, sizes, out, strict, require_reviewed, allow_expired_c
 
 @main.command()
 @click.argument("handout", type=click.Choice(["red-card"]), default="red-card")
-@click.option("--lang", "-l", "langs", multiple=True, metavar="CODE[:COUNT]",
-              help="Language of the cards, with how many of the sheet's cards (repeat for more). "
-                   "Without counts the languages share the sheet.")
-@click.option("--stock", default="avery-5371", show_default=True,
-              help="avery-5371 (also 8371, 28371) or plain-letter (cut marks, for offices without card stock).")
+@click.option(
+    "--lang",
+    "-l",
+    "langs",
+    multiple=True,
+    metavar="CODE[:COUNT]",
+    help="Language of the cards, with how many of the sheet's cards (repeat for more). "
+    "Without counts the languages share the sheet.",
+)
+@click.option(
+    "--stock",
+    default="avery-5371",
+    show_default=True,
+    help="avery-5371 (also 8371, 28371) or plain-letter (cut marks, for offices without card stock).",
+)
 @click.option("--alignment", is_flag=True, help="Print the one-page alignment test sheet instead.")
 @_out("Folder; the sheet goes into OUT/sheets/.")
 @click.option("--require-reviewed", is_flag=True, help="Refuse draft translations.")
@@ -212,7 +294,7 @@ def sheet(handout, langs, stock, alignment, out, require_reviewed):
 
     if alignment:
         chosen = get_stock(stock)
-        pdf, warnings, name = alignment_sheet(chosen), [], f"alignment-{chosen.name}.pdf"
+        pdf, warnings, name = alignment_sheet(chosen), list[str](), f"alignment-{chosen.name}.pdf"
     else:
         pdf, warnings, name = red_card_sheet(list(langs), stock, require_reviewed)
     _warn(warnings)
@@ -222,8 +304,15 @@ def sheet(handout, langs, stock, alignment, out, require_reviewed):
 
 
 @main.command()
-@click.option("--lang", "-l", "langs", multiple=True, metavar="CODE", required=True,
-              help="The packet's language (repeat for one packet per language).")
+@click.option(
+    "--lang",
+    "-l",
+    "langs",
+    multiple=True,
+    metavar="CODE",
+    required=True,
+    help="The packet's language (repeat for one packet per language).",
+)
 @click.option("--bilingual", metavar="CODE", help="Follow each page with the same page in this language, e.g. en.")
 @PROFILE
 @_out("Folder; packets go into OUT/packets/.")
@@ -251,8 +340,14 @@ def packet(langs, bilingual, profile_path, logo_anywhere, out, workers):
 
 @main.command()
 @click.argument("csv_file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--lang", "-l", "langs", multiple=True, metavar="CODE",
-              help="Packet languages (repeat for more). Default: every language.")
+@click.option(
+    "--lang",
+    "-l",
+    "langs",
+    multiple=True,
+    metavar="CODE",
+    help="Packet languages (repeat for more). Default: every language.",
+)
 @click.option("--bilingual", metavar="CODE", help="Follow each page with the same page in this language, e.g. en.")
 @_out("Folder; each office gets OUT/<office>/.")
 @JOBS
@@ -282,20 +377,36 @@ def batch(csv_file, langs, bilingual, out, workers, logo_anywhere):
         else:
             click.echo(f"{result.slug}: {len(result.written)} packet(s)", err=True)
 
-    results = run_batch(csv_file, codes, out, bilingual, workers=workers, on_office=report,
-                        on_warning=lambda note: _warn([note]), logo_anywhere=logo_anywhere)
+    results = run_batch(
+        csv_file,
+        codes,
+        out,
+        bilingual,
+        workers=workers,
+        on_office=report,
+        on_warning=lambda note: _warn([note]),
+        logo_anywhere=logo_anywhere,
+    )
     failed = [r for r in results if r.error]
     click.echo(
         f"Built packets for {len(results) - len(failed)} of {len(results)} office(s) into {out}/"
-        + (f"; failed: row {', row '.join(str(r.row) for r in failed)}" if failed else "") + "."
+        + (f"; failed: row {', row '.join(str(r.row) for r in failed)}" if failed else "")
+        + "."
     )
     if failed:
         sys.exit(1)
 
 
 @main.command()
-@click.option("--lang", "-l", "langs", multiple=True, metavar="CODE", required=True,
-              help="Language of the brochure (repeat for more).")
+@click.option(
+    "--lang",
+    "-l",
+    "langs",
+    multiple=True,
+    metavar="CODE",
+    required=True,
+    help="Language of the brochure (repeat for more).",
+)
 @PROFILE
 @_out("Folder; the brochure goes into OUT/<language>/trifold-letter.pdf.")
 @CONTENT
@@ -337,8 +448,7 @@ def init_profile(path):
         click.echo(f"Error: {path} already exists; choose another name or edit it.", err=True)
         sys.exit(1)
     if not path.parent.is_dir():
-        click.echo(f"Error: the folder {path.parent} does not exist; create it first or choose another path.",
-                   err=True)
+        click.echo(f"Error: the folder {path.parent} does not exist; create it first or choose another path.", err=True)
         sys.exit(1)
     try:
         path.write_text(EXAMPLE, encoding="utf-8")
@@ -363,8 +473,10 @@ def new(folder, with_templates):
       handouts check --content our-clinic
     """
     project = new_project(folder, with_templates)
-    click.echo(f"Made {folder}: edit {project.content / 'facts.yaml'} and the handout folders, then: "
-               f"handouts build --content {folder}")
+    click.echo(
+        f"Made {folder}: edit {project.content / 'facts.yaml'} and the handout folders, then: "
+        f"handouts build --content {folder}"
+    )
 
 
 @main.command(name="list")
@@ -405,8 +517,12 @@ def list_command():
 @main.command()
 @click.option("--lang", "-l", "langs", multiple=True, metavar="CODE", help="Check only this language.")
 @click.option("--handout", "-H", "handouts", multiple=True, metavar="NAME", help="Check only this handout.")
-@click.option("--render", "render_pdfs", is_flag=True,
-              help="Also lay out every handout (does it fit?) and read back its QR codes. Slower.")
+@click.option(
+    "--render",
+    "render_pdfs",
+    is_flag=True,
+    help="Also lay out every handout (does it fit?) and read back its QR codes. Slower.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON, for scripts.")
 @CONTENT
 def check(langs, handouts, render_pdfs, as_json):
@@ -427,8 +543,13 @@ def check(langs, handouts, render_pdfs, as_json):
     """
     result = check_all(handouts=handouts, langs=langs, render_pdfs=render_pdfs)
     if as_json:
-        click.echo(json.dumps({"files": result.files, "errors": result.errors, "warnings": result.warnings},
-                              indent=2, ensure_ascii=False))
+        click.echo(
+            json.dumps(
+                {"files": result.files, "errors": result.errors, "warnings": result.warnings},
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
         sys.exit(1 if result.errors else 0)
     _warn(result.warnings)
     for error in result.errors:

@@ -20,7 +20,7 @@ from .kinds import KINDS
 from .locales import LANGUAGES, get_language
 from .resources import content_dir, register_cache, templates_dir
 from .sizes import SIZES
-from .yamlfile import YamlDoc, format_field, load_yaml
+from .yamlfile import YamlDoc, load_yaml
 
 SOURCE_LANGUAGE = "en"
 COMMON = "common"
@@ -149,8 +149,9 @@ def _load_spec(key: str) -> HandoutSpec:
         limits = pages
         pages = max(pages.values(), default=1)
     if not isinstance(pages, int) or pages < 1 or not all(isinstance(v, int) and v >= 1 for v in limits.values()):
-        problems.append(f"{doc.where('pages')}: pages must be a number, or a number per size kind "
-                        "such as {flyer: 2, poster: 1}.")
+        problems.append(
+            f"{doc.where('pages')}: pages must be a number, or a number per size kind such as {{flyer: 2, poster: 1}}."
+        )
         pages, limits = 1, {}
     if kind not in KINDS:
         problems.append(f"{doc.where('kind')}: kind must be one of {', '.join(KINDS)}, not '{kind}'.")
@@ -195,12 +196,13 @@ def _check_meta(doc: YamlDoc, lang: str, problems: list[str]) -> dict[str, Any]:
     for name in ("written_on", "as_of"):
         if not isinstance(meta.get(name), dt.date):
             problems.append(f"{doc.where('meta', name)}: '{name}' must be a date written as YYYY-MM-DD.")
-    if meta.get("status") == "reviewed":
-        if not meta.get("reviewed_by") or not isinstance(meta.get("reviewed_on"), dt.date):
-            problems.append(
-                f"{doc.where('meta', 'status')}: a reviewed text needs reviewed_by (the person who "
-                "checked it) and reviewed_on (YYYY-MM-DD)."
-            )
+    if meta.get("status") == "reviewed" and (
+        not meta.get("reviewed_by") or not isinstance(meta.get("reviewed_on"), dt.date)
+    ):
+        problems.append(
+            f"{doc.where('meta', 'status')}: a reviewed text needs reviewed_by (the person who "
+            "checked it) and reviewed_on (YYYY-MM-DD)."
+        )
     return meta
 
 
@@ -227,12 +229,16 @@ def _check_placeholders(doc: YamlDoc, data: dict, facts: dict[str, Fact], proble
             elif name.startswith(CLAIM_PREFIXES):
                 key = name.split(":", 1)[1]
                 if key not in claims:
-                    problems.append(f"{doc.where(*path)}: unknown claim '{key}' in {{{name}}}; claims are listed in content/claims.yaml.")
+                    problems.append(
+                        f"{doc.where(*path)}: unknown claim '{key}' in {{{name}}}; "
+                        "claims are listed in content/claims.yaml."
+                    )
                 elif name.startswith("cite:") and not claims[key].cite:
                     problems.append(f"{doc.where(*path)}: claim '{key}' has no 'cite' to print for {{{name}}}.")
             elif name not in ALLOWED_PLACEHOLDERS:
                 problems.append(
-                    f"{doc.where(*path)}: unknown placeholder {{{name}}}; use {{fact:KEY}}, {{claim:KEY}}, {{cite:KEY}} or one of "
+                    f"{doc.where(*path)}: unknown placeholder {{{name}}}; use {{fact:KEY}}, {{claim:KEY}}, "
+                    "{cite:KEY} or one of "
                     f"{', '.join('{' + p + '}' for p in sorted(ALLOWED_PLACEHOLDERS))}."
                 )
         if re.sub(PLACEHOLDER, "", text).count("{") or re.sub(PLACEHOLDER, "", text).count("}"):
@@ -278,7 +284,9 @@ def _load_content_file(handout: str, lang: str, path: Path, _mtime: int) -> Cont
         if lang != SOURCE_LANGUAGE:
             for key in spec.english_only:
                 if key in data:
-                    problems.append(f"{doc.where(key)}: '{key}' is printed in English only; remove it from {lang}.yaml.")
+                    problems.append(
+                        f"{doc.where(key)}: '{key}' is printed in English only; remove it from {lang}.yaml."
+                    )
     if problems:
         raise _problems_error(path, problems)
     return Content(handout=handout, lang=lang, meta=meta, data=data, doc=doc)

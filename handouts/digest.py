@@ -13,7 +13,6 @@ from .locales import get_language
 from .render import Job, job_claims
 from .resources import content_dir, templates_dir
 
-
 _DIGESTS: dict[tuple[Path, int, int], str] = {}
 
 
@@ -39,8 +38,12 @@ def inputs_digest(job: Job, today: dt.date | None = None) -> str:
     paths += sorted(p for p in templates_dir().rglob("*") if p.is_file())
     package = Path(__file__).parent
     paths += sorted(package.rglob("*.py"))  # the code itself, not only its version number
-    paths += [font_path(name) for family in FAMILIES for name in FAMILIES[family].values()
-              if any(family in get_language(code).fonts for code in job.langs) or job.profile is not None]
+    paths += [
+        font_path(name)
+        for family in FAMILIES
+        for name in FAMILIES[family].values()
+        if any(family in get_language(code).fonts for code in job.langs) or job.profile is not None
+    ]
     profile_digest = job.profile.digest if job.profile else ""
     # A claim that has expired since the last build changes the footer of a PDF built with the override.
     expired = ",".join(c.key for c in job_claims(job, today)[1]) if job.allow_expired_claims else ""
@@ -49,8 +52,6 @@ def inputs_digest(job: Job, today: dt.date | None = None) -> str:
     for path in paths:
         digest.update(f"{path.name}:{_file_digest(path)}\n".encode())
     return digest.hexdigest()
-
-
 
 
 def content_version(job: Job, digest: str) -> str:

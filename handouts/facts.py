@@ -67,7 +67,9 @@ class Fact:
 
 
 def _parse_fact(doc, index: int, raw: dict) -> Fact:
-    where = lambda *f: doc.where("entries", index, *f)
+    def where(*f):
+        return doc.where("entries", index, *f)
+
     problems = []
     for name in ("key", "label", "kind", "confidence", "checked"):
         if not raw.get(name):

@@ -87,10 +87,7 @@ def font_css(families: tuple[str, ...], text: str | None = None) -> tuple[str, s
             name = f"{family} {paths[400].stem.rsplit('-', 1)[-1][:10]}"
         stack.append(f'"{name}"')
         for weight, path in paths.items():
-            rules.append(
-                f'@font-face {{ font-family: "{name}"; font-weight: {weight}; '
-                f'src: url("{path.as_uri()}"); }}'
-            )
+            rules.append(f'@font-face {{ font-family: "{name}"; font-weight: {weight}; src: url("{path.as_uri()}"); }}')
     return "\n".join(rules), ", ".join(stack)
 
 

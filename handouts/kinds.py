@@ -27,11 +27,11 @@ ExtraContext = Callable[["Prepared", dict[str, Any]], dict[str, Any]]
 class Kind:
     name: str
     summary: str
-    check: Check            # (doc, data, spec, is_source_language, problems): append every problem found
-    context: ExtraContext   # (prepared, common context) -> what else its template needs
-    fit_policy: str         # a key of render.fit.POLICIES, or "" for the size's own kind (flyer, poster, card)
+    check: Check  # (doc, data, spec, is_source_language, problems): append every problem found
+    context: ExtraContext  # (prepared, common context) -> what else its template needs
+    fit_policy: str  # a key of render.fit.POLICIES, or "" for the size's own kind (flyer, poster, card)
     multilingual: bool = False  # several languages on one page (named with --lang)
-    contacts: bool = True   # whether the handout lists contacts (phones, QR codes)
+    contacts: bool = True  # whether the handout lists contacts (phones, QR codes)
 
 
 def _get(data: Any, path: tuple) -> Any:
@@ -51,8 +51,10 @@ def require_text(doc: YamlDoc, data: Any, path: tuple, problems: list[str], opti
     if value is None and optional:
         return
     if not isinstance(value, str) or not value.strip():
-        problems.append(f"{doc.where(*path)}: '{format_field(path)}' must be text and is "
-                        f"{'missing' if value is None else 'not text'}.")
+        problems.append(
+            f"{doc.where(*path)}: '{format_field(path)}' must be text and is "
+            f"{'missing' if value is None else 'not text'}."
+        )
 
 
 def require_list(doc: YamlDoc, data: Any, path: tuple, problems: list[str], optional: bool = False) -> list:
@@ -81,7 +83,9 @@ def check_contacts(doc: YamlDoc, data: dict, spec: HandoutSpec, problems: list[s
         require_text(doc, data, ("contacts", contact.fact, "what"), problems, optional=True)
     for key in contacts:
         if key not in {c.fact for c in spec.contacts}:
-            problems.append(f"{doc.where('contacts', key)}: '{key}' is not a contact of this handout (see handout.yaml).")
+            problems.append(
+                f"{doc.where('contacts', key)}: '{key}' is not a contact of this handout (see handout.yaml)."
+            )
 
 
 def check_flyer(doc: YamlDoc, data: dict, spec: HandoutSpec, source: bool, problems: list[str]) -> None:
@@ -132,10 +136,10 @@ def flyer_context(prepared: Prepared, common: dict[str, Any]) -> dict[str, Any]:
     numbers), otherwise two; always three on posters."""
     contacts, rows, i = common["contacts"], [], 0
     while i < len(contacts):
-        following = contacts[i:i + 3]
+        following = contacts[i : i + 3]
         alike = len(following) == 3 and len({c.show for c in following}) == 1 and following[0].show != ("phone", "qr")
         columns = 3 if prepared.size.kind == "poster" or alike else 2
-        rows.append((columns, contacts[i:i + columns]))
+        rows.append((columns, contacts[i : i + columns]))
         i += columns
     return {"contact_rows": rows}
 
@@ -154,12 +158,29 @@ def sign_context(prepared: Prepared, common: dict[str, Any]) -> dict[str, Any]:
 KINDS: dict[str, Kind] = {
     k.name: k
     for k in [
-        Kind("flyer", "sections of text, then contacts with phone numbers and QR codes", check_flyer,
-             flyer_context, fit_policy=""),
-        Kind("card", "a wallet card: front in the reader's language, back in English", check_card,
-             no_context, fit_policy="card"),
-        Kind("sign", "a notice for a door or entrance: English plus other languages on one page", check_sign,
-             sign_context, fit_policy="sign", multilingual=True, contacts=False),
+        Kind(
+            "flyer",
+            "sections of text, then contacts with phone numbers and QR codes",
+            check_flyer,
+            flyer_context,
+            fit_policy="",
+        ),
+        Kind(
+            "card",
+            "a wallet card: front in the reader's language, back in English",
+            check_card,
+            no_context,
+            fit_policy="card",
+        ),
+        Kind(
+            "sign",
+            "a notice for a door or entrance: English plus other languages on one page",
+            check_sign,
+            sign_context,
+            fit_policy="sign",
+            multilingual=True,
+            contacts=False,
+        ),
     ]
 }
 

@@ -19,11 +19,11 @@ from .errors import UsageError
 
 @dataclass(frozen=True)
 class Language:
-    code: str            # BCP 47 tag: file names, HTML lang, PDF /Lang
-    babel: str           # Babel/CLDR locale id (dates, the language's own name)
+    code: str  # BCP 47 tag: file names, HTML lang, PDF /Lang
+    babel: str  # Babel/CLDR locale id (dates, the language's own name)
     english_name: str
-    script: str          # ISO 15924
-    direction: str       # "ltr" or "rtl"
+    script: str  # ISO 15924
+    direction: str  # "ltr" or "rtl"
     fonts: tuple[str, ...]  # CSS font families in order (see fonts.py)
     word_breaks: bool = True  # False: the script has no spaces between words (Khmer)
     han_font: str | None = None  # which CJK face draws Chinese characters (a clinic's name) on this language's pages
@@ -56,8 +56,15 @@ LANGUAGES: dict[str, Language] = {
         Language("en", "en_US", "English", "Latn", "ltr", LATIN),
         Language("es", "es_US", "Spanish", "Latn", "ltr", LATIN),
         Language("zh-Hant", "zh_Hant_TW", "Chinese (Traditional)", "Hant", "ltr", ("HO CJK TC", "HO Sans")),
-        Language("zh-Hans", "zh_Hans_CN", "Chinese (Simplified)", "Hans", "ltr", ("HO CJK SC", "HO Sans"),
-                 han_font="HO CJK SC"),
+        Language(
+            "zh-Hans",
+            "zh_Hans_CN",
+            "Chinese (Simplified)",
+            "Hans",
+            "ltr",
+            ("HO CJK SC", "HO Sans"),
+            han_font="HO CJK SC",
+        ),
         Language("ko", "ko_KR", "Korean", "Kore", "ltr", ("HO CJK KR", "HO Sans"), han_font="HO CJK KR"),
         Language("vi", "vi_VN", "Vietnamese", "Latn", "ltr", LATIN),
         Language("tl", "fil_PH", "Tagalog", "Latn", "ltr", LATIN),
@@ -68,6 +75,7 @@ LANGUAGES: dict[str, Language] = {
         Language("km", "km_KH", "Khmer", "Khmr", "ltr", ("HO Khmer", "HO Sans"), word_breaks=False),
     ]
 }
+
 
 @cache
 def quotation_marks(babel_id: str) -> tuple[str, str]:
@@ -99,6 +107,4 @@ def get_language(code: str) -> Language:
     try:
         return LANGUAGES[code]
     except KeyError:
-        raise UsageError(
-            f"Unknown language '{code}'. Valid languages: {', '.join(LANGUAGES)}."
-        ) from None
+        raise UsageError(f"Unknown language '{code}'. Valid languages: {', '.join(LANGUAGES)}.") from None

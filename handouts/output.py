@@ -8,7 +8,7 @@ import os
 import tempfile
 import time
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from . import __version__
 from .errors import OutputError
@@ -34,8 +34,9 @@ def write_atomically(path: Path, data: bytes) -> None:
     temporary = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}{TEMP_MARK}{os.getpid()}-",
-                                             suffix=".part")
+        handle, temporary = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.name}{TEMP_MARK}{os.getpid()}-", suffix=".part"
+        )
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()
@@ -45,8 +46,10 @@ def write_atomically(path: Path, data: bytes) -> None:
     except OSError as exc:
         if temporary:
             Path(temporary).unlink(missing_ok=True)
-        raise OutputError(f"{path}: cannot be written ({exc.strerror or exc}); check that the folder exists, "
-                          "is writable and the disk is not full.") from None
+        raise OutputError(
+            f"{path}: cannot be written ({exc.strerror or exc}); check that the folder exists, "
+            "is writable and the disk is not full."
+        ) from None
     except BaseException:
         if temporary:
             Path(temporary).unlink(missing_ok=True)
@@ -65,7 +68,7 @@ def remove_dead_temporaries(out: Path) -> None:
             leftover.unlink(missing_ok=True)
 
 
-class output_lock:
+class output_lock:  # noqa: N801 - used like a function: `with output_lock(out):`
     """Hold OUT/.handouts.lock while building: a second build into the same
     folder waits for the first (up to LOCK_WAIT_S), so the manifest lists
     every PDF of both."""
@@ -83,8 +86,10 @@ class output_lock:
             self.out.mkdir(parents=True, exist_ok=True)
             self.handle = open(self.out / ".handouts.lock", "a+b")  # held until __exit__
         except OSError as exc:
-            raise OutputError(f"{self.out}: cannot write here ({exc.strerror or exc}); choose another --out "
-                              "folder or make this one writable.") from None
+            raise OutputError(
+                f"{self.out}: cannot write here ({exc.strerror or exc}); choose another --out "
+                "folder or make this one writable."
+            ) from None
         deadline = time.monotonic() + self.LOCK_WAIT_S
         while True:
             try:
@@ -93,8 +98,10 @@ class output_lock:
             except BlockingIOError:
                 if time.monotonic() > deadline:
                     self.handle.close()
-                    raise OutputError(f"{self.out}: another handouts build has been writing here for "
-                                      f"{self.LOCK_WAIT_S // 60} minutes; wait for it or use another --out.") from None
+                    raise OutputError(
+                        f"{self.out}: another handouts build has been writing here for "
+                        f"{self.LOCK_WAIT_S // 60} minutes; wait for it or use another --out."
+                    ) from None
                 time.sleep(0.2)
 
     def __exit__(self, *exc_info):

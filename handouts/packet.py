@@ -42,8 +42,10 @@ def packet_date() -> dt.date:
     try:
         return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
     except (ValueError, OverflowError, OSError):
-        raise UsageError(f"SOURCE_DATE_EPOCH is '{epoch[:40]}', not a number of seconds since 1970; "
-                         "unset it or give a whole number such as 1764288000.") from None
+        raise UsageError(
+            f"SOURCE_DATE_EPOCH is '{epoch[:40]}', not a number of seconds since 1970; "
+            "unset it or give a whole number such as 1764288000."
+        ) from None
 
 
 def _front_matter(lang: str, profile: Profile | None, entries: list[dict], draft: bool) -> bytes:
@@ -51,15 +53,21 @@ def _front_matter(lang: str, profile: Profile | None, entries: list[dict], draft
     language = get_language(lang)
     probe = prepare(Job(PACKET_HANDOUTS[0], lang, PACKET_SIZE, profile=profile))
     context = {**page_context(probe), "body_pt": probe.size.body_pt}
-    context.update(entries=entries, printed=language.format_date(packet_date()), draft=draft,
-                   title=load_content(COMMON, lang).data["strings"]["packet_title"], compact=0)
+    context.update(
+        entries=entries,
+        printed=language.format_date(packet_date()),
+        draft=draft,
+        title=load_content(COMMON, lang).data["strings"]["packet_title"],
+        compact=0,
+    )
     names = " ".join(entry["title"] for entry in entries)
     html = render_template("packet.html", context, probe.families, extra_text=names)
     return html_to_pdf(html, f"packet cover ({lang})")
 
 
-def assemble(lang: str, parts: list[PacketPart], english: dict[str, PacketPart] | None,
-             profile: Profile | None = None) -> bytes:
+def assemble(
+    lang: str, parts: list[PacketPart], english: dict[str, PacketPart] | None, profile: Profile | None = None
+) -> bytes:
     """Bind the parts (and, for a bilingual packet, each part's English pages
     after its own) behind a cover and a contents page."""
     from pypdf import PdfReader, PdfWriter
@@ -95,8 +103,7 @@ def assemble(lang: str, parts: list[PacketPart], english: dict[str, PacketPart] 
     writer.set_page_label(0, front_pages - 1, style=PageLabelStyle.LOWERCASE_ROMAN)
     writer.set_page_label(front_pages, len(writer.pages) - 1, style=PageLabelStyle.DECIMAL, start=1)
     set_language(writer, lang)
-    writer.add_metadata({"/Title": cover_title + (f" - {profile.name}" if profile else ""),
-                         "/Creator": "handouts"})
+    writer.add_metadata({"/Title": cover_title + (f" - {profile.name}" if profile else ""), "/Creator": "handouts"})
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
@@ -122,8 +129,10 @@ def packet_from_files(lang: str, out: Path, profile: Profile | None = None, bili
     parts = [PacketPart(h, lang, output_path(out, Job(h, lang, PACKET_SIZE)).read_bytes()) for h in PACKET_HANDOUTS]
     english = None
     if bilingual:
-        english = {h: PacketPart(h, bilingual, output_path(out, Job(h, bilingual, PACKET_SIZE)).read_bytes())
-                   for h in PACKET_HANDOUTS}
+        english = {
+            h: PacketPart(h, bilingual, output_path(out, Job(h, bilingual, PACKET_SIZE)).read_bytes())
+            for h in PACKET_HANDOUTS
+        }
     return assemble(lang, parts, english, profile)
 
 
@@ -131,8 +140,14 @@ def packet_name(lang: str, bilingual: str | None) -> str:
     return f"packet-{lang}" + (f"-with-{bilingual}" if bilingual else "") + ".pdf"
 
 
-def build_packets(langs: list[str], out: Path, profile: Profile | None = None, bilingual: str | None = None,
-                  workers: int = 1, on_warning: Callable[[str], None] | None = None) -> list[Path]:
+def build_packets(
+    langs: list[str],
+    out: Path,
+    profile: Profile | None = None,
+    bilingual: str | None = None,
+    workers: int = 1,
+    on_warning: Callable[[str], None] | None = None,
+) -> list[Path]:
     """Build the handouts a packet binds into `out` (incrementally, see build),
     then write one packet per language into OUT/packets/. The first handout that
     fails stops it with its error. Used by `handouts packet` and by batch."""

@@ -23,8 +23,14 @@ def sign_languages(key: str, langs: list[str]) -> list[tuple[str, ...]]:
     return [(SOURCE_LANGUAGE,)] + [(SOURCE_LANGUAGE, code) for code in have if code != SOURCE_LANGUAGE]
 
 
-def plan(handouts: Iterable[str] = (), langs: Iterable[str] = (), sizes: Iterable[str] = (),
-         variant: str = "office", profile: Profile | None = None, allow_expired_claims: bool = False) -> list[Job]:
+def plan(
+    handouts: Iterable[str] = (),
+    langs: Iterable[str] = (),
+    sizes: Iterable[str] = (),
+    variant: str = "office",
+    profile: Profile | None = None,
+    allow_expired_claims: bool = False,
+) -> list[Job]:
     """The jobs to build. Empty choices mean: every handout, every language it
     has text in, and its default sizes. A named size a handout does not come in
     is skipped for that handout (and is an error if no handout comes in it).
@@ -49,8 +55,11 @@ def plan(handouts: Iterable[str] = (), langs: Iterable[str] = (), sizes: Iterabl
             for size in chosen_sizes:
                 if not chosen_variant.cards and get_size(size).kind == "card":
                     continue  # e.g. no large-print wallet cards
-                jobs.append(Job(key, group[0], size, variant, profile, also=group[1:],
-                                allow_expired_claims=allow_expired_claims))
+                jobs.append(
+                    Job(
+                        key, group[0], size, variant, profile, also=group[1:], allow_expired_claims=allow_expired_claims
+                    )
+                )
     if sizes and not jobs:
         raise UsageError(
             f"None of the chosen handouts comes in size {', '.join(sizes)}. "
@@ -63,5 +72,3 @@ def output_path(out: Path, job: Job) -> Path:
     """OUT/<languages>/<handout>-<size><variant suffix>.pdf"""
     suffix = get_variant(job.variant).file_suffix
     return out / job.lang_label / f"{job.handout}-{job.size}{suffix}.pdf"
-
-

@@ -23,7 +23,7 @@ from functools import cache
 from pathlib import Path
 from xml.etree import ElementTree
 
-import defusedxml.ElementTree as defused
+import defusedxml.ElementTree as defused  # noqa: N813 - beside xml.etree.ElementTree
 import phonenumbers
 from defusedxml import DefusedXmlException
 
@@ -42,14 +42,14 @@ class ProfileError(ContentError):
 class Profile:
     name: str
     address: str | None = None
-    phone: str | None = None          # formatted for print, e.g. (213) 555-0100
+    phone: str | None = None  # formatted for print, e.g. (213) 555-0100
     hours: str | None = None
     website: str | None = None
     telehealth: str | None = None
-    logo_uri: str | None = None       # data: URI of the checked (and for SVG, cleaned) logo
+    logo_uri: str | None = None  # data: URI of the checked (and for SVG, cleaned) logo
     color: str = "#9b1c1c"
-    source: str = ""                  # where it came from, for messages
-    digest: str = ""                  # hash of every input, for incremental builds
+    source: str = ""  # where it came from, for messages
+    digest: str = ""  # hash of every input, for incremental builds
     notes: tuple[str, ...] = field(default=())  # what cleaning the logo removed
 
     def texts(self) -> list[str]:
@@ -57,7 +57,7 @@ class Profile:
 
 
 def _luminance(hex_color: str) -> float:
-    channels = [int(hex_color[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    channels = [int(hex_color[i : i + 2], 16) / 255 for i in (1, 3, 5)]
     linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
@@ -89,8 +89,10 @@ def clean_svg(data: bytes, where: str) -> tuple[bytes, list[str]]:
     while stack:
         element, depth = stack.pop()
         if depth > MAX_SVG_DEPTH:
-            raise ProfileError(f"{where}: the SVG logo nests elements more than {MAX_SVG_DEPTH} deep; "
-                               "export it again as a simple SVG (or use a PNG).")
+            raise ProfileError(
+                f"{where}: the SVG logo nests elements more than {MAX_SVG_DEPTH} deep; "
+                "export it again as a simple SVG (or use a PNG)."
+            )
         stack.extend((child, depth + 1) for child in element)
     if root.tag not in (f"{{{SVG_NS}}}svg", "svg"):
         raise ProfileError(f"{where}: the logo file is not an SVG image.")
@@ -136,8 +138,9 @@ def read_bounded(path: Path, limit: int, what: str, where: str) -> bytes:
         if not stat.S_ISREG(info.st_mode):
             raise ProfileError(f"{where}: {path} is not a regular file; give the path of the {what} file.")
         if info.st_size > limit:
-            raise ProfileError(f"{where}: the {what} {path.name} is {info.st_size / 1e6:.1f} MB; "
-                               f"use one under {limit / 1e6:g} MB.")
+            raise ProfileError(
+                f"{where}: the {what} {path.name} is {info.st_size / 1e6:.1f} MB; use one under {limit / 1e6:g} MB."
+            )
         with open(path, "rb") as stream:
             data = stream.read(limit + 1)
     except OSError as exc:
@@ -155,16 +158,19 @@ def _raster(data: bytes, kind: str, where: str) -> bytes:
     try:
         with Image.open(io.BytesIO(data)) as probe:
             if probe.width * probe.height > MAX_LOGO_DECODED_PIXELS:
-                raise ProfileError(f"{where}: the logo is {probe.width} x {probe.height} pixels; "
-                                   f"use one under {LOGO_MAX_PIXELS * 4} pixels wide.")
+                raise ProfileError(
+                    f"{where}: the logo is {probe.width} x {probe.height} pixels; "
+                    f"use one under {LOGO_MAX_PIXELS * 4} pixels wide."
+                )
             probe.verify()
         image = Image.open(io.BytesIO(data))
         image.load()
     except ProfileError:
         raise
-    except Exception as exc:  # Pillow raises many kinds for a broken file  # noqa: BLE001
-        raise ProfileError(f"{where}: the logo image is damaged or cut short ({type(exc).__name__}); "
-                           "export it again.") from None
+    except Exception as exc:  # Pillow raises many kinds for a broken file
+        raise ProfileError(
+            f"{where}: the logo image is damaged or cut short ({type(exc).__name__}); export it again."
+        ) from None
     if max(image.size) <= LOGO_MAX_PIXELS:
         return data
     image.thumbnail((LOGO_MAX_PIXELS, LOGO_MAX_PIXELS))
@@ -189,13 +195,16 @@ def _logo_cached(path: Path, where: str, stamp: tuple[int, int]) -> tuple[str, t
 def _logo_data(path: Path, where: str) -> tuple[str, tuple[str, ...]]:
     data = read_bounded(path, MAX_LOGO_BYTES, "logo", where)
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        kind, notes = "image/png", []
+        kind, notes = "image/png", list[str]()
         data = _raster(data, kind, where)
     elif data.startswith(b"\xff\xd8\xff"):
         kind, notes = "image/jpeg", []
         data = _raster(data, kind, where)
-    elif path.suffix.lower() == ".svg" or data.lstrip().startswith((b"<svg", b"<?xml")) or data[:2] in (
-            b"\xff\xfe", b"\xfe\xff"):
+    elif (
+        path.suffix.lower() == ".svg"
+        or data.lstrip().startswith((b"<svg", b"<?xml"))
+        or data[:2] in (b"\xff\xfe", b"\xfe\xff")
+    ):
         data, notes = clean_svg(data, where)
         kind = "image/svg+xml"
     else:
@@ -210,8 +219,10 @@ def _logo(path: Path, where: str, base: Path, anywhere: bool = False) -> tuple[s
     try:
         resolved = path.resolve()
         if not anywhere and not resolved.is_relative_to(base.resolve()):
-            raise ProfileError(f"{where}: the logo {path} is outside {base}; put it in that folder "
-                               "(or pass --logo-anywhere if you trust where it points).")
+            raise ProfileError(
+                f"{where}: the logo {path} is outside {base}; put it in that folder "
+                "(or pass --logo-anywhere if you trust where it points)."
+            )
         info = os.stat(resolved)
     except OSError as exc:
         raise ProfileError(f"{where}: cannot read the logo file {path} ({exc.strerror or exc}).") from None
@@ -219,8 +230,16 @@ def _logo(path: Path, where: str, base: Path, anywhere: bool = False) -> tuple[s
     return uri, list(notes)
 
 
-MAX_FIELD_CHARS = {"name": 100, "address": 200, "hours": 150, "phone": 40, "website": 300, "telehealth": 300,
-                   "logo": 500, "color": 20}
+MAX_FIELD_CHARS = {
+    "name": 100,
+    "address": 200,
+    "hours": 150,
+    "phone": 40,
+    "website": 300,
+    "telehealth": 300,
+    "logo": 500,
+    "color": 20,
+}
 # Characters that make a link print differently from where it leads: bidi
 # controls (U+202E turns "moc.evil" into "live.com") and invisible ones.
 _DECEPTIVE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u00ad]")
@@ -231,8 +250,9 @@ def check_link(value: str, where: str) -> str:
     invisible or direction-changing characters; a non-ASCII host is turned into
     its punycode form, so the printed host is the host the code opens."""
     if _DECEPTIVE.search(value) or any(unicodedata.category(ch) in ("Cc", "Cf") for ch in value):
-        raise ProfileError(f"{where}: the link contains invisible or direction-changing characters; "
-                           "type it again by hand.")
+        raise ProfileError(
+            f"{where}: the link contains invisible or direction-changing characters; type it again by hand."
+        )
     if not re.fullmatch(r"https://[^\s/$.?#][^\s]*", value):
         raise ProfileError(f"{where}: '{value}' must be a full https:// link.")
     rest = value.removeprefix("https://")
@@ -254,8 +274,10 @@ def make_profile(values: dict, where: str, base: Path, logo_anywhere: bool = Fal
     text = {k: (str(v).strip() if v is not None else "") for k, v in values.items()}
     too_long = [key for key, limit in MAX_FIELD_CHARS.items() if len(text.get(key, "")) > limit]
     for key in too_long:
-        problems.append(f"{where}: field '{key}' has {len(text[key]):,} characters; at most "
-                        f"{MAX_FIELD_CHARS[key]} fit on a handout. Shorten it.")
+        problems.append(
+            f"{where}: field '{key}' has {len(text[key]):,} characters; at most "
+            f"{MAX_FIELD_CHARS[key]} fit on a handout. Shorten it."
+        )
         text[key] = ""
     name = text.get("name", "")
     if not name and "name" not in too_long:
@@ -268,11 +290,15 @@ def make_profile(values: dict, where: str, base: Path, logo_anywhere: bool = Fal
         except phonenumbers.NumberParseException:
             valid = False
         if not valid:
-            problems.append(f"{where}: field 'phone': '{text['phone']}' is not a valid phone number; "
-                            "write it like (213) 555-0100.")
+            problems.append(
+                f"{where}: field 'phone': '{text['phone']}' is not a valid phone number; write it like (213) 555-0100."
+            )
         else:  # US numbers as (213) 555-0100; others keep their country code: +52 664 123 4567
-            style = (phonenumbers.PhoneNumberFormat.NATIONAL if number.country_code == 1
-                     else phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+            style = (
+                phonenumbers.PhoneNumberFormat.NATIONAL
+                if number.country_code == 1
+                else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+            )
             phone = phonenumbers.format_number(number, style)
     for link in ("website", "telehealth"):
         if text.get(link):
@@ -290,19 +316,31 @@ def make_profile(values: dict, where: str, base: Path, logo_anywhere: bool = Fal
                 f"{where}: field 'color': white text on {color} has a contrast of {ratio:.1f}:1; "
                 f"it needs at least {MIN_CONTRAST}:1 to be readable (WCAG AA). Choose a darker colour."
             )
-    logo_uri, notes = None, []
+    logo_uri, notes = None, list[str]()
     if text.get("logo"):
         try:
             logo_uri, notes = _logo(base / text["logo"], f"{where}: field 'logo'", base, logo_anywhere)
         except ProfileError as exc:
             problems.append(str(exc))
     if problems:
-        raise ProfileError(problems[0] if len(problems) == 1 else
-                           f"{len(problems)} problems:\n  - " + "\n  - ".join(problems), problems)
+        raise ProfileError(
+            problems[0] if len(problems) == 1 else f"{len(problems)} problems:\n  - " + "\n  - ".join(problems),
+            problems,
+        )
     digest = hashlib.sha256(repr(sorted(text.items())).encode() + (logo_uri or "").encode()).hexdigest()
-    return Profile(name=name, address=text.get("address") or None, phone=phone, hours=text.get("hours") or None,
-                   website=text.get("website") or None, telehealth=text.get("telehealth") or None,
-                   logo_uri=logo_uri, color=color.lower(), source=where, digest=digest, notes=tuple(notes))
+    return Profile(
+        name=name,
+        address=text.get("address") or None,
+        phone=phone,
+        hours=text.get("hours") or None,
+        website=text.get("website") or None,
+        telehealth=text.get("telehealth") or None,
+        logo_uri=logo_uri,
+        color=color.lower(),
+        source=where,
+        digest=digest,
+        notes=tuple(notes),
+    )
 
 
 MAX_PROFILE_BYTES = 100_000
@@ -318,7 +356,7 @@ def _load(path: Path, _mtime: int, logo_anywhere: bool) -> Profile:
     except UnicodeDecodeError:
         raise ProfileError(f"{path}: not UTF-8 text; save it as UTF-8 (in Notepad: Save as, Encoding UTF-8).") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ProfileError(f"{path}: this is not valid TOML ({exc}). Put text in \"quotes\".") from None
+        raise ProfileError(f'{path}: this is not valid TOML ({exc}). Put text in "quotes".') from None
     return make_profile(values, str(path), path.parent, logo_anywhere)
 
 
@@ -333,7 +371,7 @@ def load_profile(path: str | Path, logo_anywhere: bool = False) -> Profile:
     return _load(path, stamp, logo_anywhere)
 
 
-EXAMPLE = '''# Clinic profile for `handouts build --profile THIS_FILE`.
+EXAMPLE = """# Clinic profile for `handouts build --profile THIS_FILE`.
 # Your clinic's details, printed in a band on every handout. Only `name` is
 # required; leave out any line you do not want printed. Text may be in any
 # language or script.
@@ -350,4 +388,4 @@ telehealth = "https://clinic.example.org/video-visit"
 # logo = "logo.png"
 # The band colour. White text must be readable on it (contrast at least 4.5:1).
 color = "#1d4ed8"
-'''
+"""

@@ -64,8 +64,10 @@ class Project:
             raise UsageError(f"{folder}: no such folder; make a content project with 'handouts new {folder}'.")
         missing = [name for name in ("facts.yaml", "claims.yaml", "common") if not (folder / name).exists()]
         if missing:
-            raise UsageError(f"{folder}: not a content project (it has no {', '.join(missing)}); make one with "
-                             f"'handouts new {folder}', or point --content at the folder that holds facts.yaml.")
+            raise UsageError(
+                f"{folder}: not a content project (it has no {', '.join(missing)}); point --content "
+                "at the folder that holds facts.yaml, or make a project with 'handouts new NEW-FOLDER'."
+            )
         if not any(folder.glob("*/handout.yaml")):
             raise UsageError(f"{folder}: a content project needs at least one handout (a folder with handout.yaml).")
         bundled = cls.bundled()

@@ -35,7 +35,7 @@ def insert_word_breaks(text: str, locale: str = "km") -> str:
     utf16 = text.encode("utf-16-le")
     pieces, start = [], 0
     for end in breaker:
-        pieces.append(utf16[start * 2:end * 2].decode("utf-16-le"))
+        pieces.append(utf16[start * 2 : end * 2].decode("utf-16-le"))
         start = end
     out = pieces[0] if pieces else ""
     for piece in pieces[1:]:

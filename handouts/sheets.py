@@ -49,10 +49,32 @@ class Stock:
 STOCKS = {
     s.name: s
     for s in [
-        Stock("avery-5371", "Avery 5371/8371/28371 business cards, 10 per Letter sheet",
-              8.5, 11, 3.5, 2, 2, 5, 0.75, 0.5, cut_marks=False),
-        Stock("plain-letter", "Plain Letter paper, 10 cards with cut marks", 8.5, 11, 3.5, 2, 2, 5, 0.75, 0.5,
-              cut_marks=True),
+        Stock(
+            "avery-5371",
+            "Avery 5371/8371/28371 business cards, 10 per Letter sheet",
+            8.5,
+            11,
+            3.5,
+            2,
+            2,
+            5,
+            0.75,
+            0.5,
+            cut_marks=False,
+        ),
+        Stock(
+            "plain-letter",
+            "Plain Letter paper, 10 cards with cut marks",
+            8.5,
+            11,
+            3.5,
+            2,
+            2,
+            5,
+            0.75,
+            0.5,
+            cut_marks=True,
+        ),
     ]
 }
 
@@ -124,7 +146,7 @@ def _marks_pdf(stock: Stock, outlines: bool, label: str = "") -> bytes:
       .card {{ box-sizing: border-box; border: 0.5pt dashed #555; padding: 0.15in; text-align: center }}
       .card b {{ font-size: 28pt; color: #9b1c1c }}
       .note {{ width: 7in }}
-    </style></head><body>{''.join(parts)}</body></html>"""
+    </style></head><body>{"".join(parts)}</body></html>"""
     from .fonts import font_css
 
     html = html.replace("<style>", "<style>" + font_css(("HO Sans",))[0], 1)
@@ -141,7 +163,7 @@ def impose(cards: list[bytes], stock: Stock) -> bytes:
     width, height = stock.sheet_w_in * PT_PER_IN, stock.sheet_h_in * PT_PER_IN
     writer = PdfWriter()
     marks = PdfReader(io.BytesIO(_marks_pdf(stock, outlines=False))).pages[0] if stock.cut_marks else None
-    readers = {}
+    readers: dict[int, PdfReader] = {}
     for side in (0, 1):
         sheet = PageObject.create_blank_page(width=width, height=height)
         if marks is not None:
@@ -160,12 +182,16 @@ def impose(cards: list[bytes], stock: Stock) -> bytes:
 def alignment_sheet(stock: Stock) -> bytes:
     """One page showing where every card lands: print it on plain paper, hold it
     against a sheet of card stock to the light, and check the outlines match."""
-    label = (f"Alignment test for {stock.description}. Print at 100% (no 'fit to page'). "
-             "Hold this page over a sheet of card stock against a window: every outline must lie on a card.")
+    label = (
+        f"Alignment test for {stock.description}. Print at 100% (no 'fit to page'). "
+        "Hold this page over a sheet of card stock against a window: every outline must lie on a card."
+    )
     return _marks_pdf(stock, outlines=True, label=label)
 
 
-def red_card_sheet(lang_counts: list[str], stock_name: str, require_reviewed: bool = False) -> tuple[bytes, list[str], str]:
+def red_card_sheet(
+    lang_counts: list[str], stock_name: str, require_reviewed: bool = False
+) -> tuple[bytes, list[str], str]:
     """A sheet of Red Cards for the given languages ('es:6', 'zh-Hant:4', or 'es'
     for a full sheet): (PDF bytes, warnings, a file name for it)."""
     from .build import check_reviewed

@@ -21,10 +21,10 @@ class Size:
     width_mm: float
     height_mm: float
     margin_mm: float
-    body_pt: float        # normal body type size
-    min_body_pt: float    # auto-fit never sets body text smaller than this
-    viewing_m: float      # typical reading distance
-    kind: str             # "flyer", "poster" or "card"
+    body_pt: float  # normal body type size
+    min_body_pt: float  # auto-fit never sets body text smaller than this
+    viewing_m: float  # typical reading distance
+    kind: str  # "flyer", "poster" or "card"
     max_body_pt: float = 0.0  # posters and cards grow up to this to fill the page (0: no growth)
 
     @property

@@ -63,9 +63,13 @@ def _context(lang: str, profile: Profile | None) -> tuple[dict[str, Any], tuple[
         notes.update(dict.fromkeys(prepared.warnings))
         common = context
     context = {
-        **common, **parts,
-        "title": common["s"]["packet_title"], "wide_in": WIDE_IN, "narrow_in": NARROW_IN,
-        "font_faces": Markup(font_css(families)[0]), "font_stack": Markup(font_css(families)[1]),
+        **common,
+        **parts,
+        "title": common["s"]["packet_title"],
+        "wide_in": WIDE_IN,
+        "narrow_in": NARROW_IN,
+        "font_faces": Markup(font_css(families)[0]),
+        "font_stack": Markup(font_css(families)[1]),
     }
     return context, families, list(notes)
 

@@ -67,7 +67,8 @@ def _reject_aliases(text: str, path: Path) -> None:
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
         if isinstance(event, yaml.AliasEvent):
             raise ContentError(
-                f"{path}:{event.start_mark.line + 1}: YAML aliases (*{event.anchor}) are not allowed in "
+                f"{path}:{event.start_mark.line + 1 if event.start_mark else '?'}: "
+                f"YAML aliases (*{event.anchor}) are not allowed in "
                 "content files; write the text out in full."
             )
 
@@ -76,8 +77,10 @@ def load_yaml(path: Path) -> YamlDoc:
     try:
         size = path.stat().st_size
         if size > MAX_YAML_BYTES:
-            raise ContentError(f"{path}: {size:,} bytes is too big for a content file "
-                               f"(at most {MAX_YAML_BYTES:,}); is it the right file?")
+            raise ContentError(
+                f"{path}: {size:,} bytes is too big for a content file "
+                f"(at most {MAX_YAML_BYTES:,}); is it the right file?"
+            )
         if not path.is_file():
             raise ContentError(f"{path}: not a regular file.")
         text = path.read_text(encoding="utf-8")

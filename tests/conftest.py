@@ -38,3 +38,26 @@ def data_copy(tmp_path):
     use_project(Project(root / "content", root / "templates", root / "fonts"))
     yield root
     use_project(None)
+
+
+class _NoWeasyPrint:
+    """With -m "not pdf", importing WeasyPrint fails the test: a test that
+    renders must be marked @pytest.mark.pdf, so the fast tests stay fast."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name == "weasyprint" or name.startswith("weasyprint."):
+            raise ImportError("this test renders a PDF: mark it @pytest.mark.pdf")
+        return None
+
+
+def pytest_configure(config):
+    if config.getoption("markexpr", "").replace(" ", "") == "notpdf":
+        import sys
+
+        sys.meta_path.insert(0, _NoWeasyPrint())
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:  # every test that reads the built matrix renders
+        if "built" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.pdf)

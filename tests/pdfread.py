@@ -21,8 +21,8 @@ def embedded_fonts(path: Path) -> dict[str, bool]:
     fonts: dict[str, bool] = {}
     for page in reader(path).pages:
         resources = page.get("/Resources") or {}
-        for font in (resources.get("/Font") or {}).values():
-            font = font.get_object()
+        for reference in (resources.get("/Font") or {}).values():
+            font = reference.get_object()
             descendants = font.get("/DescendantFonts")
             target = descendants[0].get_object() if descendants else font
             descriptor = target.get("/FontDescriptor")

@@ -77,9 +77,13 @@ def test_missing_glyph_is_an_error_naming_the_character(data_copy):
     assert "U+0F00" in str(error.value) and "front.title" in str(error.value)
 
 
+@pytest.mark.pdf
 def test_markup_in_content_prints_as_text(data_copy, tmp_path):
-    edit(data_copy / "content" / "red-card" / "en.yaml", "  title: Know your rights",
-         '  title: Know <img src="file:///etc/passwd"> rights')
+    edit(
+        data_copy / "content" / "red-card" / "en.yaml",
+        "  title: Know your rights",
+        '  title: Know <img src="file:///etc/passwd"> rights',
+    )
     rendered = render(Job("red-card", "en", "wallet"))
     pdf = tmp_path / "card.pdf"
     pdf.write_bytes(rendered.pdf)
@@ -90,14 +94,19 @@ def test_markup_in_content_prints_as_text(data_copy, tmp_path):
 
 
 @pytest.mark.parametrize("reference", ["file:///etc/passwd", "http://example.com/x.css", "../../../etc/hosts"])
+@pytest.mark.pdf
 def test_stylesheet_outside_the_bundle_is_refused(data_copy, reference):
-    edit(data_copy / "templates" / "base.html", '<link rel="stylesheet" href="css/handouts.css">',
-         f'<link rel="stylesheet" href="css/handouts.css"><link rel="stylesheet" href="{reference}">')
+    edit(
+        data_copy / "templates" / "base.html",
+        '<link rel="stylesheet" href="css/handouts.css">',
+        f'<link rel="stylesheet" href="css/handouts.css"><link rel="stylesheet" href="{reference}">',
+    )
     with pytest.raises(RenderError) as error:
         render(Job("red-card", "en", "wallet"))
     assert "refused to load" in str(error.value)
 
 
+@pytest.mark.pdf
 def test_same_inputs_give_identical_bytes():
     job = Job("know-your-rights", "fa", "letter")
     assert render(job).pdf == render(job).pdf
@@ -120,9 +129,13 @@ def test_a_fact_without_a_value_named_in_text_is_an_error_with_its_place(data_co
     assert "{fact:lacare_telehealth} has no value in facts.yaml (not found)" in str(error.value)
 
 
+@pytest.mark.pdf
 def test_an_unconfirmed_fact_named_in_text_is_warned_about(data_copy):
-    edit(data_copy / "content" / "pharmacy" / "en.yaml", "Call\n      Medi-Cal Rx to find",
-         "See {fact:ccalac_immigration_resources}. Call\n      Medi-Cal Rx to find")
+    edit(
+        data_copy / "content" / "pharmacy" / "en.yaml",
+        "Call\n      Medi-Cal Rx to find",
+        "See {fact:ccalac_immigration_resources}. Call\n      Medi-Cal Rx to find",
+    )
     rendered = render(Job("pharmacy", "en", "letter"))
     assert any("ccalac_immigration_resources" in w and "inferred" in w for w in rendered.warnings)
 

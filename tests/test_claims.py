@@ -40,6 +40,7 @@ def kyr_claims() -> list:
 
 # --- the retired claim ---------------------------------------------------------------
 
+
 def test_no_pdf_says_medi_cal_has_not_changed(built):
     english = [e for e in built["manifest"]["files"] if e["language"] == "en"]
     assert english
@@ -65,10 +66,12 @@ def test_no_text_holds_the_old_dated_claim_and_every_language_names_the_new_one(
 
 # --- review dates ----------------------------------------------------------------------
 
+
 def test_check_is_quiet_before_the_warning_window_warns_inside_it_and_refuses_after(tmp_path):
     first = kyr_claims()[0]
-    quiet = check_all(handouts=["know-your-rights"], langs=["en"],
-                      today=first.review_by - dt.timedelta(days=REVIEW_WARNING_DAYS + 1))
+    quiet = check_all(
+        handouts=["know-your-rights"], langs=["en"], today=first.review_by - dt.timedelta(days=REVIEW_WARNING_DAYS + 1)
+    )
     assert not quiet.errors
     assert not [w for w in quiet.warnings if first.key in w and "reviewed by" in w]
 
@@ -85,6 +88,7 @@ def test_check_is_quiet_before_the_warning_window_warns_inside_it_and_refuses_af
     assert "--allow-expired-claims" in refused[0]
 
 
+@pytest.mark.pdf
 def test_build_refuses_an_expired_claim_even_for_an_unchanged_pdf_and_prints_the_override(tmp_path):
     claim = next(c for c in kyr_claims() if c.key == MEDI_CAL_CLAIM)
     before, after = claim.review_by - dt.timedelta(days=60), claim.review_by + dt.timedelta(days=1)
@@ -118,6 +122,7 @@ def test_footer_prints_the_check_date_of_facts_and_claims_not_the_build_date(bui
 
 # --- the TTY line's own hours ------------------------------------------------------------
 
+
 def test_pharmacy_prints_the_tty_hours_from_the_claim(built):
     hours = load_claims()["medi_cal_rx_tty_hours"].hours
     assert hours is not None
@@ -128,6 +133,7 @@ def test_pharmacy_prints_the_tty_hours_from_the_claim(built):
 
 
 # --- review status -------------------------------------------------------------------------
+
 
 def test_english_footer_names_the_lawyer_review_and_never_a_translation(built):
     strings = load_content(COMMON, "en").data["strings"]
@@ -147,7 +153,9 @@ def test_translated_footer_says_draft_translation(built):
 
 # --- SB 81 signs ------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("handout", SIGNS)
+@pytest.mark.pdf
 def test_each_sign_builds_alone_in_every_language_and_fits_one_page(tmp_path, handout):
     jobs = [Job(handout, code, get_handout(handout).default_sizes[0]) for code in LANGUAGES]
     report = build(jobs, tmp_path, workers=2)
@@ -163,6 +171,7 @@ def test_each_sign_builds_alone_in_every_language_and_fits_one_page(tmp_path, ha
 
 
 @pytest.mark.parametrize("handout", SIGNS)
+@pytest.mark.pdf
 def test_trilingual_sign_on_one_page_in_every_size(tmp_path, handout):
     jobs = plan([handout], ["es", "ko"], sizes=get_handout(handout).sizes)
     assert {job.langs for job in jobs} == {("en", "es", "ko")}
@@ -179,6 +188,7 @@ def test_trilingual_sign_on_one_page_in_every_size(tmp_path, handout):
         assert squash(load_content(handout, "en").data["disclaimer"]) in printed
 
 
+@pytest.mark.pdf
 def test_sign_carries_the_clinic_name_and_no_qr_codes(tmp_path):
     from handouts.profile import load_profile
 
@@ -198,6 +208,7 @@ def test_sign_carries_the_clinic_name_and_no_qr_codes(tmp_path):
 
 
 # --- Latin names in right-to-left text, and names that never break ---------------------------
+
 
 def visual_lines(path) -> list[str]:
     """Each printed line's characters in the order they stand on the page, left
@@ -235,8 +246,7 @@ def test_latin_names_in_rtl_text_stand_whole_and_in_order(built, code):
     path = built["out"] / code / "know-your-rights-letter.pdf"
     seen = " | ".join(visual_lines(path))
     source = " ".join(value for _, value in walk_text(load_content("know-your-rights", code).data))
-    names = [n for n in ("L.A. Care", "Medi-Cal", "CHIRLA", "I-205", "Department of Homeland Security")
-             if n in source]
+    names = [n for n in ("L.A. Care", "Medi-Cal", "CHIRLA", "I-205", "Department of Homeland Security") if n in source]
     assert names, code
     for name in names:
         assert squash(name) in squash(seen), (code, name)

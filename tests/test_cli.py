@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from handouts.cli import main
@@ -29,11 +30,15 @@ def test_list_shows_languages_in_their_own_script_with_review_status():
     for code, lang in LANGUAGES.items():
         count = f"{len(handout_keys())}/{len(handout_keys())}"
         status = "source, not yet reviewed by a lawyer" if code == "en" else "draft"
-        assert f"  {code:<8} {lang.native_name} ({lang.english_name}), {lang.script}, {lang.direction}, {status}, {count}" in result.output
+        assert (
+            f"  {code:<8} {lang.native_name} ({lang.english_name}), {lang.script}, {lang.direction}, {status}, {count}"
+            in result.output
+        )
     for name in SIZES:
         assert f"  {name:<8} " in result.output
 
 
+@pytest.mark.pdf
 def test_build_writes_the_pdf_and_a_manifest(tmp_path):
     out = tmp_path / "cards"
     result = run("build", "--handout", "red-card", "--lang", "es", "--out", str(out))
@@ -72,10 +77,14 @@ def test_require_reviewed_refuses_drafts(tmp_path):
     assert not (tmp_path / "es").exists()
 
 
+@pytest.mark.pdf
 def test_unconfirmed_facts_warn_and_strict_fails(tmp_path):
     result = run("build", "--handout", "staff-protocol", "--lang", "en", "--out", str(tmp_path))
     assert result.exit_code == 0
-    assert "Warning: fact 'ccalac_immigration_resources': QR link https://ccalac.org/ is inferred, not confirmed" in result.stderr
+    assert (
+        "Warning: fact 'ccalac_immigration_resources': QR link https://ccalac.org/ is inferred, not confirmed"
+        in result.stderr
+    )
     strict = run("build", "--handout", "staff-protocol", "--lang", "en", "--strict", "--out", str(tmp_path / "strict"))
     assert strict.exit_code == 1
     assert "--strict refuses facts and claims that are not confirmed" in strict.stderr
@@ -97,6 +106,7 @@ def test_check_json_lists_errors_and_warnings_apart(tmp_path):
     assert any("ccalac_immigration_resources" in w for w in document["warnings"])
 
 
+@pytest.mark.pdf
 def test_check_render_reads_back_qr_codes():
     result = run("check", "--render", "--handout", "pharmacy", "--lang", "ar")
     assert result.exit_code == 0, result.output

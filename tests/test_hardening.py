@@ -39,8 +39,9 @@ def run_limited(code: str, memory_mb: int = 600, timeout: float = 60) -> subproc
     def cap() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
-    return subprocess.run([PYTHON, "-c", code], capture_output=True, text=True, timeout=timeout,
-                          preexec_fn=cap, check=False)
+    return subprocess.run(
+        [PYTHON, "-c", code], capture_output=True, text=True, timeout=timeout, preexec_fn=cap, check=False
+    )
 
 
 def csv_file(tmp_path: Path, body: str) -> Path:
@@ -50,6 +51,7 @@ def csv_file(tmp_path: Path, body: str) -> Path:
 
 
 # --- 1. slugs ---------------------------------------------------------------------------------
+
 
 def test_a_slug_can_never_leave_the_output_folder(tmp_path):
     path = csv_file(tmp_path, 'name,slug\nA,../x\nB,/abs/path\nC,.\nD,"a\x00b"\nE,..\\\\..\\\\win\n')
@@ -73,6 +75,7 @@ def test_slugs_that_collide_after_normalising_are_an_error_naming_both_rows(tmp_
 
 # --- 2. logos -------------------------------------------------------------------------------
 
+
 def test_dev_zero_and_a_fifo_as_logo_are_refused_at_once(tmp_path):
     fifo = tmp_path / "logo.png"
     os.mkfifo(fifo)
@@ -95,8 +98,9 @@ def test_a_logo_outside_the_profile_folder_needs_the_flag(tmp_path):
     folder.mkdir()
     with pytest.raises(ProfileError, match="--logo-anywhere"):
         make_profile({"name": "X", "logo": "../elsewhere/logo.png"}, "clinic.toml", folder)
-    assert make_profile({"name": "X", "logo": "../elsewhere/logo.png"}, "clinic.toml", folder,
-                        logo_anywhere=True).logo_uri
+    assert make_profile(
+        {"name": "X", "logo": "../elsewhere/logo.png"}, "clinic.toml", folder, logo_anywhere=True
+    ).logo_uri
 
 
 def test_truncated_png_is_an_error_and_a_huge_one_is_scaled_down(tmp_path):
@@ -115,13 +119,15 @@ def test_truncated_png_is_an_error_and_a_huge_one_is_scaled_down(tmp_path):
 
 # --- 3. YAML alias bombs ---------------------------------------------------------------------
 
+
 def test_yaml_alias_bomb_is_refused_with_its_line_within_a_memory_limit(tmp_path):
     bomb = tmp_path / "es.yaml"
     lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]']
-    for name, previous in zip("bcdefghij", "abcdefghi"):
+    for name, previous in zip("bcdefghij", "abcdefghi", strict=False):
         lines.append(f"{name}: &{name} [" + ",".join([f"*{previous}"] * 9) + "]")
     bomb.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    result = run_limited(textwrap.dedent(f"""
+    result = run_limited(
+        textwrap.dedent(f"""
         from pathlib import Path
         from handouts.errors import ContentError
         from handouts.yamlfile import load_yaml
@@ -129,7 +135,8 @@ def test_yaml_alias_bomb_is_refused_with_its_line_within_a_memory_limit(tmp_path
             load_yaml(Path({str(bomb)!r}))
         except ContentError as exc:
             print(exc)
-    """))
+    """)
+    )
     assert result.returncode == 0, result.stderr[-500:]
     assert f"{bomb}:2: YAML aliases (*a) are not allowed" in result.stdout
     with pytest.raises(ContentError):
@@ -138,10 +145,13 @@ def test_yaml_alias_bomb_is_refused_with_its_line_within_a_memory_limit(tmp_path
 
 # --- 4. SVG in other encodings, and deeply nested ---------------------------------------------
 
+
 def test_utf16_svg_with_entities_and_deep_svg_are_refused(tmp_path):
-    laughs = ('<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa">'
-              '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>'
-              '<svg xmlns="http://www.w3.org/2000/svg"><text>&c;</text></svg>')
+    laughs = (
+        '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa">'
+        '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>'
+        '<svg xmlns="http://www.w3.org/2000/svg"><text>&c;</text></svg>'
+    )
     (tmp_path / "laughs.svg").write_bytes(laughs.encode("utf-16"))
     deep = '<svg xmlns="http://www.w3.org/2000/svg">' + "<g>" * 3000 + "</g>" * 3000 + "</svg>"
     (tmp_path / "deep.svg").write_text(deep, encoding="utf-8")
@@ -152,6 +162,7 @@ def test_utf16_svg_with_entities_and_deep_svg_are_refused(tmp_path):
 
 
 # --- 5. CSV -------------------------------------------------------------------------------------
+
 
 def test_csv_cells_may_span_lines_and_separators_are_detected(tmp_path):
     path = csv_file(tmp_path, 'Name;Address;Notes\n"North";"1 Main St\nSuite 2";x\n"South\u2028Annex";"2 Main";y\n')
@@ -174,6 +185,7 @@ def test_ragged_rows_and_huge_cells_are_errors_naming_the_row(tmp_path):
 
 # --- 6. links -----------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("link", ["https://example.org/\u202egro.live", "https://exa\u200bmple.org/video"])
 def test_spoofed_links_are_refused(tmp_path, link):
     with pytest.raises(ProfileError, match="invisible or direction-changing"):
@@ -187,6 +199,7 @@ def test_an_international_host_prints_as_the_qr_code_opens_it(tmp_path):
 
 # --- 7. phones ------------------------------------------------------------------------------------
 
+
 def test_non_us_phone_keeps_its_country_code(tmp_path):
     assert make_profile({"name": "X", "phone": "+52 664 123 4567"}, "c", tmp_path).phone == "+52 664 123 4567"
     assert make_profile({"name": "X", "phone": "213-555-0100"}, "c", tmp_path).phone == "(213) 555-0100"
@@ -194,10 +207,12 @@ def test_non_us_phone_keeps_its_country_code(tmp_path):
 
 # --- 8. concurrency, file modes, workers and temporary folders ---------------------------------------
 
+
 def handouts_command(*args: str) -> list[str]:
     return [PYTHON, "-m", "handouts.cli", *args]
 
 
+@pytest.mark.pdf
 def test_two_builds_into_one_folder_both_land_in_the_manifest(tmp_path):
     out = tmp_path / "out"
     first = subprocess.Popen(handouts_command("build", "-H", "red-card", "-l", "en", "-o", str(out), "-j", "1"))
@@ -208,6 +223,7 @@ def test_two_builds_into_one_folder_both_land_in_the_manifest(tmp_path):
     assert not list(out.rglob("*.part"))
 
 
+@pytest.mark.pdf
 def test_files_follow_the_umask(tmp_path):
     old = os.umask(0o022)
     try:
@@ -218,17 +234,23 @@ def test_files_follow_the_umask(tmp_path):
     assert ((tmp_path / "manifest.json").stat().st_mode & 0o777) == 0o644
 
 
+@pytest.mark.pdf
 def test_no_temporary_folders_or_workers_outlive_a_build(tmp_path):
     scratch = tmp_path / "tmp"
     scratch.mkdir()
     env = {**os.environ, "TMPDIR": str(scratch)}
-    done = subprocess.run(handouts_command("build", "-H", "red-card", "-H", "pharmacy", "-l", "en", "-o",
-                                           str(tmp_path / "a"), "-j", "2"), env=env, capture_output=True, check=False)
+    done = subprocess.run(
+        handouts_command("build", "-H", "red-card", "-H", "pharmacy", "-l", "en", "-o", str(tmp_path / "a"), "-j", "2"),
+        env=env,
+        capture_output=True,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr[-500:]
     assert list(scratch.iterdir()) == []
 
-    killed = subprocess.Popen(handouts_command("build", "-l", "en", "-o", str(tmp_path / "b"), "-j", "2"), env=env,
-                              stderr=subprocess.DEVNULL)
+    killed = subprocess.Popen(
+        handouts_command("build", "-l", "en", "-o", str(tmp_path / "b"), "-j", "2"), env=env, stderr=subprocess.DEVNULL
+    )
     children: set[int] = set()
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and len(children) < 2:
@@ -241,17 +263,25 @@ def test_no_temporary_folders_or_workers_outlive_a_build(tmp_path):
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in children):
         time.sleep(0.2)
-    alive = [pid for pid in children if Path(f"/proc/{pid}").exists()
-             and "Z" not in Path(f"/proc/{pid}/stat").read_text().split(")")[-1][:3]]
+    alive = [
+        pid
+        for pid in children
+        if Path(f"/proc/{pid}").exists() and "Z" not in Path(f"/proc/{pid}/stat").read_text().split(")")[-1][:3]
+    ]
     assert not alive, [Path(f"/proc/{pid}/cmdline").read_bytes()[:200] for pid in alive]
     # the next run clears what the killed one left behind
-    subprocess.run(handouts_command("build", "-H", "red-card", "-l", "en", "-o", str(tmp_path / "b")), env=env,
-                   capture_output=True, check=True)
+    subprocess.run(
+        handouts_command("build", "-H", "red-card", "-l", "en", "-o", str(tmp_path / "b")),
+        env=env,
+        capture_output=True,
+        check=True,
+    )
     assert list(scratch.iterdir()) == []
     assert not list((tmp_path / "b").rglob("*.part"))
 
 
 # --- 9. one-line errors, not tracebacks ------------------------------------------------------------
+
 
 def one_line_error(*args: str, env: dict | None = None) -> str:
     result = CliRunner().invoke(main, list(args), env=env)
@@ -269,6 +299,7 @@ def test_unwritable_output_is_a_one_line_error(tmp_path):
     assert str(blocker) in message
 
 
+@pytest.mark.pdf
 def test_a_full_disk_is_a_one_line_error_and_the_manifest_stays_true(tmp_path, monkeypatch):
     import errno
 
@@ -292,17 +323,20 @@ def test_a_full_disk_is_a_one_line_error_and_the_manifest_stays_true(tmp_path, m
 
 def test_bad_profiles_and_settings_are_one_line_errors(tmp_path):
     (tmp_path / "cp1252.toml").write_bytes('name = "Clínica"\n'.encode("cp1252"))
-    assert "not UTF-8" in one_line_error("build", "-H", "red-card", "-l", "es", "-p", str(tmp_path / "cp1252.toml"),
-                                         "-o", str(tmp_path / "o"))
+    assert "not UTF-8" in one_line_error(
+        "build", "-H", "red-card", "-l", "es", "-p", str(tmp_path / "cp1252.toml"), "-o", str(tmp_path / "o")
+    )
     loop = tmp_path / "loop.toml"
     loop.symlink_to(loop)
     assert "loop.toml" in one_line_error("build", "-H", "red-card", "-p", str(loop), "-o", str(tmp_path / "o"))
     (tmp_path / "long.toml").write_text(f'name = "{"N" * 5000}"\n', encoding="utf-8")
-    message = one_line_error("build", "-H", "red-card", "-l", "es", "-p", str(tmp_path / "long.toml"),
-                             "-o", str(tmp_path / "o"))
+    message = one_line_error(
+        "build", "-H", "red-card", "-l", "es", "-p", str(tmp_path / "long.toml"), "-o", str(tmp_path / "o")
+    )
     assert "field 'name' has 5,000 characters" in message
-    assert "not a number" in one_line_error("packet", "-l", "es", "-o", str(tmp_path / "o"),
-                                            env={"SOURCE_DATE_EPOCH": "yesterday"})
+    assert "not a number" in one_line_error(
+        "packet", "-l", "es", "-o", str(tmp_path / "o"), env={"SOURCE_DATE_EPOCH": "yesterday"}
+    )
     assert "does not exist" in one_line_error("init-profile", str(tmp_path / "missing" / "clinic.toml"))
 
 
@@ -311,11 +345,13 @@ def test_load_profile_reports_a_missing_file_by_name(tmp_path):
         load_profile(tmp_path / "nope.toml")
 
 
+@pytest.mark.pdf
 def test_a_build_removes_only_temporary_files_of_dead_handouts_runs(tmp_path):
     theirs = tmp_path / ".report.docx.part"  # another program's, in the same folder (--out .)
     theirs.write_text("keep me")
-    dead = subprocess.run([PYTHON, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
-                          check=True).stdout.strip()
+    dead = subprocess.run(
+        [PYTHON, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True
+    ).stdout.strip()
     ours = tmp_path / "en" / f".red-card-wallet.pdf.handouts-{dead}-abc.part"
     ours.parent.mkdir()
     ours.write_text("left by a killed build")

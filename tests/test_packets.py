@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pypdfium2 as pdfium
+import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
@@ -15,6 +16,7 @@ from handouts.sizes import get_size
 from .pdfread import squash, text
 
 
+@pytest.mark.pdf
 def test_packet_has_cover_contents_bookmarks_and_page_labels(tmp_path):
     result = CliRunner().invoke(main, ["packet", "--lang", "ko", "--out", str(tmp_path), "-j", "1"])
     assert result.exit_code == 0, result.output
@@ -34,6 +36,7 @@ def test_packet_has_cover_contents_bookmarks_and_page_labels(tmp_path):
         assert squash(title) in contents
 
 
+@pytest.mark.pdf
 def test_bilingual_packet_follows_each_page_with_english(tmp_path):
     result = CliRunner().invoke(main, ["packet", "-l", "es", "--bilingual", "en", "-o", str(tmp_path), "-j", "1"])
     assert result.exit_code == 0, result.output
@@ -45,13 +48,14 @@ def test_bilingual_packet_follows_each_page_with_english(tmp_path):
     assert spanish in pdf.pages[2].extract_text() and english in pdf.pages[3].extract_text()
 
 
+@pytest.mark.pdf
 def test_batch_builds_good_rows_and_names_the_bad_one(tmp_path):
     offices = tmp_path / "offices.csv"
     offices.write_text(
         "name,address,phone,color\n"
-        "Eastside Family Clinic,\"100 E 1st St, Los Angeles, CA 90012\",(323) 555-0101,#1d4ed8\n"
+        'Eastside Family Clinic,"100 E 1st St, Los Angeles, CA 90012",(323) 555-0101,#1d4ed8\n'
         "Bad Phone Clinic,,555,\n"
-        "Հայկական Կլինիկա,\"200 N Brand Blvd, Glendale, CA 91203\",(818) 555-0102,#7c2d12\n",
+        'Հայկական Կլինիկա,"200 N Brand Blvd, Glendale, CA 91203",(818) 555-0102,#7c2d12\n',
         encoding="utf-8",
     )
     out = tmp_path / "out"

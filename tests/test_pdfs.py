@@ -142,8 +142,12 @@ def test_nothing_is_printed_near_the_paper_edge(built):
         for image in rasterize(built["out"] / entry["path"]):
             width, height = image.size
             gray = image.convert("L")
-            for box in ((0, 0, width, strip), (0, height - strip, width, height),
-                        (0, 0, strip, height), (width - strip, 0, width, height)):
+            for box in (
+                (0, 0, width, strip),
+                (0, height - strip, width, height),
+                (0, 0, strip, height),
+                (width - strip, 0, width, height),
+            ):
                 darkest = min(gray.crop(box).getdata())
                 assert darkest > 245, f"{entry['path']}: ink within {size.margin_mm / 2:.1f} mm of the edge"
 
@@ -163,7 +167,7 @@ def _line_edges(path):
     return page.get_width(), list(lines.values())
 
 
-@pytest.mark.parametrize("lang", [code for code, l in LANGUAGES.items() if l.direction == "rtl"] + ["en"])
+@pytest.mark.parametrize("lang", [code for code, lang in LANGUAGES.items() if lang.direction == "rtl"] + ["en"])
 def test_text_starts_on_the_reading_side(built, lang):
     """Right-to-left pages line their text up on the right; others on the left."""
     for entry in entries(built):
@@ -179,7 +183,6 @@ def test_text_starts_on_the_reading_side(built, lang):
             assert at_left > 2 * at_right, (entry["path"], at_left, at_right)
 
 
-
 def test_every_printed_character_is_in_the_languages_fonts(built):
     """A character the fonts cannot draw prints as a box; the PDF's text layer
     still names it, so no character in it may be outside the bundled fonts."""
@@ -191,13 +194,16 @@ def test_every_printed_character_is_in_the_languages_fonts(built):
         assert not missing, (entry["path"], [f"U+{ord(c):04X}" for c in missing])
 
 
+@pytest.mark.pdf
 def test_the_glyph_test_sees_a_box(tmp_path):
     """The check above fails on a PDF that has a character its fonts lack."""
     from handouts.render import layout
 
     font = (Path(__file__).parent.parent / "fonts" / "NotoSans-Regular.ttf").resolve().as_uri()
-    html = (f'<html lang="en"><style>@font-face {{ font-family: X; src: url("{font}") }} '
-            'html { font-family: X }</style><p>Hello \u0f00 world</p></html>')
+    html = (
+        f'<html lang="en"><style>@font-face {{ font-family: X; src: url("{font}") }} '
+        "html { font-family: X }</style><p>Hello \u0f00 world</p></html>"
+    )
     pdf = tmp_path / "box.pdf"
     pdf.write_bytes(layout(html, "test").write_pdf())
     printed = set(text(pdf))

@@ -28,7 +28,7 @@ def test_phone_is_parsed_and_formatted(tmp_path):
 
 
 def test_bad_phone_names_the_field(tmp_path):
-    with pytest.raises(ProfileError, match="clinic.toml: field 'phone': '12345' is not a valid phone number"):
+    with pytest.raises(ProfileError, match=r"clinic\.toml: field 'phone': '12345' is not a valid phone number"):
         profile(tmp_path, phone="12345")
 
 
@@ -40,7 +40,7 @@ def test_low_contrast_colour_is_refused_with_its_ratio(tmp_path):
 
 
 def test_links_must_be_https(tmp_path):
-    with pytest.raises(ProfileError, match="field 'website': 'http://x.org' must be a full https:// link"):
+    with pytest.raises(ProfileError, match=r"field 'website': 'http://x\.org' must be a full https:// link"):
         profile(tmp_path, website="http://x.org")
 
 
@@ -50,11 +50,14 @@ def test_unknown_field_and_missing_name_are_listed_together(tmp_path):
     assert "unknown field(s) nmae" in str(error.value) and "field 'name' is required" in str(error.value)
 
 
+@pytest.mark.pdf
 def test_svg_logo_is_cleaned_and_never_fetched(tmp_path):
-    svg = (b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
-           b'width="40" height="20" onload="alert(1)"><script>alert(2)</script>'
-           b'<image xlink:href="http://example.com/track.png" width="10" height="10"/>'
-           b'<rect width="40" height="20" fill="#1d4ed8" style="fill: url(http://example.com/x)"/></svg>')
+    svg = (
+        b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        b'width="40" height="20" onload="alert(1)"><script>alert(2)</script>'
+        b'<image xlink:href="http://example.com/track.png" width="10" height="10"/>'
+        b'<rect width="40" height="20" fill="#1d4ed8" style="fill: url(http://example.com/x)"/></svg>'
+    )
     (tmp_path / "logo.svg").write_bytes(svg)
     clean = profile(tmp_path, logo="logo.svg")
     logo = base64.b64decode(clean.logo_uri.split(",", 1)[1])
@@ -71,6 +74,7 @@ def test_logo_must_be_an_image(tmp_path):
 
 
 @pytest.mark.parametrize("lang", ["en", "es", "zh-Hans", "fa"])
+@pytest.mark.pdf
 def test_clinic_name_in_armenian_arabic_and_chinese_prints(tmp_path, lang):
     name = "Հայ Կլինիկա عيادة الحي 社区诊所"
     clinic = make_profile({"name": name, "phone": "(213) 555-0100"}, "clinic.toml", tmp_path)
@@ -81,6 +85,7 @@ def test_clinic_name_in_armenian_arabic_and_chinese_prints(tmp_path, lang):
     assert "555-0100" in extracted  # (right-to-left pages extract "(213)" mirrored)
 
 
+@pytest.mark.pdf
 def test_init_profile_then_build_with_it(tmp_path, monkeypatch):
     runner = CliRunner()
     monkeypatch.chdir(tmp_path)
@@ -88,8 +93,9 @@ def test_init_profile_then_build_with_it(tmp_path, monkeypatch):
     assert first.exit_code == 0 and first.stdout.startswith("Wrote clinic.toml.")
     again = runner.invoke(main, ["init-profile", "clinic.toml"])
     assert again.exit_code == 1 and "already exists" in again.stderr
-    built = runner.invoke(main, ["build", "-p", "clinic.toml", "-H", "care-access", "-l", "en", "-l", "es",
-                                 "-l", "ko", "-o", "out"])
+    built = runner.invoke(
+        main, ["build", "-p", "clinic.toml", "-H", "care-access", "-l", "en", "-l", "es", "-l", "ko", "-o", "out"]
+    )
     assert built.exit_code == 0, built.output
     assert built.stdout == "Built 3 of 3 PDF(s) into out/.\n"
     assert load_profile("clinic.toml").name == "Example Community Clinic"

@@ -19,9 +19,11 @@ LEFT, TOP, CARD_W, CARD_H, SHEET_H = 0.75, 0.5, 3.5, 2.0, 11.0
 
 def labelled_card(number: int) -> bytes:
     """A two-page wallet card whose front says F<n> and back B<n> at its top-left corner."""
-    html = ('<html lang="en"><style>@page { size: 3.5in 2in; margin: 0 } body { margin: 0 } p { margin: 0; font-size: 20pt; '
-            'line-height: 1 } .b { break-before: page }</style>'
-            f'<p>F{number:02d}</p><p class="b">B{number:02d}</p></html>')
+    html = (
+        '<html lang="en"><style>@page { size: 3.5in 2in; margin: 0 } body { margin: 0 } '
+        "p { margin: 0; font-size: 20pt; line-height: 1 } .b { break-before: page }</style>"
+        f'<p>F{number:02d}</p><p class="b">B{number:02d}</p></html>'
+    )
     from handouts.fonts import font_css
 
     html = html.replace("<style>", "<style>" + font_css(("HO Sans",))[0] + ' p { font-family: "HO Sans" }', 1)
@@ -36,12 +38,13 @@ def label_positions(pdf_bytes: bytes, page_index: int) -> dict[str, tuple[float,
     found = {}
     text = textpage.get_text_range()
     for i, ch in enumerate(text):
-        if ch in "FB" and i + 2 < len(text) and text[i + 1:i + 3].isdigit():
-            left, bottom, right, top = textpage.get_charbox(i)
-            found[text[i:i + 3]] = (left, height - top)
+        if ch in "FB" and i + 2 < len(text) and text[i + 1 : i + 3].isdigit():
+            left, _bottom, _right, top = textpage.get_charbox(i)
+            found[text[i : i + 3]] = (left, height - top)
     return found
 
 
+@pytest.mark.pdf
 def test_cards_sit_on_the_avery_grid_and_backs_are_mirrored():
     stock = get_stock("avery-5371")
     sheet = impose([labelled_card(n) for n in range(10)], stock)
@@ -61,6 +64,7 @@ def test_cards_sit_on_the_avery_grid_and_backs_are_mirrored():
         assert abs((bx - mirrored_x) - (fx - x)) < 0.5 * MM and abs(by - fy) < 0.5 * MM
 
 
+@pytest.mark.pdf
 def test_sheet_page_is_letter():
     sheet = impose([labelled_card(n) for n in range(10)], get_stock("plain-letter"))
     document = pdfium.PdfDocument(sheet)
@@ -76,6 +80,7 @@ def test_language_counts():
         parse_counts(["es:6", "ko:5"], 10)
 
 
+@pytest.mark.pdf
 def test_sheet_command_mixes_languages(tmp_path):
     result = CliRunner().invoke(main, ["sheet", "red-card", "-l", "es:6", "-l", "zh-Hant:4", "-o", str(tmp_path)])
     assert result.exit_code == 0, result.output
@@ -85,6 +90,7 @@ def test_sheet_command_mixes_languages(tmp_path):
     assert text.count("Conozca sus derechos") == 6 and text.count("了解您的權利") == 4
 
 
+@pytest.mark.pdf
 def test_alignment_sheet_is_one_page(tmp_path):
     result = CliRunner().invoke(main, ["sheet", "--alignment", "-o", str(tmp_path)])
     assert result.exit_code == 0

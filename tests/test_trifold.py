@@ -34,6 +34,7 @@ def panel_of(page, needle: str) -> int:
 
 
 @pytest.mark.parametrize("lang,cover_panel", [("en", 2), ("es", 2)])
+@pytest.mark.pdf
 def test_trifold_reads_in_order_when_folded(tmp_path, lang, cover_panel):
     result = CliRunner().invoke(main, ["trifold", "--lang", lang, "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
@@ -48,6 +49,7 @@ def test_trifold_reads_in_order_when_folded(tmp_path, lang, cover_panel):
     assert panel_of(document[1], kyr["sections"][0]["heading"]) == 0
 
 
+@pytest.mark.pdf
 def test_rtl_trifold_is_mirrored(tmp_path):
     CliRunner().invoke(main, ["trifold", "--lang", "ar", "--out", str(tmp_path)])
     document = pdfium.PdfDocument(str(tmp_path / "ar" / "trifold-letter.pdf"))
@@ -59,6 +61,7 @@ def test_rtl_trifold_is_mirrored(tmp_path):
     assert red and max(red) < width / 3
 
 
+@pytest.mark.pdf
 def test_trifold_qr_codes_decode(tmp_path):
     CliRunner().invoke(main, ["trifold", "--lang", "en", "--out", str(tmp_path)])
     document = pdfium.PdfDocument(str(tmp_path / "en" / "trifold-letter.pdf"))
@@ -68,6 +71,10 @@ def test_trifold_qr_codes_decode(tmp_path):
         found |= {r.text for r in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)}
     facts = load_facts()
     # every link of the rights and pharmacy handouts; the care handout's lines print as phone numbers
-    expected = {facts[c.fact].qr_url for h in ("know-your-rights", "pharmacy") for c in get_handout(h).contacts
-                if "qr" in c.show}
+    expected = {
+        facts[c.fact].qr_url
+        for h in ("know-your-rights", "pharmacy")
+        for c in get_handout(h).contacts
+        if "qr" in c.show
+    }
     assert expected and found == expected

@@ -15,6 +15,7 @@ glyph forms) and keep only the characters of the national standard sets
 the punctuation and Latin that go with them. `handouts check` reports any
 character outside these sets as a missing glyph, with its code point.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -29,10 +30,14 @@ CJK = Path("/usr/share/fonts/opentype/noto")
 OUT = Path(__file__).resolve().parent.parent / "fonts"
 
 COPIES = [
-    "NotoSans-Regular.ttf", "NotoSans-Bold.ttf",
-    "NotoSansArmenian-Regular.ttf", "NotoSansArmenian-Bold.ttf",
-    "NotoNaskhArabic-Regular.ttf", "NotoNaskhArabic-Bold.ttf",
-    "NotoSansKhmer-Regular.ttf", "NotoSansKhmer-Bold.ttf",
+    "NotoSans-Regular.ttf",
+    "NotoSans-Bold.ttf",
+    "NotoSansArmenian-Regular.ttf",
+    "NotoSansArmenian-Bold.ttf",
+    "NotoNaskhArabic-Regular.ttf",
+    "NotoNaskhArabic-Bold.ttf",
+    "NotoSansKhmer-Regular.ttf",
+    "NotoSansKhmer-Bold.ttf",
 ]
 
 # face index in NotoSansCJK-*.ttc -> (output name, legacy encodings whose repertoire we keep)
@@ -40,13 +45,13 @@ CJK_FACES = {2: ("SC", ["gb2312"]), 3: ("TC", ["big5", "cp950"]), 1: ("KR", ["eu
 
 
 def repertoire(encodings: list[str], korean: bool) -> set[int]:
-    chars = set(range(0x20, 0x250))           # Latin, Latin-1, Latin Extended
-    chars |= set(range(0x2000, 0x2070))       # general punctuation
-    chars |= set(range(0x20A0, 0x20C0))       # currency
-    chars |= set(range(0x2100, 0x2200))       # letterlike, number forms, arrows
-    chars |= set(range(0x2460, 0x2500))       # enclosed numbers
-    chars |= set(range(0x3000, 0x3100))       # CJK punctuation, kana, bopomofo
-    chars |= set(range(0xFF00, 0xFFF0))       # full-width forms
+    chars = set(range(0x20, 0x250))  # Latin, Latin-1, Latin Extended
+    chars |= set(range(0x2000, 0x2070))  # general punctuation
+    chars |= set(range(0x20A0, 0x20C0))  # currency
+    chars |= set(range(0x2100, 0x2200))  # letterlike, number forms, arrows
+    chars |= set(range(0x2460, 0x2500))  # enclosed numbers
+    chars |= set(range(0x3000, 0x3100))  # CJK punctuation, kana, bopomofo
+    chars |= set(range(0xFF00, 0xFFF0))  # full-width forms
     for cp in range(0x3400, 0xA000):
         ch = chr(cp)
         for enc in encodings:
@@ -57,7 +62,7 @@ def repertoire(encodings: list[str], korean: bool) -> set[int]:
             chars.add(cp)
             break
     if korean:
-        chars |= set(range(0xAC00, 0xD7A4))   # every Hangul syllable
+        chars |= set(range(0xAC00, 0xD7A4))  # every Hangul syllable
         chars |= set(range(0x1100, 0x1200)) | set(range(0x3130, 0x3190))  # jamo
     return chars
 

@@ -47,19 +47,50 @@ from .prepare import (
 from .variants import BLEED_MM, LARGE_PRINT_PT, VARIANTS, Variant, get_variant
 
 __all__ = [
-    "BLEED_MM", "CLAIM_NOTE", "LARGE_PRINT_PT", "VARIANTS", "Formatter", "Job", "PageContext", "Part",
-    "Prepared", "Rendered", "Setting", "Variant", "checked_on", "claim_notes", "claim_uses", "content_bottom",
-    "environment", "fit_page", "font_config", "get_variant", "html_to_pdf", "job_claims", "last_page_fill",
-    "layout", "page_context", "page_html", "prepare", "render", "render_template", "set_language",
-    "source_unreviewed", "write_pdf",
+    "BLEED_MM",
+    "CLAIM_NOTE",
+    "LARGE_PRINT_PT",
+    "VARIANTS",
+    "Formatter",
+    "Job",
+    "PageContext",
+    "Part",
+    "Prepared",
+    "Rendered",
+    "Setting",
+    "Variant",
+    "checked_on",
+    "claim_notes",
+    "claim_uses",
+    "content_bottom",
+    "environment",
+    "fit_page",
+    "font_config",
+    "get_variant",
+    "html_to_pdf",
+    "job_claims",
+    "last_page_fill",
+    "layout",
+    "page_context",
+    "page_html",
+    "prepare",
+    "render",
+    "render_template",
+    "set_language",
+    "source_unreviewed",
+    "write_pdf",
 ]
 
 
 def page_html(prepared: Prepared, context: PageContext, setting: Setting) -> str:
     """The job's HTML at one fit step."""
     step = {**context, "body_pt": setting.body_pt, "compact": setting.compact}
-    return render_template(prepared.spec.template, step, prepared.families,
-                           restack=lambda stack: {"part_stacks": part_stacks(prepared, stack)})
+    return render_template(
+        prepared.spec.template,
+        step,
+        prepared.families,
+        restack=lambda stack: {"part_stacks": part_stacks(prepared, stack)},
+    )
 
 
 def fit_page(prepared: Prepared, hint: Setting | None = None) -> Fitted[Any]:
@@ -116,10 +147,19 @@ def render(job: Job, today: dt.date | None = None, hint: Setting | None = None) 
         )
     profile = job.profile.digest if job.profile else ""
     expired = ",".join(c.key for c in prepared.expired)
-    seed = (f"{job.handout}|{job.lang_label}|{job.size}|{job.variant}|{profile}|{prepared.content.as_of}|"
-            f"{expired}|{__version__}")
+    seed = (
+        f"{job.handout}|{job.lang_label}|{job.size}|{job.variant}|{profile}|{prepared.content.as_of}|"
+        f"{expired}|{__version__}"
+    )
     pdf = write_pdf(document, job.label, pdf_variant=variant.pdf_variant, pdf_identifier=identifier(seed))
     if variant.finish is not None:
         pdf = variant.finish(pdf)
-    return Rendered(job, pdf, len(document.pages), fitted.setting.body_pt, warnings,
-                    compact=fitted.setting.compact, passes=fitted.passes)
+    return Rendered(
+        job,
+        pdf,
+        len(document.pages),
+        fitted.setting.body_pt,
+        warnings,
+        compact=fitted.setting.compact,
+        passes=fitted.passes,
+    )

@@ -33,14 +33,14 @@ DEFAULT_ACCENT = "#9b1c1c"  # the stylesheet's --accent
 class ContactView:
     """One contact as printed: a fact (phone, link) with its words in this language."""
 
-    fact: Fact | None         # None for the clinic's own video-visit link
-    show: tuple[str, ...]     # "phone", "qr"
+    fact: Fact | None  # None for the clinic's own video-visit link
+    show: tuple[str, ...]  # "phone", "qr"
     name: str
     what: str | None
-    qr_src: str | None        # data: URI of the QR code's SVG
+    qr_src: str | None  # data: URI of the QR code's SVG
     qr_alt: str | None
     qr_width_mm: float | None
-    short_url: str | None     # printed under the code
+    short_url: str | None  # printed under the code
     tty_hours: str | None = None
 
 
@@ -74,9 +74,9 @@ class PageContext(TypedDict, total=False):
     spec: HandoutSpec
     lang: Language
     size: Size
-    c: dict[str, Any]           # the handout's text in this language
-    s: dict[str, str]           # the shared words (common/<lang>.yaml)
-    en: dict[str, Any] | None   # the English text, where parts print in English only
+    c: dict[str, Any]  # the handout's text in this language
+    s: dict[str, str]  # the shared words (common/<lang>.yaml)
+    en: dict[str, Any] | None  # the English text, where parts print in English only
     contacts: list[ContactView]
     with_qr: list[ContactView]
     draft: bool
@@ -96,8 +96,8 @@ class PageContext(TypedDict, total=False):
     content_date: str
     accent_cmyk: str
     bleed_mm: float
-    body_pt: float              # set per fit step
-    compact: int                # set per fit step
+    body_pt: float  # set per fit step
+    compact: int  # set per fit step
 
 
 def short_url(url: str) -> str:
@@ -120,26 +120,35 @@ def contact_views(prepared: Prepared, cmyk: bool) -> list[ContactView]:
         fact = prepared.facts[contact.fact]
         words = prepared.content.data["contacts"][contact.fact]
         qr = "qr" in contact.show and fact.qr_url is not None
-        contacts.append(ContactView(
-            fact=fact,
-            show=contact.show,
-            name=words["name"],
-            what=words.get("what"),
-            qr_src=qr_data_uri(fact.qr_url, cmyk) if qr and fact.qr_url else None,
-            qr_alt=f"QR code: {fact.qr_url}" if qr else None,
-            qr_width_mm=printed_width_mm(fact.qr_url, size.min_qr_mm) if qr and fact.qr_url else None,
-            short_url=fact.short_url if "qr" in contact.show else None,
-            tty_hours=hours_text(claims[fact.tty_claim], lang) if fact.tty_claim else None,
-        ))
+        contacts.append(
+            ContactView(
+                fact=fact,
+                show=contact.show,
+                name=words["name"],
+                what=words.get("what"),
+                qr_src=qr_data_uri(fact.qr_url, cmyk) if qr and fact.qr_url else None,
+                qr_alt=f"QR code: {fact.qr_url}" if qr else None,
+                qr_width_mm=printed_width_mm(fact.qr_url, size.min_qr_mm) if qr and fact.qr_url else None,
+                short_url=fact.short_url if "qr" in contact.show else None,
+                tty_hours=hours_text(claims[fact.tty_claim], lang) if fact.tty_claim else None,
+            )
+        )
     clinic = prepared.job.profile
     if clinic is not None and clinic.telehealth and spec.clinic_telehealth:
         words = prepared.common.data["strings"]
-        contacts.insert(0, ContactView(
-            fact=None, show=("qr",), name=f"{words['clinic_telehealth']}: {clinic.name}", what=None,
-            qr_src=qr_data_uri(clinic.telehealth, cmyk), qr_alt=f"QR code: {clinic.telehealth}",
-            qr_width_mm=printed_width_mm(clinic.telehealth, size.min_qr_mm),
-            short_url=short_url(clinic.telehealth),
-        ))
+        contacts.insert(
+            0,
+            ContactView(
+                fact=None,
+                show=("qr",),
+                name=f"{words['clinic_telehealth']}: {clinic.name}",
+                what=None,
+                qr_src=qr_data_uri(clinic.telehealth, cmyk),
+                qr_alt=f"QR code: {clinic.telehealth}",
+                qr_width_mm=printed_width_mm(clinic.telehealth, size.min_qr_mm),
+                short_url=short_url(clinic.telehealth),
+            ),
+        )
     return contacts
 
 
@@ -174,7 +183,7 @@ def part_view(prepared: Prepared, part: Part) -> PartView:
 def css_cmyk(hex_color: str) -> str:
     """A CSS device-cmyk() colour for an sRGB hex colour, by the plain formula;
     the print shop's RIP does the rest through the output intent."""
-    r, g, b = (int(hex_color[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    r, g, b = (int(hex_color[i : i + 2], 16) / 255 for i in (1, 3, 5))
     k = 1 - max(r, g, b)
     if k >= 1:
         return "device-cmyk(0 0 0 1)"
@@ -219,9 +228,13 @@ def page_context(prepared: Prepared) -> PageContext:
         "draft": lang.code != SOURCE_LANGUAGE and prepared.content.status != "reviewed",
         "source_unreviewed": source_unreviewed(prepared.job.handout),
         "with_claims": bool(prepared.claims),
-        "with_facts": bool(spec.contacts) or any(
-            m.group(1).startswith("fact:") for part in prepared.parts for _, text in walk_text(part.content.data)
-            for m in PLACEHOLDER.finditer(text)),
+        "with_facts": bool(spec.contacts)
+        or any(
+            m.group(1).startswith("fact:")
+            for part in prepared.parts
+            for _, text in walk_text(part.content.data)
+            for m in PLACEHOLDER.finditer(text)
+        ),
         "expired_claims": bool(prepared.expired),
         "job_langs": prepared.job.lang_label,
         "pages_allowed": pages_allowed(prepared),

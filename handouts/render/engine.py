@@ -35,7 +35,7 @@ import tempfile
 import warnings as python_warnings
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import unquote, urlsplit
 
 from ..errors import RenderError
@@ -50,7 +50,7 @@ def refusing_fetcher(roots: tuple[Path, ...]) -> Any:
 
     resolved = tuple(root.resolve() for root in roots)
 
-    class RefusingFetcher(URLFetcher):  # type: ignore[misc]
+    class RefusingFetcher(URLFetcher):
         def fetch(self, url: str, headers: Any = None) -> Any:
             scheme = urlsplit(url).scheme.lower()
             if scheme == "data":
@@ -120,7 +120,7 @@ class weasyprint_errors:  # noqa: N801 - used like a function: `with weasyprint_
         logging.getLogger("weasyprint").addHandler(self.collect)
         return self
 
-    def __exit__(self, kind: object, error: object, traceback: object) -> bool:
+    def __exit__(self, kind: object, error: object, traceback: object) -> Literal[False]:
         logging.getLogger("weasyprint").removeHandler(self.collect)
         if error is None and self.collect.messages:
             # an embedded logo or QR code appears in messages as a long data: URI; keep only its start

@@ -27,21 +27,21 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class FitPolicy:
-    step: float = 0.94          # each shrink step sets type 6% smaller
-    compact_levels: int = 2     # tighter layouts to try at the minimum body size
-    grow_fill: float = 0.97     # growing aims at this share of the page height
-    grow_back: float = 0.97     # a grown size that does not fit steps back by this
+    step: float = 0.94  # each shrink step sets type 6% smaller
+    compact_levels: int = 2  # tighter layouts to try at the minimum body size
+    grow_fill: float = 0.97  # growing aims at this share of the page height
+    grow_back: float = 0.97  # a grown size that does not fit steps back by this
     grow_min_gain: float = 1.02  # do not grow by less than 2%
-    growth: float = 1.0         # may grow to this many times the body size when the size sets no maximum
+    growth: float = 1.0  # may grow to this many times the body size when the size sets no maximum
 
 
 # One policy per size kind (sizes.py), plus the tri-fold panels.
 POLICIES: dict[str, FitPolicy] = {
-    "flyer": FitPolicy(growth=1.3),    # a flyer with two sides may set its text up to 30% larger to fill them
-    "poster": FitPolicy(),              # posters grow up to their size's max_body_pt
-    "card": FitPolicy(),                # cards too
-    "sign": FitPolicy(growth=2.5),      # a sign's text may grow to 2.5x its size's body text, to fill the page
-    "panel": FitPolicy(),               # tri-fold panels only shrink
+    "flyer": FitPolicy(growth=1.3),  # a flyer with two sides may set its text up to 30% larger to fill them
+    "poster": FitPolicy(),  # posters grow up to their size's max_body_pt
+    "card": FitPolicy(),  # cards too
+    "sign": FitPolicy(growth=2.5),  # a sign's text may grow to 2.5x its size's body text, to fill the page
+    "panel": FitPolicy(),  # tri-fold panels only shrink
 }
 
 
@@ -72,8 +72,14 @@ class Fitted(Generic[T]):
         return self.measured.fits
 
 
-def fit(measure: Callable[[Setting], Measured[T]], body_pt: float, min_pt: float, max_pt: float,
-        policy: FitPolicy, hint: Setting | None = None) -> Fitted[T]:
+def fit(
+    measure: Callable[[Setting], Measured[T]],
+    body_pt: float,
+    min_pt: float,
+    max_pt: float,
+    policy: FitPolicy,
+    hint: Setting | None = None,
+) -> Fitted[T]:
     """Fit, following the rule in the module docstring. `max_pt` 0 means no
     growth. `hint` is a setting remembered from an earlier build with the same
     inputs: if it fits, it is the answer, in one pass. When nothing fits, the
@@ -85,7 +91,11 @@ def fit(measure: Callable[[Setting], Measured[T]], body_pt: float, min_pt: float
         passes += 1
         return measure(setting)
 
-    if hint is not None and min_pt <= hint.body_pt <= max(body_pt, max_pt) and 0 <= hint.compact <= policy.compact_levels:
+    if (
+        hint is not None
+        and min_pt <= hint.body_pt <= max(body_pt, max_pt)
+        and 0 <= hint.compact <= policy.compact_levels
+    ):
         measured = run(hint)
         if measured.fits:
             return Fitted(hint, measured, passes)

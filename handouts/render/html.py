@@ -35,8 +35,7 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def render_template(name: str, context: dict, families: tuple[str, ...], extra_text: str = "",
-                    restack=None) -> str:
+def render_template(name: str, context: dict, families: tuple[str, ...], extra_text: str = "", restack=None) -> str:
     """Render a template twice: first with the full fonts, then (now that the
     text is known) with copies of the large fonts cut down to its characters.
     `restack(stack)` gives extra context that depends on the font stack."""
@@ -83,8 +82,9 @@ class Formatter:
     hyphenated names whole, isolates Latin names inside right-to-left text, and
     marks the word breaks of scripts without spaces."""
 
-    def __init__(self, lang: Language, facts: dict[str, Fact], values: dict[str, str],
-                 claims: dict[str, Claim] | None = None):
+    def __init__(
+        self, lang: Language, facts: dict[str, Fact], values: dict[str, str], claims: dict[str, Claim] | None = None
+    ):
         self.lang = lang
         self.facts = facts
         self.values = values
@@ -93,7 +93,7 @@ class Formatter:
     def _nobr(self, text: str) -> Markup:
         out, position = [], 0
         for match in HYPHENATED.finditer(text):
-            out.append(escape(text[position:match.start()]))
+            out.append(escape(text[position : match.start()]))
             out.append(Markup('<span class="nobr">{}</span>').format(match.group(0)))
             position = match.end()
         out.append(escape(text[position:]))
@@ -109,7 +109,7 @@ class Formatter:
         # "L.A. Care" stays in order and its period and parentheses stay where they belong.
         out, position = [], 0
         for match in LATIN_RUN.finditer(text):
-            out.append(self._plain(text[position:match.start()]))
+            out.append(self._plain(text[position : match.start()]))
             out.append(Markup('<span class="latin" dir="ltr">\u2066{}\u2069</span>').format(self._nobr(match.group(0))))
             position = match.end()
         out.append(self._plain(text[position:]))
@@ -128,7 +128,7 @@ class Formatter:
         out: list[str] = []
         position = 0
         for match in PLACEHOLDER.finditer(text):
-            out.append(self._words(text[position:match.start()]))
+            out.append(self._words(text[position : match.start()]))
             name = match.group(1)
             if name.startswith("fact:"):
                 fact = self.facts[name[5:]]

@@ -41,5 +41,5 @@ class Rendered:
     body_pt: float
     warnings: list[str] = field(default_factory=list)
     content_version: str = ""
-    compact: int = 0      # how tight the layout is (fit.Setting.compact)
-    passes: int = 1       # layout passes the fit took
+    compact: int = 0  # how tight the layout is (fit.Setting.compact)
+    passes: int = 1  # layout passes the fit took

@@ -51,7 +51,7 @@ class Prepared:
     facts: dict[str, Fact]
     warnings: list[str]
     families: tuple[str, ...] = ()  # the language's fonts, plus any the clinic's text needs
-    parts: tuple[Part, ...] = ()    # every language on the page, `lang` first
+    parts: tuple[Part, ...] = ()  # every language on the page, `lang` first
     claims: tuple[Claim, ...] = ()  # the claims the printed text relies on
     expired: tuple[Claim, ...] = ()  # of those, the ones past review (printed because allowed)
 
@@ -70,25 +70,35 @@ def claim_uses(content_files, facts: dict[str, Fact], spec: HandoutSpec) -> dict
     return uses
 
 
-def claim_notes(uses: dict[str, list[str]], today: dt.date | None, allow_expired: bool
-                ) -> tuple[tuple[Claim, ...], tuple[Claim, ...], list[str]]:
+def claim_notes(
+    uses: dict[str, list[str]], today: dt.date | None, allow_expired: bool
+) -> tuple[tuple[Claim, ...], tuple[Claim, ...], list[str]]:
     """(claims used, expired ones, warnings). Refuses (ClaimError) an expired
     claim unless allowed; warns when one is due for review soon or was allowed."""
     today = today or dt.date.today()
     claims = load_claims()
     unknown = [key for key in uses if key not in claims]
     if unknown:
-        raise ClaimError("; ".join(f"{', '.join(uses[k])}: unknown claim '{k}'; claims are listed in "
-                                   "content/claims.yaml" for k in unknown))
+        raise ClaimError(
+            "; ".join(
+                f"{', '.join(uses[k])}: unknown claim '{k}'; claims are listed in content/claims.yaml" for k in unknown
+            )
+        )
     used = tuple(claims[key] for key in sorted(uses))
     expired = tuple(c for c in used if c.state(today) == "expired")
     if expired and not allow_expired:
         raise expired_error(list(expired), uses)
-    notes = [f"claim '{c.key}' is {c.confidence}, not confirmed; check it on {', '.join(c.sources)}"
-             for c in used if c.confidence not in CONFIRMED]
+    notes = [
+        f"claim '{c.key}' is {c.confidence}, not confirmed; check it on {', '.join(c.sources)}"
+        for c in used
+        if c.confidence not in CONFIRMED
+    ]
     notes += [CLAIM_NOTE + describe_due(c, today, uses[c.key]) for c in used if c.state(today) == "due"]
-    notes += [f"{CLAIM_NOTE}claim '{c.key}' is past its review date ({c.review_by}) and was printed because "
-              "--allow-expired-claims was given; the PDF says so" for c in expired]
+    notes += [
+        f"{CLAIM_NOTE}claim '{c.key}' is past its review date ({c.review_by}) and was printed because "
+        "--allow-expired-claims was given; the PDF says so"
+        for c in expired
+    ]
     return used, expired, notes
 
 
@@ -124,9 +134,7 @@ def prepare(job: Job, today: dt.date | None = None) -> Prepared:
             f"cannot hold its type ({variant.summary})."
         )
     if job.size not in spec.sizes:
-        raise RenderError(
-            f"{spec.key} is not made for size '{job.size}'; its sizes: {', '.join(spec.sizes)}."
-        )
+        raise RenderError(f"{spec.key} is not made for size '{job.size}'; its sizes: {', '.join(spec.sizes)}.")
     content = load_content(job.handout, job.lang)
     common = load_content(COMMON, job.lang)
     english = load_content(job.handout, SOURCE_LANGUAGE) if spec.english_only else None
@@ -174,8 +182,9 @@ def prepare(job: Job, today: dt.date | None = None) -> Prepared:
         families += tuple(f for f in part.lang.fonts if f not in families)
     if job.profile is not None:
         families += fonts_for(" ".join(job.profile.texts()), families, prefer_han=lang.han_font)
-    prepared = Prepared(job, spec, lang, size, content, common, english, facts, warnings, families,
-                        tuple(parts), used, expired)
+    prepared = Prepared(
+        job, spec, lang, size, content, common, english, facts, warnings, families, tuple(parts), used, expired
+    )
     check_glyphs(prepared)
     return prepared
 
@@ -202,14 +211,16 @@ def check_glyphs(prepared: Prepared) -> None:
                 )
     for contact in prepared.spec.contacts:
         fact = prepared.facts[contact.fact]
-        for text in (fact.display or "", fact.tty or "", fact.qr_url or ""):
-            for char in missing_glyphs(text, families):
+        for shown in (fact.display or "", fact.tty or "", fact.qr_url or ""):
+            for char in missing_glyphs(shown, families):
                 problems.append(f"facts.yaml ({fact.key}): {describe_char(char)} is not in the fonts.")
     profile = prepared.job.profile
     if profile is not None:
-        for label, text in (("name", profile.name), ("address", profile.address), ("hours", profile.hours)):
-            for char in missing_glyphs(text or "", prepared.families):
-                problems.append(f"{profile.source}: field '{label}': {describe_char(char)} is in none of the bundled fonts.")
+        for label, value in (("name", profile.name), ("address", profile.address), ("hours", profile.hours)):
+            for char in missing_glyphs(value or "", prepared.families):
+                problems.append(
+                    f"{profile.source}: field '{label}': {describe_char(char)} is in none of the bundled fonts."
+                )
     if problems:
         raise GlyphError(
             f"{prepared.job.label}: {len(problems)} character(s) cannot be printed:\n  - "
@@ -223,8 +234,12 @@ def checked_on(prepared: Prepared) -> dt.date:
     """The oldest check date of what the page prints: its facts and its claims."""
     used = [prepared.facts[c.fact] for c in prepared.spec.contacts]
     for part in prepared.parts or (Part(prepared.lang, prepared.content, prepared.common),):
-        used += [prepared.facts[m.group(1)[5:]] for _, text in walk_text(part.content.data)
-                 for m in PLACEHOLDER.finditer(text) if m.group(1).startswith("fact:")]
+        used += [
+            prepared.facts[m.group(1)[5:]]
+            for _, text in walk_text(part.content.data)
+            for m in PLACEHOLDER.finditer(text)
+            if m.group(1).startswith("fact:")
+        ]
     dates = [f.checked for f in used] + [c.checked for c in prepared.claims]
     return min(dates, default=prepared.content.as_of)
 
@@ -232,5 +247,3 @@ def checked_on(prepared: Prepared) -> dt.date:
 def source_unreviewed(handout: str) -> bool:
     """True until a named person has reviewed the English source text."""
     return load_content(handout, SOURCE_LANGUAGE).status != "reviewed"
-
-

@@ -17,15 +17,15 @@ from .pdf import add_crop_marks
 class Variant:
     name: str
     summary: str
-    pdf_variant: str                    # WeasyPrint's pdf_variant: tagged PDF/UA or print-shop PDF/X
-    file_suffix: str = ""               # added to the file name: know-your-rights-letter-print-shop.pdf
-    cmyk: bool = False                  # colours and QR codes in device CMYK
-    bleed_mm: float = 0.0               # bleed around the trim box
-    large_print_pt: float = 0.0         # body text at least this size, never smaller (0: the size's own)
-    max_pages: int = 0                  # pages allowed (0: the handout's own limit)
-    cards: bool = True                  # whether wallet cards come in this variant
+    pdf_variant: str  # WeasyPrint's pdf_variant: tagged PDF/UA or print-shop PDF/X
+    file_suffix: str = ""  # added to the file name: know-your-rights-letter-print-shop.pdf
+    cmyk: bool = False  # colours and QR codes in device CMYK
+    bleed_mm: float = 0.0  # bleed around the trim box
+    large_print_pt: float = 0.0  # body text at least this size, never smaller (0: the size's own)
+    max_pages: int = 0  # pages allowed (0: the handout's own limit)
+    cards: bool = True  # whether wallet cards come in this variant
     finish: Callable[[bytes], bytes] | None = None  # applied to the PDF bytes last
-    rgb_logo_warning: bool = False      # a clinic logo stays RGB here: say so
+    rgb_logo_warning: bool = False  # a clinic logo stays RGB here: say so
 
 
 BLEED_MM = 3.175  # 0.125 in
@@ -36,12 +36,25 @@ VARIANTS: dict[str, Variant] = {
     v.name: v
     for v in [
         Variant("office", "for an office printer: tagged PDF/UA-1 for screen readers", "pdf/ua-1"),
-        Variant("large-print", f"body text {LARGE_PRINT_PT:g} pt, up to {LARGE_PRINT_MAX_PAGES} pages, tagged",
-                "pdf/ua-1", file_suffix="-large-print", large_print_pt=LARGE_PRINT_PT,
-                max_pages=LARGE_PRINT_MAX_PAGES, cards=False),
-        Variant("print-shop", "for a print shop: PDF/X-4, CMYK, 0.125 in bleed, crop marks", "pdf/x-4",
-                file_suffix="-print-shop", cmyk=True, bleed_mm=BLEED_MM, finish=add_crop_marks,
-                rgb_logo_warning=True),
+        Variant(
+            "large-print",
+            f"body text {LARGE_PRINT_PT:g} pt, up to {LARGE_PRINT_MAX_PAGES} pages, tagged",
+            "pdf/ua-1",
+            file_suffix="-large-print",
+            large_print_pt=LARGE_PRINT_PT,
+            max_pages=LARGE_PRINT_MAX_PAGES,
+            cards=False,
+        ),
+        Variant(
+            "print-shop",
+            "for a print shop: PDF/X-4, CMYK, 0.125 in bleed, crop marks",
+            "pdf/x-4",
+            file_suffix="-print-shop",
+            cmyk=True,
+            bleed_mm=BLEED_MM,
+            finish=add_crop_marks,
+            rgb_logo_warning=True,
+        ),
     ]
 }
 DEFAULT_VARIANT = "office"
