@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .errors import UsageError
 from .yamlfile import YamlDoc, format_field
 
 if TYPE_CHECKING:
@@ -183,10 +182,3 @@ KINDS: dict[str, Kind] = {
         ),
     ]
 }
-
-
-def get_kind(name: str) -> Kind:
-    try:
-        return KINDS[name]
-    except KeyError:
-        raise UsageError(f"Unknown kind '{name}'; valid kinds: {', '.join(KINDS)}.") from None

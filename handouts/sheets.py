@@ -113,43 +113,35 @@ def parse_counts(values: list[str], per_sheet: int) -> list[tuple[str, int]]:
 
 
 def _marks_pdf(stock: Stock, outlines: bool, label: str = "") -> bytes:
-    """A sheet-sized page with cut marks in the margins (plain paper) or, for
-    the alignment test, card outlines with numbers."""
-    from .render import html_to_pdf
+    """A sheet-sized page (templates/sheet.html) with cut marks in the margins
+    (plain paper) or, for the alignment test, card outlines with numbers."""
+    from markupsafe import Markup
 
-    parts = []
+    from .fonts import font_css
+    from .render import environment, html_to_pdf
+
     w, h = stock.card_w_in, stock.card_h_in
     xs = [stock.left_in + c * w for c in range(stock.columns + 1)]
     ys = [stock.top_in + r * h for r in range(stock.rows + 1)]
-    mark = 0.3
-    if outlines:
-        for i in range(stock.per_sheet):
-            row, column = divmod(i, stock.columns)
-            parts.append(
-                f'<div class="card" style="left:{xs[column]}in; top:{ys[row]}in; width:{w}in; height:{h}in">'
-                f"<b>{i + 1}</b><br>card {i + 1}: front here, back behind it</div>"
-            )
-        parts.append(f'<p class="note" style="top:{ys[-1] + 0.05}in; left:{stock.left_in}in">{label}</p>')
-    else:
-        for x in xs:  # vertical cut marks above and below the block of cards
-            parts.append(f'<div class="v" style="left:{x}in; top:{ys[0] - mark - 0.05}in; height:{mark}in"></div>')
-            parts.append(f'<div class="v" style="left:{x}in; top:{ys[-1] + 0.05}in; height:{mark}in"></div>')
-        for y in ys:  # horizontal cut marks left and right of it
-            parts.append(f'<div class="h" style="top:{y}in; left:{xs[0] - mark - 0.05}in; width:{mark}in"></div>')
-            parts.append(f'<div class="h" style="top:{y}in; left:{xs[-1] + 0.05}in; width:{mark}in"></div>')
-    html = f"""<html lang="en"><head><style>
-      @page {{ size: {stock.sheet_w_in}in {stock.sheet_h_in}in; margin: 0 }}
-      body {{ margin: 0; font-family: "HO Sans"; font-size: 9pt }}
-      div, p {{ position: absolute; margin: 0 }}
-      .v {{ width: 0; border-left: 0.5pt solid #000 }}
-      .h {{ height: 0; border-top: 0.5pt solid #000 }}
-      .card {{ box-sizing: border-box; border: 0.5pt dashed #555; padding: 0.15in; text-align: center }}
-      .card b {{ font-size: 28pt; color: #9b1c1c }}
-      .note {{ width: 7in }}
-    </style></head><body>{"".join(parts)}</body></html>"""
-    from .fonts import font_css
-
-    html = html.replace("<style>", "<style>" + font_css(("HO Sans",))[0], 1)
+    cards = []
+    for i in range(stock.per_sheet):
+        row, column = divmod(i, stock.columns)
+        cards.append({"number": i + 1, "x": xs[column], "y": ys[row]})
+    html = (
+        environment()
+        .get_template("sheet.html")
+        .render(
+            stock=stock,
+            outlines=outlines,
+            label=label,
+            xs=xs,
+            ys=ys,
+            mark=0.3,
+            cards=cards,
+            note_top=ys[-1] + 0.05,
+            font_faces=Markup(font_css(("HO Sans",))[0]),
+        )
+    )
     return html_to_pdf(html, "sheet marks")
 
 

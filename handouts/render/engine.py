@@ -185,10 +185,6 @@ def keep_icc_bytes() -> None:
     ColorProfile.content = property(content)
 
 
-def page_count(document: Any) -> int:
-    return len(document.pages)
-
-
 def overflow(page: Any) -> float:
     """INTERNAL (4): how far (CSS px) anything on the page sticks out past its edges."""
     width, height = page.width, page.height
