@@ -29,8 +29,11 @@ def main() -> int:
     from handouts.build import plan
     from handouts.render import render
 
-    jobs = plan(handouts=["know-your-rights", "care-access", "staff-protocol"], langs=["en", "es", "ko"],
-                sizes=["letter", "tabloid"])
+    jobs = plan(
+        handouts=["know-your-rights", "care-access", "staff-protocol"],
+        langs=["en", "es", "ko"],
+        sizes=["letter", "tabloid"],
+    )
     render(jobs[0])  # warm up: fonts, templates
     rounds, sizes, decoded = [], 0, 0
     for _ in range(3):
@@ -50,7 +53,9 @@ def main() -> int:
         for page in pdfium.PdfDocument(rendered.pdf):
             image = page.render(scale=200 / 72).to_pil()
             decoded += len(zxingcpp.read_barcodes(image))
-    print(f"{len(jobs)} PDFs with QR codes (know-your-rights, care-access, staff-protocol; en, es, ko; letter, tabloid)")
+    print(
+        f"{len(jobs)} PDFs with QR codes (know-your-rights, care-access, staff-protocol; en, es, ko; letter, tabloid)"
+    )
     print(f"render time per round   {min(rounds):.2f} / {statistics.median(rounds):.2f} s (min / median of 3)")
     print(f"PDF bytes, all          {sizes / 1000:.0f} KB")
     print(f"encode one code         {encode * 1000:.2f} ms (width + SVG)")

@@ -60,6 +60,7 @@ class HandoutSpec:
     page_limits: tuple[tuple[str, int], ...] = ()  # (size kind, pages), e.g. posters on one page
     break_before: int | None = None  # on a page-size that allows two pages, section N starts page 2
     clinic_telehealth: bool = False  # a clinic profile's video-visit link prints as the first contact
+    trifold_panels: tuple[int, ...] = ()  # in the tri-fold brochure: how many sections each of its panels holds
 
     def pages_on(self, size_kind: str) -> int:
         """How many pages the handout may take on a size of this kind (flyer, poster, card)."""
@@ -153,6 +154,13 @@ def _load_spec(key: str) -> HandoutSpec:
             f"{doc.where('pages')}: pages must be a number, or a number per size kind such as {{flyer: 2, poster: 1}}."
         )
         pages, limits = 1, {}
+    panels = raw.get("trifold_panels") or []
+    if not isinstance(panels, list) or not all(isinstance(n, int) and n >= 1 for n in panels):
+        problems.append(
+            f"{doc.where('trifold_panels')}: trifold_panels must list how many sections each "
+            "brochure panel holds, such as [2, 3]."
+        )
+        panels = []
     if kind not in KINDS:
         problems.append(f"{doc.where('kind')}: kind must be one of {', '.join(KINDS)}, not '{kind}'.")
     if template and not (templates_dir() / str(template)).is_file():
@@ -174,6 +182,7 @@ def _load_spec(key: str) -> HandoutSpec:
         page_limits=tuple(sorted(limits.items())),
         break_before=raw.get("break_before_section"),
         clinic_telehealth=bool(raw.get("clinic_telehealth", False)),
+        trifold_panels=tuple(panels),
     )
 
 

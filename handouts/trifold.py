@@ -19,7 +19,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .errors import FitError
+from .errors import ContentError, FitError
 from .fonts import font_css
 from .locales import get_language
 from .profile import Profile
@@ -48,6 +48,23 @@ class _Namespace(dict):
     __getattr__ = dict.__getitem__
 
 
+def _panels_of(counts: tuple[int, ...], sections: list, handout: str) -> list[list]:
+    """The handout's sections, grouped into brochure panels as its handout.yaml says
+    (trifold_panels; without it, all sections on one panel)."""
+    if not counts:
+        return [sections]
+    if sum(counts) > len(sections):
+        raise ContentError(
+            f"{handout}/handout.yaml: trifold_panels {list(counts)} holds {sum(counts)} sections, "
+            f"but the text has {len(sections)}."
+        )
+    panels, start = [], 0
+    for count in counts:
+        panels.append(sections[start : start + count])
+        start += count
+    return panels
+
+
 def _context(lang: str, profile: Profile | None) -> tuple[dict[str, Any], tuple[str, ...], list[str]]:
     """The brochure's template context (without the fit step), its fonts, and
     the warnings about facts it prints that are not confirmed."""
@@ -57,8 +74,13 @@ def _context(lang: str, profile: Profile | None) -> tuple[dict[str, Any], tuple[
     common: dict[str, Any] = {}
     for key, handout in PARTS:
         prepared = prepare(Job(handout, lang, "letter", profile=profile))
-        context = dict(page_context(prepared))
-        parts[key] = _Namespace(c=context["c"], contacts=context["contacts"], fmt=context["fmt"])
+        context: dict[str, Any] = dict(page_context(prepared))
+        parts[key] = _Namespace(
+            c=context["c"],
+            contacts=context["contacts"],
+            fmt=context["fmt"],
+            panels=_panels_of(prepared.spec.trifold_panels, context["c"]["sections"], handout),
+        )
         families += tuple(f for f in prepared.families if f not in families)
         notes.update(dict.fromkeys(prepared.warnings))
         common = context
