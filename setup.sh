@@ -11,6 +11,7 @@ PACKAGES=(
   python3-venv python3-dev pkg-config g++
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1
   libicu-dev
+  gettext
 )
 if command -v apt-get >/dev/null; then
   SUDO=""

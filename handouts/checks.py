@@ -29,6 +29,7 @@ from .errors import ClaimError, ContentError, HandoutsError
 from .facts import load_facts
 from .locales import LANGUAGES, get_language
 from .render import CLAIM_NOTE, Job, claim_notes, claim_uses, prepare
+from .translations import translated_strings
 
 # Three or more digits, or digit groups: a phone number typed into text. Not a form's
 # name ("I-205") and not a year ("since 2026").
@@ -210,12 +211,21 @@ def check_all(
             result.errors.extend(typed_facts(content))
             if code != SOURCE_LANGUAGE:
                 result.errors.extend(compare_with_source(content, source, english_only))
+                result.errors.extend(
+                    f"{content.doc.where(*s.path)}: changed in English since it was translated "
+                    f"({s.id}); update it (handouts translations export --lang {code} --only stale), "
+                    "or build with --allow-stale."
+                    for s in translated_strings(key, code)
+                    if s.state == "stale"
+                )
             if key == COMMON:
                 continue
             spec = get_handout(key)
             try:
                 # expired claims are reported once each, with every text that relies on them, below
-                prepared = prepare(Job(key, code, spec.default_sizes[0], allow_expired_claims=True), today=today)
+                # (stale translations are listed string by string above)
+                job = Job(key, code, spec.default_sizes[0], allow_expired_claims=True, allow_stale=True)
+                prepared = prepare(job, today=today)
             except HandoutsError as exc:
                 result.errors.extend(getattr(exc, "problems", [str(exc)]))
                 continue

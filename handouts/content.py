@@ -83,7 +83,13 @@ class Content:
 
     @property
     def status(self) -> str:
-        return self.meta["status"]
+        """'reviewed' or 'draft'. English (the source) says so in its meta; a
+        translation is reviewed only when every one of its strings is (translations.py)."""
+        if self.lang == SOURCE_LANGUAGE:
+            return str(self.meta["status"])
+        from .translations import file_status
+
+        return file_status(self)
 
     @property
     def as_of(self) -> dt.date:
@@ -198,7 +204,14 @@ def _check_meta(doc: YamlDoc, lang: str, problems: list[str]) -> dict[str, Any]:
         return {}
     if meta.get("language") != lang:
         problems.append(f"{doc.where('meta', 'language')}: says '{meta.get('language')}' but the file is {lang}.yaml.")
-    if meta.get("status") not in STATUSES:
+    if lang != SOURCE_LANGUAGE:
+        for name in ("status", "reviewed_by", "reviewed_on"):
+            if name in meta:
+                problems.append(
+                    f"{doc.where('meta', name)}: a translation keeps its review state per string, in "
+                    f"{lang}.review.yaml (see `handouts translations sign`); remove '{name}' from meta."
+                )
+    elif meta.get("status") not in STATUSES:
         problems.append(f"{doc.where('meta', 'status')}: status must be 'draft' or 'reviewed'.")
     if not meta.get("written_by"):
         problems.append(f"{doc.where('meta', 'written_by')}: say who wrote or translated this text.")

@@ -12,6 +12,7 @@ from .fonts import FAMILIES, font_path
 from .locales import get_language
 from .render import Job, job_claims
 from .resources import content_dir, templates_dir
+from .translations import review_path
 
 _DIGESTS: dict[tuple[Path, int, int], str] = {}
 
@@ -33,8 +34,12 @@ def inputs_digest(job: Job, today: dt.date | None = None) -> str:
     spec = get_handout(job.handout)
     paths = [p for code in job.langs for p in (content_path(job.handout, code), content_path(COMMON, code))]
     paths += [spec.folder / "handout.yaml", content_dir() / "facts.yaml", content_dir() / "claims.yaml"]
-    if spec.english_only or SOURCE_LANGUAGE not in job.langs:  # the footer says whether English was reviewed
-        paths.append(content_path(job.handout, "en"))
+    translated = [code for code in job.langs if code != SOURCE_LANGUAGE]
+    # Who reviewed which string, and whether its English changed since: the footer says both.
+    paths += [p for code in translated for p in (review_path(job.handout, code), review_path(COMMON, code))]
+    if spec.english_only or translated:  # printed, or the source the translation is checked against
+        paths += [content_path(job.handout, SOURCE_LANGUAGE), content_path(COMMON, SOURCE_LANGUAGE)]
+    paths = [p for p in dict.fromkeys(paths) if p.is_file()]
     paths += sorted(p for p in templates_dir().rglob("*") if p.is_file())
     package = Path(__file__).parent
     paths += sorted(package.rglob("*.py"))  # the code itself, not only its version number
@@ -47,7 +52,9 @@ def inputs_digest(job: Job, today: dt.date | None = None) -> str:
     profile_digest = job.profile.digest if job.profile else ""
     # A claim that has expired since the last build changes the footer of a PDF built with the override.
     expired = ",".join(c.key for c in job_claims(job, today)[1]) if job.allow_expired_claims else ""
-    job_text = f"{job.handout}|{job.lang_label}|{job.size}|{job.variant}|{profile_digest}|{expired}"
+    job_text = (
+        f"{job.handout}|{job.lang_label}|{job.size}|{job.variant}|{profile_digest}|{expired}|stale={job.allow_stale}"
+    )
     digest = hashlib.sha256(f"handouts {__version__}\n{job_text}\n".encode())
     for path in paths:
         digest.update(f"{path.name}:{_file_digest(path)}\n".encode())

@@ -50,3 +50,7 @@ class ClaimError(ContentError):
 
 class OutputError(HandoutsError):
     """An output file or folder cannot be written (read-only, full disk, busy)."""
+
+
+class TranslationError(ContentError):
+    """A translation is out of date with its English source, or an import or sign-off is refused."""

@@ -30,6 +30,7 @@ def plan(
     variant: str = "office",
     profile: Profile | None = None,
     allow_expired_claims: bool = False,
+    allow_stale: bool = False,
 ) -> list[Job]:
     """The jobs to build. Empty choices mean: every handout, every language it
     has text in, and its default sizes. A named size a handout does not come in
@@ -57,7 +58,14 @@ def plan(
                     continue  # e.g. no large-print wallet cards
                 jobs.append(
                     Job(
-                        key, group[0], size, variant, profile, also=group[1:], allow_expired_claims=allow_expired_claims
+                        key,
+                        group[0],
+                        size,
+                        variant,
+                        profile,
+                        also=group[1:],
+                        allow_expired_claims=allow_expired_claims,
+                        allow_stale=allow_stale,
                     )
                 )
     if sizes and not jobs:

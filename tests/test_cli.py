@@ -11,6 +11,7 @@ from handouts.cli import main
 from handouts.content import handout_keys
 from handouts.locales import LANGUAGES
 from handouts.sizes import SIZES
+from handouts.translations import summary
 
 
 def run(*args):
@@ -29,7 +30,12 @@ def test_list_shows_languages_in_their_own_script_with_review_status():
     assert result.exit_code == 0
     for code, lang in LANGUAGES.items():
         count = f"{len(handout_keys())}/{len(handout_keys())}"
-        status = "source, not yet reviewed by a lawyer" if code == "en" else "draft"
+        total = summary(code).total if code != "en" else 0
+        status = (
+            "source, not yet reviewed by a lawyer"
+            if code == "en"
+            else f"{total} strings: 0 reviewed, {total} draft, 0 stale"
+        )
         assert (
             f"  {code:<8} {lang.native_name} ({lang.english_name}), {lang.script}, {lang.direction}, {status}, {count}"
             in result.output

@@ -140,6 +140,10 @@ def render(job: Job, today: dt.date | None = None, hint: Setting | None = None) 
             )
     variant = get_variant(job.variant)
     warnings = list(prepared.warnings)
+    if prepared.stale:
+        warnings.append(
+            f"{job.label}: printed with {len(prepared.stale)} out-of-date translated string(s) (--allow-stale)"
+        )
     if variant.rgb_logo_warning and job.profile is not None and job.profile.logo_uri:
         warnings.append(
             f"{job.profile.source}: the logo stays in RGB in the print-shop PDF; the print shop converts it "

@@ -66,6 +66,8 @@ class PartView:
     s: dict[str, str]
     fmt: Formatter
     draft: bool
+    translation_reviewed: bool
+    stale_strings: bool
 
 
 class PageContext(TypedDict, total=False):
@@ -79,7 +81,9 @@ class PageContext(TypedDict, total=False):
     en: dict[str, Any] | None  # the English text, where parts print in English only
     contacts: list[ContactView]
     with_qr: list[ContactView]
-    draft: bool
+    draft: bool  # a translation not yet reviewed (every printed string) by a person
+    translation_reviewed: bool  # a translation whose every printed string a named person reviewed
+    stale_strings: bool  # printed with strings whose English changed since (--allow-stale)
     source_unreviewed: bool
     with_claims: bool
     with_facts: bool
@@ -169,14 +173,22 @@ def clinic_view(prepared: Prepared) -> ClinicView | None:
     )
 
 
+def translation_reviewed(part: Part) -> bool:
+    """Every string this language prints (the handout's and the shared words) reviewed and current."""
+    return part.lang.code != SOURCE_LANGUAGE and part.content.status == part.common.status == "reviewed"
+
+
 def part_view(prepared: Prepared, part: Part) -> PartView:
     values = {"checked": part.lang.format_date(checked_on(prepared))}
+    reviewed = translation_reviewed(part)
     return PartView(
         lang=part.lang,
         c=part.content.data,
         s=part.common.data["strings"],
         fmt=Formatter(part.lang, prepared.facts, values),
-        draft=part.lang.code != SOURCE_LANGUAGE and part.content.status != "reviewed",
+        draft=part.lang.code != SOURCE_LANGUAGE and not reviewed,
+        translation_reviewed=reviewed,
+        stale_strings=any(s.lang == part.lang.code for s in prepared.stale),
     )
 
 
@@ -225,7 +237,9 @@ def page_context(prepared: Prepared) -> PageContext:
         "en": prepared.english.data if prepared.english else None,
         "contacts": contacts,
         "with_qr": [c for c in contacts if "qr" in c.show],
-        "draft": lang.code != SOURCE_LANGUAGE and prepared.content.status != "reviewed",
+        "draft": lang.code != SOURCE_LANGUAGE and not translation_reviewed(prepared.parts[0]),
+        "translation_reviewed": translation_reviewed(prepared.parts[0]),
+        "stale_strings": any(s.lang == lang.code for s in prepared.stale),
         "source_unreviewed": source_unreviewed(prepared.job.handout),
         "with_claims": bool(prepared.claims),
         "with_facts": bool(spec.contacts)

@@ -4,6 +4,7 @@ turns content text into safe HTML for one language."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import cache
 
 import jinja2
@@ -83,7 +84,7 @@ class Formatter:
     marks the word breaks of scripts without spaces."""
 
     def __init__(
-        self, lang: Language, facts: dict[str, Fact], values: dict[str, str], claims: dict[str, Claim] | None = None
+        self, lang: Language, facts: dict[str, Fact], values: Mapping[str, str], claims: dict[str, Claim] | None = None
     ):
         self.lang = lang
         self.facts = facts

@@ -18,6 +18,7 @@ class Job:
     profile: Profile | None = None  # a clinic's details, printed in a band
     also: tuple[str, ...] = ()  # a sign's other languages, printed on the same page after `lang`
     allow_expired_claims: bool = False  # print claims past their review date (the PDF says so)
+    allow_stale: bool = False  # print translated strings whose English changed since (the PDF says so)
 
     @property
     def langs(self) -> tuple[str, ...]:

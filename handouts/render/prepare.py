@@ -19,11 +19,12 @@ from ..content import (
     load_content,
     walk_text,
 )
-from ..errors import ClaimError, FactError, GlyphError, RenderError
+from ..errors import ClaimError, FactError, GlyphError, RenderError, TranslationError
 from ..facts import CONFIRMED, Fact, fact_warning, load_facts
 from ..fonts import describe_char, fonts_for, missing_glyphs
 from ..locales import Language, get_language
 from ..sizes import Size, get_size
+from ..translations import TranslatedString, stale_strings
 from .job import Job
 from .variants import get_variant
 
@@ -54,6 +55,7 @@ class Prepared:
     parts: tuple[Part, ...] = ()  # every language on the page, `lang` first
     claims: tuple[Claim, ...] = ()  # the claims the printed text relies on
     expired: tuple[Claim, ...] = ()  # of those, the ones past review (printed because allowed)
+    stale: tuple[TranslatedString, ...] = ()  # translated strings whose English changed (printed because allowed)
 
 
 def claim_uses(content_files, facts: dict[str, Fact], spec: HandoutSpec) -> dict[str, list[str]]:
@@ -175,6 +177,15 @@ def prepare(job: Job, today: dt.date | None = None) -> Prepared:
     parts = [Part(lang, content, common)]
     for code in job.also:
         parts.append(Part(get_language(code), load_content(job.handout, code), load_content(COMMON, code)))
+    stale = tuple(stale_strings(job.handout, [code for code in job.langs if code != SOURCE_LANGUAGE]))
+    if stale and not job.allow_stale:
+        ids = ", ".join(s.id for s in stale[:4]) + (", ..." if len(stale) > 4 else "")
+        langs = sorted({code for code in job.langs if code != SOURCE_LANGUAGE})
+        raise TranslationError(
+            f"{len(stale)} translated string(s) changed in English after they were translated "
+            f"({ids}). Update them (handouts translations export --lang {langs[0]} --only stale, then import), "
+            "or build with --allow-stale (the page then says parts may be out of date)."
+        )
     used, expired, notes = job_claims(job, today)
     warnings += [n for n in notes if n not in warnings]
     families = lang.fonts
@@ -183,7 +194,7 @@ def prepare(job: Job, today: dt.date | None = None) -> Prepared:
     if job.profile is not None:
         families += fonts_for(" ".join(job.profile.texts()), families, prefer_han=lang.han_font)
     prepared = Prepared(
-        job, spec, lang, size, content, common, english, facts, warnings, families, tuple(parts), used, expired
+        job, spec, lang, size, content, common, english, facts, warnings, families, tuple(parts), used, expired, stale
     )
     check_glyphs(prepared)
     return prepared
