@@ -42,7 +42,8 @@ def inputs_digest(job: Job, today: dt.date | None = None) -> str:
     paths = [p for p in dict.fromkeys(paths) if p.is_file()]
     paths += sorted(p for p in templates_dir().rglob("*") if p.is_file())
     package = Path(__file__).parent
-    paths += sorted(package.rglob("*.py"))  # the code itself, not only its version number
+    # the code itself, not only its version number (the web page's code does not change a PDF)
+    paths += sorted(p for p in package.rglob("*.py") if p.relative_to(package).parts[0] != "web")
     paths += [
         font_path(name)
         for family in FAMILIES
