@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .yamlfile import YamlDoc, format_field
+from .yamlfile import YamlDoc, field_value, format_field
 
 if TYPE_CHECKING:
     from .content import HandoutSpec
@@ -33,20 +33,8 @@ class Kind:
     contacts: bool = True  # whether the handout lists contacts (phones, QR codes)
 
 
-def _get(data: Any, path: tuple) -> Any:
-    value = data
-    for part in path:
-        if isinstance(value, dict):
-            value = value.get(part)
-        elif isinstance(value, list) and isinstance(part, int) and part < len(value):
-            value = value[part]
-        else:
-            return None
-    return value
-
-
 def require_text(doc: YamlDoc, data: Any, path: tuple, problems: list[str], optional: bool = False) -> None:
-    value = _get(data, path)
+    value = field_value(data, path)
     if value is None and optional:
         return
     if not isinstance(value, str) or not value.strip():
@@ -57,7 +45,7 @@ def require_text(doc: YamlDoc, data: Any, path: tuple, problems: list[str], opti
 
 
 def require_list(doc: YamlDoc, data: Any, path: tuple, problems: list[str], optional: bool = False) -> list:
-    value = _get(data, path)
+    value = field_value(data, path)
     if value is None and optional:
         return []
     if not isinstance(value, list) or not value:

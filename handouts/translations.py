@@ -49,7 +49,7 @@ from .content import (
 from .errors import ContentError, TranslationError
 from .locales import get_language
 from .resources import register_cache
-from .yamlfile import format_field, load_yaml
+from .yamlfile import field_value, format_field, load_yaml
 
 REVIEW_SUFFIX = ".review.yaml"
 STATES = ("draft", "reviewed")
@@ -175,17 +175,6 @@ def _english_only(handout: str) -> tuple[str, ...]:
     return () if handout == COMMON else get_handout(handout).english_only
 
 
-def _get(data: Any, path: tuple) -> Any:
-    for part in path:
-        if isinstance(data, dict):
-            data = data.get(part)
-        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
-            data = data[part]
-        else:
-            return None
-    return data
-
-
 def translated_strings(handout: str, lang: str) -> list[TranslatedString]:
     """Every translatable string of one handout (or 'common') in one language,
     with its state. English has none: it is the source."""
@@ -198,7 +187,7 @@ def translated_strings(handout: str, lang: str) -> list[TranslatedString]:
     for path, text in walk_text(content.data):
         if path and path[0] in skip:
             continue
-        source = _get(english.data, path)
+        source = field_value(english.data, path)
         source = source if isinstance(source, str) else ""
         review = reviews.get(format_field(path))
         if review is None or review.source != fingerprint(source):

@@ -33,6 +33,18 @@ class YamlDoc:
         return f"{self.path}:{line}" + (f" (field {dotted})" if dotted else "")
 
 
+def field_value(data: Any, field_path: FieldPath) -> Any:
+    """The value at a field path ('sections', 2, 'text') in loaded data; None if there is none."""
+    for part in field_path:
+        if isinstance(data, dict):
+            data = data.get(part)
+        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
+            data = data[part]
+        else:
+            return None
+    return data
+
+
 def format_field(field_path: FieldPath) -> str:
     out = ""
     for part in field_path:
