@@ -8,19 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import multiprocessing
-import os
-import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .checks import consistency_problems
-from .content import COMMON, SOURCE_LANGUAGE, load_content
-from .digest import content_version, inputs_digest
-from .errors import ContentError, FactError, HandoutsError, OutputError, ReviewError
-from .locales import get_language
+from .content import load_content
+from .digest import inputs_digest
+from .engines import Engine, local_engine
+from .errors import HandoutsError, OutputError
 from .output import (
     manifest_path,
     output_lock,
@@ -30,12 +25,13 @@ from .output import (
     write_manifest,
 )
 from .plan import output_path, plan, sign_languages
-from .render import CLAIM_NOTE, Job, Rendered, Setting, font_config, job_claims, render
-from .resources import Project, current_project, use_project
+from .render import CLAIM_NOTE, Job, Rendered, Setting, job_claims
+from .tasks import BuildOptions, Task, check_reviewed, refuse_unconfirmed
 
 __all__ = [
     "BuildOptions",
     "BuildReport",
+    "Engine",
     "JobResult",
     "build",
     "check_reviewed",
@@ -82,61 +78,12 @@ class BuildReport:
         return list(seen)
 
 
-def check_reviewed(job: Job) -> None:
-    for code in job.langs:
-        for handout in (job.handout, COMMON):
-            content = load_content(handout, code)
-            if content.status != "reviewed":
-                if code == SOURCE_LANGUAGE:
-                    what, who = "English source text is not yet reviewed by a lawyer", "a lawyer"
-                else:
-                    what = f"{get_language(code).english_name} text is a draft translation"
-                    who = "a reader of the language"
-                raise ReviewError(
-                    f"{content.doc.path}: the {what} (written by {content.meta.get('written_by')}, "
-                    f"not yet reviewed by a person). Build without --require-reviewed, or have {who} "
-                    "review it and set status: reviewed, reviewed_by (their name) and reviewed_on."
-                )
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    strict: bool = False
-    require_reviewed: bool = False
-    force: bool = False  # rebuild even when nothing changed
-    workers: int = 1  # parallel render processes
-    today: dt.date | None = None  # the date claims are checked against (None: the real date)
-
-
 def _up_to_date(out: Path, job: Job, manifest: dict[str, dict], digest: str) -> bool:
     path = output_path(out, job)
     entry = manifest.get(path.relative_to(out).as_posix())
     if not entry or entry.get("inputs") != digest or not path.is_file():
         return False
     return hashlib.sha256(path.read_bytes()).hexdigest() == entry.get("sha256")
-
-
-def _refuse_unconfirmed(job: Job, warnings: list[str], options: BuildOptions) -> None:
-    unconfirmed = [w for w in warnings if not w.startswith(CLAIM_NOTE)]  # not the review-date reminders
-    if options.strict and unconfirmed:
-        raise FactError(
-            f"{job.label}: --strict refuses facts and claims that are not confirmed: " + "; ".join(unconfirmed)
-        )
-
-
-def _render_job(job: Job, options: BuildOptions, digest: str, hint: Setting | None) -> Rendered:
-    """What one worker does: checks, then render (no file is written here)."""
-    if options.require_reviewed:
-        check_reviewed(job)
-    problems = consistency_problems(job.handout, job.lang)
-    if problems:
-        raise ContentError(
-            f"{job.label}: {len(problems)} problem(s) in the text:\n  - " + "\n  - ".join(problems), problems
-        )
-    rendered = render(job, today=options.today, hint=hint)
-    _refuse_unconfirmed(job, rendered.warnings, options)
-    rendered.content_version = content_version(job, digest)
-    return rendered
 
 
 def _fit_hint(out: Path, job: Job, manifest: dict[str, dict], digest: str) -> Setting | None:
@@ -161,6 +108,7 @@ def build(
     workers: int = 1,
     today: dt.date | None = None,
     on_done: Callable[[JobResult], None] | None = None,
+    engine: Engine | None = None,
 ) -> BuildReport:
     """Build the jobs into `out`. Jobs whose inputs and output are unchanged since
     the last build (per out/manifest.json) are skipped (but their claims are
@@ -168,13 +116,19 @@ def build(
     in `workers` processes when there are several, and each PDF is written
     atomically as soon as it is ready, with the manifest updated after it, so an
     interrupted build loses nothing that was finished and leaves no partial file.
+    `engine` (engines.py) renders the jobs; by default a pool of `workers`
+    processes for this build only. Pass one to keep its workers across builds.
     """
     with output_lock(out):
-        return _build(jobs, out, BuildOptions(strict, require_reviewed, force, workers, today), on_done)
+        return _build(jobs, out, BuildOptions(strict, require_reviewed, force, workers, today), on_done, engine)
 
 
 def _build(
-    jobs: list[Job], out: Path, options: BuildOptions, on_done: Callable[[JobResult], None] | None
+    jobs: list[Job],
+    out: Path,
+    options: BuildOptions,
+    on_done: Callable[[JobResult], None] | None,
+    engine: Engine | None,
 ) -> BuildReport:
     report = BuildReport(out=out)
     today, force, require_reviewed, workers = options.today, options.force, options.require_reviewed, options.workers
@@ -200,7 +154,7 @@ def _build(
                 kept += job_claims(job, today)[2]  # claims age while the PDF sits still
                 if require_reviewed:
                     check_reviewed(job)
-                _refuse_unconfirmed(job, kept, options)
+                refuse_unconfirmed(job, kept, options)
             except HandoutsError as exc:
                 result = JobResult(job, error=exc, kept_warnings=kept)
             report.results.append(result)
@@ -224,55 +178,20 @@ def _build(
         if on_done:
             on_done(result)
 
-    if workers > 1 and len(todo) > 1:
-        # "spawn", not fork: a forked worker would share the parent's font
-        # configuration and WeasyPrint's font folder, and skip registering a font
-        # another process had already saved there (drawing boxes instead).
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(
-            max_workers=min(workers, len(todo)),
-            mp_context=context,
-            initializer=_worker_start,
-            initargs=(os.getpid(), current_project()),
-        ) as pool:
-            futures = {
-                pool.submit(_render_job, job, options, digest, hint): (job, digest) for job, digest, hint in todo
-            }
-            try:
-                for future in as_completed(futures):
-                    job, digest = futures[future]
-                    try:
-                        finish(job, digest, future.result(), None)
-                    except HandoutsError as exc:
-                        finish(job, digest, None, exc)
-            except BaseException:
-                pool.shutdown(wait=False, cancel_futures=True)
-                raise
-    else:
-        for job, digest, hint in todo:
-            try:
-                finish(job, digest, _render_job(job, options, digest, hint), None)
-            except HandoutsError as exc:
-                finish(job, digest, None, exc)
+    owned = engine is None
+    engine = engine if engine is not None else local_engine(workers if len(todo) > 1 else 1)
+    try:
+        for task, outcome in engine.run([Task(job, options, digest, hint) for job, digest, hint in todo]):
+            if isinstance(outcome, HandoutsError):
+                finish(task.job, task.digest, None, outcome)
+            else:
+                finish(task.job, task.digest, outcome, None)
+    finally:
+        if owned:
+            engine.close()
     if not manifest_path(out).exists():
         write_manifest(out, manifest)
     return report
-
-
-def _worker_start(parent: int, project: Project) -> None:
-    """Each worker process reads the same content project as the build, dies
-    with the build that started it (even a killed one: a watcher thread notices
-    that its parent is gone) and makes its one FontConfiguration up front."""
-    use_project(project)
-    import threading
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="handouts-parent-watch", daemon=True).start()
-    font_config()
 
 
 def manifest_entry(out: Path, result: JobResult, digest: str) -> dict:

@@ -1,0 +1,75 @@
+"""What one worker does for one job: the checks, then the render. No file is
+written here, so a job can run in any process, on any machine (see engines.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .checks import consistency_problems
+from .content import COMMON, SOURCE_LANGUAGE, load_content
+from .digest import content_version
+from .errors import ContentError, FactError, ReviewError
+from .locales import get_language
+from .render import CLAIM_NOTE, Job, Rendered, Setting, render
+
+
+def check_reviewed(job: Job) -> None:
+    for code in job.langs:
+        for handout in (job.handout, COMMON):
+            content = load_content(handout, code)
+            if content.status != "reviewed":
+                if code == SOURCE_LANGUAGE:
+                    what, who = "English source text is not yet reviewed by a lawyer", "a lawyer"
+                else:
+                    what = f"{get_language(code).english_name} text is a draft translation"
+                    who = "a reader of the language"
+                raise ReviewError(
+                    f"{content.doc.path}: the {what} (written by {content.meta.get('written_by')}, "
+                    f"not yet reviewed by a person). Build without --require-reviewed, or have {who} "
+                    "review it and set status: reviewed, reviewed_by (their name) and reviewed_on."
+                )
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    strict: bool = False
+    require_reviewed: bool = False
+    force: bool = False  # rebuild even when nothing changed
+    workers: int = 1  # parallel render processes
+    today: dt.date | None = None  # the date claims are checked against (None: the real date)
+
+
+@dataclass(frozen=True)
+class Task:
+    """One job to render, with what decides it (its inputs digest) and the
+    remembered fit of an earlier build with the same inputs."""
+
+    job: Job
+    options: BuildOptions
+    digest: str
+    hint: Setting | None = None
+
+
+def refuse_unconfirmed(job: Job, warnings: list[str], options: BuildOptions) -> None:
+    unconfirmed = [w for w in warnings if not w.startswith(CLAIM_NOTE)]  # not the review-date reminders
+    if options.strict and unconfirmed:
+        raise FactError(
+            f"{job.label}: --strict refuses facts and claims that are not confirmed: " + "; ".join(unconfirmed)
+        )
+
+
+def run_task(task: Task) -> Rendered:
+    """What one worker does: checks, then render (no file is written here)."""
+    job, options, digest, hint = task.job, task.options, task.digest, task.hint
+    if options.require_reviewed:
+        check_reviewed(job)
+    problems = consistency_problems(job.handout, job.lang)
+    if problems:
+        raise ContentError(
+            f"{job.label}: {len(problems)} problem(s) in the text:\n  - " + "\n  - ".join(problems), problems
+        )
+    rendered = render(job, today=options.today, hint=hint)
+    refuse_unconfirmed(job, rendered.warnings, options)
+    rendered.content_version = content_version(job, digest)
+    return rendered
