@@ -1,7 +1,13 @@
-"""Batches: one row per office in a CSV file, one folder of packets per office.
+"""Batches: one row per office in a CSV file; per office, the files it asked
+for, a PRINT-ME-FIRST.txt, and one zip to hand over; a summary of the run.
 
-A bad row is reported with its row number and field, and the other rows still
-build. Rows are numbered as a spreadsheet shows them: the header is row 1.
+Each row is a clinic profile (name, address, phone, ..., logo) plus what that
+office gets, in optional columns whose defaults come from the command line:
+`handouts`, `languages`, `sizes`, `cards` (e.g. `es:40 ko:20`, rounded up to
+whole sheets), `packets` (`yes`, `no`, or a language to pair each page with,
+e.g. `en`) and `signs`. A bad row is reported with its row number and column,
+and the other rows still build. Rows are numbered as a spreadsheet shows them:
+the header is row 1. One pool of render processes serves the whole batch.
 """
 
 from __future__ import annotations
@@ -20,11 +26,27 @@ from .profile import FIELDS, Profile, ProfileError, make_profile
 SLUG = "slug"
 
 
+PLAN_COLUMNS = ("handouts", "languages", "sizes", "cards", "packets", "signs")
+
+
+@dataclass(frozen=True)
+class OfficePlan:
+    """What one office gets. Empty handouts/signs: none; sizes: each handout's default."""
+
+    handouts: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    sizes: tuple[str, ...] = ()
+    cards: tuple[tuple[str, int], ...] = ()
+    packets: str = "yes"  # yes | no | a language code: each page followed by the same page in it
+    signs: tuple[str, ...] = ()
+
+
 @dataclass
 class Office:
     row: int
     slug: str
     profile: Profile
+    plan: OfficePlan = field(default_factory=OfficePlan)
 
 
 @dataclass
@@ -33,6 +55,73 @@ class OfficeResult:
     slug: str
     written: list[Path] = field(default_factory=list)
     error: str | None = None
+    name: str = ""
+    pages: int = 0  # pages to print, every file once
+    warnings: list[str] = field(default_factory=list)
+    zip: Path | None = None
+
+
+def _words(value: str) -> list[str]:
+    return [w for w in re.split(r"[\s,;]+", value) if w]
+
+
+def parse_cards(value: str, where: str) -> tuple[tuple[str, int], ...]:
+    """'es:40 ko:20' -> (('es', 40), ('ko', 20))."""
+    from .locales import get_language
+
+    out = []
+    for word in _words(value):
+        code, _, number = word.partition(":")
+        if not number.isdigit() or int(number) < 1 or int(number) > 10_000:
+            raise ContentError(f"{where}: cards '{word}' must be LANGUAGE:COUNT, e.g. es:40 (1 to 10,000 cards).")
+        try:
+            get_language(code)
+        except HandoutsError as exc:
+            raise ContentError(f"{where}: cards: {exc}") from None
+        out.append((code, int(number)))
+    return tuple(out)
+
+
+def parse_plan(values: dict[str, str], defaults: OfficePlan, where: str) -> OfficePlan:
+    """An office's plan: its cells where it has them, else the defaults. Each
+    name is checked (ContentError naming the row and column)."""
+    from .content import get_handout
+    from .locales import get_language
+    from .sizes import get_size
+
+    def names(column: str, check, default: tuple[str, ...]) -> tuple[str, ...]:
+        if not values.get(column):
+            return default
+        chosen = tuple(_words(values[column]))
+        for name in chosen:
+            try:
+                check(name)
+            except HandoutsError as exc:
+                raise ContentError(f"{where}, column {column}: {exc}") from None
+        return chosen
+
+    packets = values.get("packets") or defaults.packets
+    if packets not in ("yes", "no"):
+        try:
+            get_language(packets)
+        except HandoutsError:
+            raise ContentError(
+                f"{where}, column packets: '{packets}' must be yes, no, or a language to pair each page with (e.g. en)."
+            ) from None
+    plan = OfficePlan(
+        handouts=names("handouts", get_handout, defaults.handouts),
+        languages=names("languages", get_language, defaults.languages),
+        sizes=names("sizes", get_size, defaults.sizes),
+        cards=parse_cards(values["cards"], f"{where}, column cards") if values.get("cards") else defaults.cards,
+        packets=packets,
+        signs=names("signs", get_handout, defaults.signs),
+    )
+    for key in plan.signs:
+        if not get_handout(key).multilingual:
+            raise ContentError(f"{where}, column signs: '{key}' is not a sign; put it under handouts.")
+    if not plan.languages:
+        raise ContentError(f"{where}: no languages; fill the languages column or give --lang.")
+    return plan
 
 
 MAX_SLUG_CHARS = 60
@@ -82,7 +171,9 @@ def _read_text(path: Path) -> str:
         raise ContentError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
 
 
-def read_offices(path: Path, logo_anywhere: bool = False) -> tuple[list[Office], list[OfficeResult], list[str]]:
+def read_offices(
+    path: Path, logo_anywhere: bool = False, defaults: OfficePlan | None = None
+) -> tuple[list[Office], list[OfficeResult], list[str]]:
     """The good rows as offices, a failed result for each bad row, and warnings
     about the file (such as columns nobody reads). Cells may span lines (a
     spreadsheet's multi-line address); the separator (comma, semicolon or tab)
@@ -95,7 +186,7 @@ def read_offices(path: Path, logo_anywhere: bool = False) -> tuple[list[Office],
     rows = csv.reader(io.StringIO(text, newline=""), dialect)
     previous = csv.field_size_limit(MAX_CELL_CHARS)
     try:
-        return _offices(path, rows, logo_anywhere)
+        return _offices(path, rows, logo_anywhere, defaults or OfficePlan(languages=("en",)))
     except csv.Error as exc:
         raise ContentError(
             f"{path} row {rows.line_num}: cannot be read as CSV ({exc}); cells hold at most "
@@ -105,22 +196,26 @@ def read_offices(path: Path, logo_anywhere: bool = False) -> tuple[list[Office],
         csv.field_size_limit(previous)
 
 
-def _offices(path: Path, rows, logo_anywhere: bool) -> tuple[list[Office], list[OfficeResult], list[str]]:
+def _offices(
+    path: Path, rows, logo_anywhere: bool, defaults: OfficePlan
+) -> tuple[list[Office], list[OfficeResult], list[str]]:
     header = next(rows, None) or []
     columns = [c.strip().casefold() for c in header]
-    known = set(FIELDS) | {SLUG}
+    known = set(FIELDS) | {SLUG} | set(PLAN_COLUMNS)
     unknown = [header[i].strip() for i, c in enumerate(columns) if c not in known]
     warnings = []
     if "name" not in columns:
         raise ContentError(
             f"{path}: row 1 (the header) must name the columns: name (required), "
-            f"{', '.join(f for f in FIELDS if f != 'name')}, slug (optional)"
+            f"{', '.join(f for f in FIELDS if f != 'name')}, slug, and what each office gets: "
+            f"{', '.join(PLAN_COLUMNS)} (all optional)"
             + (f"; unknown column(s): {', '.join(unknown)}" if unknown else "")
             + "."
         )
     if unknown:
         warnings.append(
-            f"{path}: column(s) {', '.join(unknown)} are not used (known columns: {', '.join(FIELDS)}, slug)"
+            f"{path}: column(s) {', '.join(unknown)} are not used (known columns: {', '.join(FIELDS)}, slug, "
+            f"{', '.join(PLAN_COLUMNS)})"
         )
     offices: list[Office] = []
     failures: list[OfficeResult] = []
@@ -140,11 +235,13 @@ def _offices(path: Path, rows, logo_anywhere: bool) -> tuple[list[Office], list[
             continue
         values = {c: cell.strip() for c, cell in zip(columns, cells, strict=False) if c in known}
         slug = slugify(values.pop(SLUG, "") or values.get("name", ""))
+        wants = {c: values.pop(c) for c in PLAN_COLUMNS if c in values}
         values = {k: v for k, v in values.items() if v}
         try:
             profile = make_profile(values, f"{path} row {number}", path.parent, logo_anywhere)
-        except ProfileError as exc:
-            failures.append(OfficeResult(number, slug, error=str(exc)))
+            office_plan = parse_plan(wants, defaults, f"{path} row {number}")
+        except (ProfileError, ContentError) as exc:
+            failures.append(OfficeResult(number, slug, error=str(exc), name=values.get("name", "")))
             continue
         if slug in seen:
             failures.append(
@@ -159,38 +256,294 @@ def _offices(path: Path, rows, logo_anywhere: bool) -> tuple[list[Office], list[
             )
             continue
         seen[slug] = number
-        offices.append(Office(number, slug, profile))
+        offices.append(Office(number, slug, profile, office_plan))
     return offices, failures, warnings
+
+
+PRINT_ME_FIRST = "PRINT-ME-FIRST.txt"
+SUMMARY = "summary"
+
+
+@dataclass(frozen=True)
+class Printable:
+    """One file in an office's folder, and how to print it."""
+
+    path: str  # relative to the office folder
+    what: str
+    paper: str
+    pages: int
+    how: str
+
+
+def office_jobs(office: Office) -> list:
+    """The handouts and signs an office asked for, each in its chosen sizes
+    (a size a handout does not come in is skipped; none left: its default sizes)."""
+    from .content import get_handout
+    from .plan import plan
+
+    jobs = []
+    for key in (*office.plan.handouts, *office.plan.signs):
+        spec = get_handout(key)
+        sizes = [s for s in office.plan.sizes if s in spec.sizes] or list(spec.default_sizes)
+        jobs += plan([key], list(office.plan.languages), sizes, profile=office.profile)
+    return list(dict.fromkeys(jobs))
+
+
+def card_sheets(cards: tuple[tuple[str, int], ...], stock_name: str, cache: dict) -> list[tuple[str, bytes, int]]:
+    """(file name, PDF, sheets) per language: whole sheets of one language's
+    cards, the count rounded up. Sheets are made once per language per batch."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    from .sheets import get_stock, red_card_sheet
+
+    stock = get_stock(stock_name)
+    out = []
+    for code, count in cards:
+        sheets = -(-count // stock.per_sheet)
+        if (code, stock.name) not in cache:
+            cache[(code, stock.name)] = red_card_sheet([code], stock.name)[0]
+        one = PdfReader(io.BytesIO(cache[(code, stock.name)]))
+        writer = PdfWriter()
+        for _ in range(sheets):
+            for page in one.pages:
+                writer.add_page(page)
+        writer.add_metadata({"/Title": f"Red Cards ({code}) on {stock.description}", "/Creator": "handouts"})
+        buffer = io.BytesIO()
+        writer.write(buffer)
+        out.append((f"red-card-{code}-{sheets * stock.per_sheet}cards-{stock.name}.pdf", buffer.getvalue(), sheets))
+    return out
+
+
+def print_me_first(office: Office, files: list[Printable], today: str) -> str:
+    """Plain instructions for whoever prints the office's files."""
+    from . import __version__
+
+    pages = sum(f.pages for f in files)
+    lines = [
+        f"PRINT ME FIRST: {office.profile.name}",
+        f"Made by handouts {__version__} on {today}. {len(files)} file(s), {pages} page(s) to print.",
+        "",
+        'Print every file at 100% ("Actual size"), never "Fit to page" or "Shrink":',
+        "QR codes, card sheets and signs are measured to the millimetre.",
+        "",
+    ]
+    for number, item in enumerate(files, 1):
+        lines += [
+            f"{number}. {item.path}",
+            f"   {item.what}",
+            f"   Paper: {item.paper}. {item.pages} page(s).",
+            f"   {item.how}",
+            "",
+        ]
+    lines.append(
+        "The text is general information, not legal advice. Each page says when its phone numbers, "
+        "links and statements of law were checked."
+    )
+    return "\n".join(lines) + "\n"
+
+
+def _printables(folder: Path, office: Office, manifest: dict[str, dict], stock_name: str) -> list[Printable]:
+    from .content import get_handout
+    from .locales import LANGUAGES
+    from .sheets import get_stock
+    from .sizes import get_size
+
+    items = []
+    for path, entry in sorted(manifest.items()):
+        languages = ", ".join(LANGUAGES[c].english_name for c in entry.get("languages", []) if c in LANGUAGES)
+        pages = int(entry.get("pages", 1))
+        kind = entry.get("kind", "handout")
+        if kind == "packet":
+            items.append(
+                Printable(
+                    path,
+                    f"Packet of patient handouts in {languages}, with a cover and contents",
+                    "US Letter 8.5 x 11 in",
+                    pages,
+                    "Print two-sided, flip on the long edge.",
+                )
+            )
+        elif kind == "card-sheet":
+            stock = get_stock(stock_name)
+            items.append(
+                Printable(
+                    path,
+                    f"Red Cards in {languages}: {pages // 2 * stock.per_sheet} cards on {pages // 2} sheet(s)",
+                    stock.description,
+                    pages,
+                    "First print the alignment page on plain paper and hold it over a sheet of "
+                    "card stock against a window. Then print two-sided, flip on the long edge.",
+                )
+            )
+        elif kind == "alignment":
+            items.append(
+                Printable(
+                    path,
+                    "Alignment test for the card sheets",
+                    "plain US Letter",
+                    pages,
+                    "Print once, one-sided, before the card sheets.",
+                )
+            )
+        elif entry.get("handout"):
+            spec, size = get_handout(entry["handout"]), get_size(entry["size"])
+            paper = size.description + (
+                " (a print shop or a large-format printer)" if size.kind == "poster" and size.width_mm > 300 else ""
+            )
+            if size.kind == "card":
+                how = "One card, front then back; for many cards print the card sheets."
+            elif pages > 1:
+                how = "Print two-sided, flip on the long edge."
+            else:
+                how = "Print one-sided."
+            items.append(Printable(path, f"{spec.name}, {languages}", paper, pages, how))
+    return items
+
+
+def _zip(folder: Path, target: Path, names: list[str]) -> None:
+    """The office's files in one zip, the same bytes for the same files (fixed dates)."""
+    import io
+    import zipfile
+
+    from .output import write_atomically
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(names):
+            info = zipfile.ZipInfo(f"{folder.name}/{name}", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, (folder / name).read_bytes())
+    write_atomically(target, buffer.getvalue())
 
 
 def run_batch(
     path: Path,
-    langs: list[str],
     out: Path,
-    bilingual: str | None = None,
+    defaults: OfficePlan,
     workers: int = 1,
     on_office: Callable[[OfficeResult], None] | None = None,
     on_warning: Callable[[str], None] | None = None,
     logo_anywhere: bool = False,
+    stock: str = "avery-5371",
+    today: str | None = None,
 ) -> list[OfficeResult]:
-    """Build a packet per language for every good row into OUT/<slug>/packets/."""
-    from .packet import build_packets
+    """For every good row: the office's files in OUT/<slug>/, its PRINT-ME-FIRST.txt
+    and OUT/<slug>.zip; then OUT/summary.csv and OUT/summary.json, one line per
+    row (failed rows too). One pool of render processes serves every office."""
+    import datetime as dt
 
-    offices, results, warnings = read_offices(path, logo_anywhere)
+    from .build import build
+    from .digest import input_parts, parts_digest
+    from .engines import local_engine
+    from .output import add_to_manifest, read_manifest, write_atomically
+    from .packet import build_packets, packet_date
+    from .render import Job
+    from .sheets import alignment_sheet, get_stock
+
+    get_stock(stock)
+    packet_date()  # a bad SOURCE_DATE_EPOCH is reported before any work
+    today = today or dt.date.today().isoformat()
+    offices, results, warnings = read_offices(path, logo_anywhere, defaults)
     for warning in warnings:
         if on_warning:
             on_warning(warning)
     for failure in results:
         if on_office:
             on_office(failure)
-    for office in offices:
-        result = OfficeResult(office.row, office.slug)
-        try:
-            folder = office_folder(out, office.slug)
-            result.written += build_packets(langs, folder, office.profile, bilingual, workers)
-        except HandoutsError as exc:
-            result.error = f"{path} row {office.row} ({office.profile.name}): {exc}"
-        results.append(result)
-        if on_office:
-            on_office(result)
-    return sorted(results, key=lambda r: r.row)
+    sheets_cache: dict = {}
+    with local_engine(workers) as engine:
+        for office in offices:
+            result = OfficeResult(office.row, office.slug, name=office.profile.name)
+            try:
+                folder = office_folder(out, office.slug)
+                jobs = office_jobs(office)
+                if jobs:
+                    report = build(jobs, folder, workers=workers, engine=engine)
+                    result.warnings += report.warnings
+                    if report.failed:
+                        first = report.failed[0]
+                        raise ContentError(f"{first.job.label}: {first.error}")
+                    result.written += [r.path for r in report.results if r.path is not None]
+                if office.plan.packets != "no":
+                    bilingual = None if office.plan.packets == "yes" else office.plan.packets
+                    langs = [c for c in office.plan.languages if c != bilingual]
+                    result.written += build_packets(
+                        langs,
+                        folder,
+                        office.profile,
+                        bilingual,
+                        workers,
+                        on_warning=result.warnings.append,
+                        engine=engine,
+                    )
+                if office.plan.cards:
+                    for code, (name, pdf, _sheets) in zip(
+                        [c for c, _ in office.plan.cards],
+                        card_sheets(office.plan.cards, stock, sheets_cache),
+                        strict=True,
+                    ):
+                        target = folder / "sheets" / name
+                        write_atomically(target, pdf)
+                        card = Job("red-card", code, "wallet")  # what decides the sheet: the card's inputs
+                        parts = input_parts(card)
+                        sheet_inputs = {
+                            "handout": "red-card",
+                            "size": "wallet",
+                            "variant": "office",
+                            "profile": "",
+                            "inputs": parts_digest(parts),
+                            "inputs_detail": parts,
+                        }
+                        add_to_manifest(folder, target, pdf, kind="card-sheet", languages=[code], extra=sheet_inputs)
+                        result.written.append(target)
+                    target = folder / "sheets" / f"alignment-{stock}.pdf"
+                    pdf = sheets_cache.setdefault(("alignment", stock), alignment_sheet(get_stock(stock)))
+                    write_atomically(target, pdf)
+                    add_to_manifest(folder, target, pdf, kind="alignment", languages=["en"])
+                    result.written.append(target)
+                manifest = read_manifest(folder)
+                wanted = {p.relative_to(folder).as_posix() for p in result.written}  # not a packet's parts
+                printables = _printables(folder, office, {k: v for k, v in manifest.items() if k in wanted}, stock)
+                result.pages = sum(p.pages for p in printables)
+                write_atomically(folder / PRINT_ME_FIRST, print_me_first(office, printables, today).encode("utf-8"))
+                result.zip = out / f"{office.slug}.zip"
+                _zip(folder, result.zip, [PRINT_ME_FIRST, *(p.path for p in printables)])
+            except HandoutsError as exc:
+                result.error = f"{path} row {office.row} ({office.profile.name}): {exc}"
+            results.append(result)
+            if on_office:
+                on_office(result)
+    results.sort(key=lambda r: r.row)
+    write_summary(out, results)
+    return results
+
+
+def write_summary(out: Path, results: list[OfficeResult]) -> None:
+    """OUT/summary.csv and OUT/summary.json: one line per row of the CSV."""
+    import json
+
+    from .output import write_atomically
+
+    rows = [
+        {
+            "row": r.row,
+            "office": r.name,
+            "folder": r.slug,
+            "status": "failed" if r.error else "ok",
+            "files": len(r.written),
+            "pages_to_print": r.pages,
+            "zip": r.zip.name if r.zip and not r.error else "",
+            "warnings": " | ".join(dict.fromkeys(r.warnings)),
+            "error": r.error or "",
+        }
+        for r in results
+    ]
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else ["row"], lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    write_atomically(out / f"{SUMMARY}.csv", buffer.getvalue().encode("utf-8"))
+    write_atomically(out / f"{SUMMARY}.json", (json.dumps(rows, indent=2, ensure_ascii=False) + "\n").encode())

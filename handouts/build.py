@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .content import load_content
-from .digest import inputs_digest
+from .digest import input_parts, parts_digest
 from .engines import Engine, local_engine
 from .errors import HandoutsError, OutputError
 from .output import (
@@ -135,9 +135,11 @@ def _build(
     remove_dead_temporaries(out)
     manifest = read_manifest(out)
     todo: list[tuple[Job, str, Setting | None]] = []
+    parts: dict[Job, dict[str, str]] = {}
     for job in jobs:
         try:
-            digest = inputs_digest(job, today)
+            parts[job] = input_parts(job, today)
+            digest = parts_digest(parts[job])
         except HandoutsError as exc:
             result = JobResult(job, error=exc)
             report.results.append(result)
@@ -170,7 +172,7 @@ def _build(
             try:
                 write_atomically(path, rendered.pdf)
                 result.path = path
-                manifest[path.relative_to(out).as_posix()] = manifest_entry(out, result, digest)
+                manifest[path.relative_to(out).as_posix()] = manifest_entry(out, result, digest, parts[job])
                 write_manifest(out, manifest)
             except OutputError as exc:
                 result.error, result.path = exc, None
@@ -194,7 +196,7 @@ def _build(
     return report
 
 
-def manifest_entry(out: Path, result: JobResult, digest: str) -> dict:
+def manifest_entry(out: Path, result: JobResult, digest: str, parts: dict[str, str]) -> dict:
     rendered, path = result.rendered, result.path
     assert rendered is not None and path is not None, "only written results have a manifest entry"
     content = load_content(result.job.handout, result.job.lang)
@@ -215,4 +217,6 @@ def manifest_entry(out: Path, result: JobResult, digest: str) -> dict:
         "review_status": content.status,
         "warnings": rendered.warnings,
         "inputs": digest,
+        "inputs_detail": parts,  # what decided this file, part by part (see digest.py, `handouts changes`)
+        "profile": result.job.profile.digest if result.job.profile else "",
     }

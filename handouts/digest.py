@@ -1,4 +1,13 @@
-"""One hash of everything that decides a job's PDF (the build's cache key)."""
+"""What decides a job's PDF, part by part, and one hash of it (the build's
+cache key).
+
+`input_parts` names each input with a fingerprint: the job itself, the tool's
+version and code, the templates, the fonts, the clinic profile, the handout's
+spec, each text file printed (and the English it is checked against), each
+translation's review file, and each fact and claim the page uses. The manifest
+keeps the parts of every file, so `handouts changes` can say which fact, claim,
+text or template made a file differ.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +16,19 @@ import hashlib
 from pathlib import Path
 
 from . import __version__
-from .content import COMMON, SOURCE_LANGUAGE, content_path, get_handout, load_content
+from .claims import load_claims
+from .content import COMMON, PLACEHOLDER, SOURCE_LANGUAGE, content_path, get_handout, load_content, walk_text
+from .facts import load_facts
 from .fonts import FAMILIES, font_path
 from .locales import get_language
-from .render import Job, job_claims
+from .render import Job, claim_uses, job_claims
 from .resources import content_dir, templates_dir
 from .translations import review_path
 
 _DIGESTS: dict[tuple[Path, int, int], str] = {}
 
 
-def _file_digest(path: Path) -> str:
+def file_digest(path: Path) -> str:
     """sha256 of a file, remembered while its size and modification time stay the same."""
     stat = path.stat()
     key = (path, stat.st_mtime_ns, stat.st_size)
@@ -26,40 +37,84 @@ def _file_digest(path: Path) -> str:
     return _DIGESTS[key]
 
 
-def inputs_digest(job: Job, today: dt.date | None = None) -> str:
-    """A hash of everything that decides a job's PDF: the tool's version and
-    code, the text (this language, the shared words, English where it is
-    printed), the handout's spec, the facts, every template, the fonts, the
-    clinic profile and the variant."""
+def _files_digest(paths: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(f"{path.name}:{file_digest(path)}\n".encode())
+    return digest.hexdigest()[:16]
+
+
+def _short(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _relative(path: Path) -> str:
+    try:
+        return path.relative_to(content_dir()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def input_parts(job: Job, today: dt.date | None = None, clinic: bool | None = None) -> dict[str, str]:
+    """Every input that decides the job's PDF, by name, with a fingerprint.
+    `clinic` says whether a clinic profile is printed when the job does not
+    carry the profile itself (`handouts changes` rebuilds jobs from a manifest)."""
+    clinic = job.profile is not None if clinic is None else clinic
     spec = get_handout(job.handout)
-    paths = [p for code in job.langs for p in (content_path(job.handout, code), content_path(COMMON, code))]
-    paths += [spec.folder / "handout.yaml", content_dir() / "facts.yaml", content_dir() / "claims.yaml"]
     translated = [code for code in job.langs if code != SOURCE_LANGUAGE]
-    # Who reviewed which string, and whether its English changed since: the footer says both.
-    paths += [p for code in translated for p in (review_path(job.handout, code), review_path(COMMON, code))]
-    if spec.english_only or translated:  # printed, or the source the translation is checked against
-        paths += [content_path(job.handout, SOURCE_LANGUAGE), content_path(COMMON, SOURCE_LANGUAGE)]
-    paths = [p for p in dict.fromkeys(paths) if p.is_file()]
-    paths += sorted(p for p in templates_dir().rglob("*") if p.is_file())
+    texts = [content_path(key, code) for code in job.langs for key in (job.handout, COMMON)]
+    if spec.english_only or translated:  # printed, or the source a translation is checked against
+        texts += [content_path(job.handout, SOURCE_LANGUAGE), content_path(COMMON, SOURCE_LANGUAGE)]
+    reviews = [review_path(key, code) for code in translated for key in (job.handout, COMMON)]
     package = Path(__file__).parent
-    # the code itself, not only its version number (the web page's code does not change a PDF)
-    paths += sorted(p for p in package.rglob("*.py") if p.relative_to(package).parts[0] != "web")
-    paths += [
+    code = sorted(p for p in package.rglob("*.py") if p.relative_to(package).parts[0] != "web")
+    fonts = [
         font_path(name)
         for family in FAMILIES
         for name in FAMILIES[family].values()
-        if any(family in get_language(code).fonts for code in job.langs) or job.profile is not None
+        if any(family in get_language(c).fonts for c in job.langs) or clinic
     ]
-    profile_digest = job.profile.digest if job.profile else ""
     # A claim that has expired since the last build changes the footer of a PDF built with the override.
     expired = ",".join(c.key for c in job_claims(job, today)[1]) if job.allow_expired_claims else ""
-    job_text = (
-        f"{job.handout}|{job.lang_label}|{job.size}|{job.variant}|{profile_digest}|{expired}|stale={job.allow_stale}"
-    )
-    digest = hashlib.sha256(f"handouts {__version__}\n{job_text}\n".encode())
-    for path in paths:
-        digest.update(f"{path.name}:{_file_digest(path)}\n".encode())
-    return digest.hexdigest()
+    parts = {
+        "job": f"{job.handout}|{job.lang_label}|{job.size}|{job.variant}|expired={expired}|stale={job.allow_stale}",
+        "version": __version__,
+        "code": _files_digest(code),  # the code itself, not only its version number (not the web page's)
+        "templates": _files_digest(sorted(p for p in templates_dir().rglob("*") if p.is_file())),
+        "fonts": _files_digest(fonts),
+        "profile": job.profile.digest if job.profile else "",
+        "spec": file_digest(spec.folder / "handout.yaml")[:16],
+    }
+    for path in dict.fromkeys(texts + reviews):
+        if path.is_file():
+            parts[f"text:{_relative(path)}"] = file_digest(path)[:16]
+    loaded = [load_content(key, c) for c in job.langs for key in (job.handout, COMMON)]
+    facts = load_facts()
+    used = {contact.fact for contact in spec.contacts}
+    used |= {
+        m.group(1)[5:]
+        for content in loaded
+        for _, text in walk_text(content.data)
+        for m in PLACEHOLDER.finditer(text)
+        if m.group(1).startswith("fact:")
+    }
+    for key in sorted(used):
+        if key in facts:
+            parts[f"fact:{key}"] = _short(repr(facts[key]))
+    claims = load_claims()
+    for key in sorted(claim_uses(loaded, facts, spec)):
+        if key in claims:
+            parts[f"claim:{key}"] = _short(repr(claims[key]))
+    return parts
+
+
+def parts_digest(parts: dict[str, str]) -> str:
+    return hashlib.sha256("".join(f"{k}={v}\n" for k, v in sorted(parts.items())).encode()).hexdigest()
+
+
+def inputs_digest(job: Job, today: dt.date | None = None) -> str:
+    """One hash of input_parts: equal digests, identical PDFs."""
+    return parts_digest(input_parts(job, today))
 
 
 def content_version(job: Job, digest: str) -> str:

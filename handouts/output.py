@@ -126,3 +126,35 @@ def read_manifest(out: Path) -> dict[str, dict]:
 def write_manifest(out: Path, manifest: dict[str, dict]) -> None:
     document = {"generator": f"handouts {__version__}", "files": [manifest[k] for k in sorted(manifest)]}
     write_atomically(manifest_path(out), (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode())
+
+
+def add_to_manifest(
+    out: Path,
+    path: Path,
+    pdf: bytes,
+    kind: str,
+    languages: list[str],
+    made_from: list[str] | None = None,
+    extra: dict | None = None,
+) -> None:
+    """List a file the build did not render itself (a packet, a card sheet) in
+    OUT/manifest.json, with the PDFs it binds, so `handouts changes` follows them."""
+    import hashlib
+    import io
+
+    from pypdf import PdfReader
+
+    manifest = read_manifest(out)
+    manifest[path.relative_to(out).as_posix()] = {
+        "path": path.relative_to(out).as_posix(),
+        "sha256": hashlib.sha256(pdf).hexdigest(),
+        "bytes": len(pdf),
+        "kind": kind,
+        "handout": "",  # not one handout: see made_from
+        "language": languages[0] if languages else "",
+        "languages": languages,
+        "pages": len(PdfReader(io.BytesIO(pdf)).pages),
+        "made_from": made_from or [],
+        **(extra or {}),
+    }
+    write_manifest(out, manifest)

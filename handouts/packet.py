@@ -16,12 +16,16 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .content import COMMON, SOURCE_LANGUAGE, get_handout, load_content
 from .errors import RenderError, UsageError
 from .locales import get_language
 from .profile import Profile
 from .render import Job, html_to_pdf, page_context, prepare, render_template, set_language
+
+if TYPE_CHECKING:
+    from .engines import Engine
 
 PACKET_HANDOUTS = ("know-your-rights", "care-access", "pharmacy")
 PACKET_SIZE = "letter"
@@ -147,15 +151,18 @@ def build_packets(
     bilingual: str | None = None,
     workers: int = 1,
     on_warning: Callable[[str], None] | None = None,
+    engine: Engine | None = None,
 ) -> list[Path]:
     """Build the handouts a packet binds into `out` (incrementally, see build),
-    then write one packet per language into OUT/packets/. The first handout that
-    fails stops it with its error. Used by `handouts packet` and by batch."""
-    from .build import build, write_atomically
+    then write one packet per language into OUT/packets/ and list each in the
+    manifest with the PDFs it binds. The first handout that fails stops it with
+    its error. Used by `handouts packet` and by batch."""
+    from .build import build, output_path, write_atomically
+    from .output import add_to_manifest
 
     packet_date()  # a bad SOURCE_DATE_EPOCH is reported before any work
     jobs = list(dict.fromkeys(job for code in langs for job in packet_jobs(code, profile, bilingual)))
-    report = build(jobs, out, workers=workers)
+    report = build(jobs, out, workers=workers, engine=engine)
     for warning in report.warnings:
         if on_warning:
             on_warning(warning)
@@ -166,6 +173,16 @@ def build_packets(
     written = []
     for code in langs:
         path = out / "packets" / packet_name(code, bilingual)
-        write_atomically(path, packet_from_files(code, out, profile, bilingual))
+        pdf = packet_from_files(code, out, profile, bilingual)
+        write_atomically(path, pdf)
+        inside = [Job(h, c, PACKET_SIZE) for c in (code, bilingual) if c for h in PACKET_HANDOUTS]
+        add_to_manifest(
+            out,
+            path,
+            pdf,
+            kind="packet",
+            languages=[c for c in (code, bilingual) if c],
+            made_from=[output_path(out, job).relative_to(out).as_posix() for job in inside],
+        )
         written.append(path)
     return written

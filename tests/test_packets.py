@@ -62,7 +62,7 @@ def test_batch_builds_good_rows_and_names_the_bad_one(tmp_path):
     result = CliRunner().invoke(main, ["batch", str(offices), "-l", "es", "-l", "hy", "-o", str(out), "-j", "2"])
     assert result.exit_code == 1
     assert f"Failed: {offices} row 3: field 'phone': '555' is not a valid phone number" in result.stderr
-    assert result.stdout == f"Built packets for 2 of 3 office(s) into {out}/; failed: row 3.\n"
+    assert result.stdout == f"Built files for 2 of 3 office(s) into {out}/; failed: row 3. Summary: {out}/summary.csv\n"
     for slug in ("eastside-family-clinic", "հայկական-կլինիկա"):
         for code in ("es", "hy"):
             packet = out / slug / "packets" / f"packet-{code}.pdf"

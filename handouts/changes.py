@@ -1,0 +1,146 @@
+"""Which printed files differ between two builds, and why: the reprint list.
+
+A build's manifest keeps, for every PDF, the fingerprint of each input that
+decided it (digest.input_parts): facts, claims, text files, templates, code,
+fonts, the clinic profile. Comparing two manifests (or one manifest with what a
+build would make today) names the files to reprint and the inputs that changed.
+A batch's output folder holds one manifest per office; packets and card sheets
+list the PDFs they bind (`made_from`), so they are reprinted when one of those is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import HandoutsError, UsageError
+from .output import MANIFEST
+
+_LABELS = {
+    "fact": "fact {name}",
+    "claim": "claim {name}",
+    "text": "text {name}",
+}
+_WHOLE = {
+    "templates": "templates",
+    "code": "the handouts program",
+    "version": "the handouts version",
+    "fonts": "fonts",
+    "profile": "the clinic profile",
+    "spec": "the handout's handout.yaml",
+    "job": "the build options",
+}
+
+
+@dataclass
+class Change:
+    office: str  # the office's folder in a batch ("" for a single build)
+    path: str  # the file, relative to the office's folder
+    status: str  # changed | new | removed
+    reasons: list[str] = field(default_factory=list)
+
+
+def reasons(old: dict[str, str], new: dict[str, str]) -> list[str]:
+    """Plain words for each input that differs: 'fact crisis_988 changed'."""
+    out = []
+    for key in sorted(set(old) | set(new)):
+        if old.get(key) == new.get(key):
+            continue
+        kind, _, name = key.partition(":")
+        what = _LABELS[kind].format(name=name) if kind in _LABELS and name else _WHOLE.get(key, key)
+        if key not in old:
+            out.append(f"now uses {what}")
+        elif key not in new:
+            out.append(f"no longer uses {what}")
+        else:
+            out.append(f"{what} changed")
+    return out
+
+
+def read_manifests(where: Path) -> dict[str, dict[str, dict]]:
+    """{office: {path: entry}} from a manifest file, a build folder, or a batch folder."""
+    where = Path(where)
+    if where.is_dir() and (where / MANIFEST).is_file():
+        files = {"": where / MANIFEST}
+    elif where.is_dir():
+        files = {p.parent.name: p for p in sorted(where.glob(f"*/{MANIFEST}"))}
+    elif where.is_file():
+        files = {"": where}
+    else:
+        raise UsageError(f"{where}: no such file or folder; give a manifest.json or the folder a build wrote.")
+    if not files:
+        raise UsageError(f"{where}: no manifest.json in it or in its office folders; is it a build's --out folder?")
+    out: dict[str, dict[str, dict]] = {}
+    for office, path in files.items():
+        try:
+            document = json.loads(path.read_text(encoding="utf-8"))
+            out[office] = {entry["path"]: entry for entry in document["files"]}
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise UsageError(f"{path}: not a handouts manifest ({exc}).") from None
+    return out
+
+
+def _today_parts(entry: dict, today: dt.date | None) -> dict[str, str] | None:
+    """The inputs a build today would use for this manifest entry (None: not a handout PDF)."""
+    from .digest import input_parts
+    from .render import Job
+
+    if "inputs_detail" not in entry:
+        return None
+    languages = entry.get("languages") or [entry["language"]]
+    job = Job(
+        entry["handout"],
+        languages[0],
+        entry["size"],
+        entry.get("variant", "office"),
+        None,
+        also=tuple(languages[1:]),
+        allow_expired_claims="expired=|" not in entry["inputs_detail"]["job"],
+        allow_stale=entry["inputs_detail"]["job"].endswith("stale=True"),
+    )
+    parts = input_parts(job, today, clinic=bool(entry.get("profile")))
+    parts["profile"] = entry["inputs_detail"].get("profile", "")  # the profile is not in the content project
+    return parts
+
+
+def compare(old: Path, new: Path | None = None, today: dt.date | None = None) -> list[Change]:
+    """The files to reprint: those that differ between the OLD and NEW builds
+    (or, without NEW, between OLD and what a build from today's content would make)."""
+    before = read_manifests(old)
+    after = read_manifests(new) if new is not None else None
+    changes: list[Change] = []
+    for office in sorted(set(before) | set(after or {})):
+        old_files = before.get(office, {})
+        new_files = (after or {}).get(office, {}) if after is not None else None
+        changed_paths: set[str] = set()
+        for path in sorted(set(old_files) | set(new_files or {})):
+            entry = old_files.get(path)
+            if new_files is not None:
+                later = new_files.get(path)
+                if entry is None:
+                    changes.append(Change(office, path, "new"))
+                elif later is None:
+                    changes.append(Change(office, path, "removed"))
+                elif later.get("sha256") != entry.get("sha256"):
+                    why = reasons(entry.get("inputs_detail", {}), later.get("inputs_detail", {}))
+                    changes.append(Change(office, path, "changed", why or ["its contents differ"]))
+                    changed_paths.add(path)
+                continue
+            assert entry is not None
+            try:
+                now = _today_parts(entry, today)
+            except HandoutsError as exc:
+                changes.append(Change(office, path, "changed", [f"cannot be built from today's content: {exc}"]))
+                changed_paths.add(path)
+                continue
+            if now is not None and now != entry["inputs_detail"]:
+                changes.append(Change(office, path, "changed", reasons(entry["inputs_detail"], now)))
+                changed_paths.add(path)
+        if new_files is None:  # packets and sheets follow the PDFs they bind
+            for path, entry in sorted(old_files.items()):
+                inside = [p for p in entry.get("made_from", []) if p in changed_paths]
+                if inside:
+                    changes.append(Change(office, path, "changed", [f"binds {p}, which changed" for p in inside]))
+    return changes

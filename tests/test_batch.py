@@ -1,0 +1,153 @@
+"""Outreach at county scale: a batch plan per office, zips to hand over, a
+summary, and the reprint list after a fact changes (issue 12)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import zipfile
+
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from handouts.batch import OfficePlan, card_sheets, parse_cards, parse_plan
+from handouts.cli import main
+from handouts.errors import ContentError
+from handouts.resources import content_dir
+from handouts.sheets import get_stock
+
+from .pdfread import squash, text
+
+OFFICES = (
+    "name,phone,languages,handouts,sizes,cards,packets,signs\n"
+    "Koreatown Clinic,213-555-0100,ko,know-your-rights,letter poster-18x24,ko:15,no,nonpublic-area\n"
+    "Clínica del Valle,818-555-0199,es,,,es:10,en,\n"
+    "Bad Row,12345,es,,,,,\n"
+    "Glendale Health,818-555-0102,hy,care-access,tabloid,,no,\n"
+)
+
+
+def test_plan_columns_fall_back_to_the_command_line_and_name_bad_cells():
+    defaults = OfficePlan(languages=("es",), packets="yes")
+    plan = parse_plan({"handouts": "red-card, pharmacy", "cards": "es:25 ko:3"}, defaults, "o.csv row 2")
+    assert plan.handouts == ("red-card", "pharmacy") and plan.languages == ("es",) and plan.packets == "yes"
+    assert plan.cards == (("es", 25), ("ko", 3))
+    for cells, column in (
+        ({"sizes": "poster-99"}, "sizes"),
+        ({"packets": "maybe"}, "packets"),
+        ({"cards": "es40"}, "cards"),
+        ({"signs": "red-card"}, "signs"),
+        ({"languages": "xx"}, "languages"),
+    ):
+        with pytest.raises(ContentError, match=rf"o\.csv row 7.*{column}"):
+            parse_plan(cells, defaults, "o.csv row 7")
+
+
+def test_card_counts_round_up_to_whole_sheets():
+    per_sheet = get_stock("avery-5371").per_sheet
+    counts = parse_cards("es:1 ko:10 hy:11 ru:25", "x")
+    sheets = {code: -(-n // per_sheet) for code, n in counts}
+    assert sheets == {"es": 1, "ko": 1, "hy": 2, "ru": 3}
+
+
+@pytest.mark.pdf
+def test_card_sheets_have_whole_sheets_of_one_language():
+    made = card_sheets((("es", 25),), "avery-5371", {})
+    name, pdf, sheets = made[0]
+    assert sheets == 3 and name == "red-card-es-30cards-avery-5371.pdf"
+    import io
+
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 6  # fronts and backs
+
+
+@pytest.mark.pdf
+def test_batch_gives_each_office_what_its_row_asks_zipped_with_a_summary(data_copy, tmp_path):
+    offices = tmp_path / "offices.csv"
+    offices.write_text(OFFICES, encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["batch", str(offices), "-o", str(out), "-j", "2"])
+    assert result.exit_code == 1 and "row 4" in result.stderr
+    expected = {
+        "koreatown-clinic": {
+            "ko/know-your-rights-letter.pdf",
+            "ko/know-your-rights-poster-18x24.pdf",
+            "en+ko/nonpublic-area-letter.pdf",
+            "sheets/red-card-ko-20cards-avery-5371.pdf",
+            "sheets/alignment-avery-5371.pdf",
+        },
+        "clinica-del-valle": {
+            "packets/packet-es-with-en.pdf",
+            "sheets/red-card-es-10cards-avery-5371.pdf",
+            "sheets/alignment-avery-5371.pdf",
+        },
+        "glendale-health": {"hy/care-access-tabloid.pdf"},
+    }
+    with open(out / "summary.csv", encoding="utf-8", newline="") as stream:
+        summary = {row["folder"]: row for row in csv.DictReader(stream)}
+    assert summary["bad-row"]["status"] == "failed" and "12345" in summary["bad-row"]["error"]
+    assert json.loads((out / "summary.json").read_text(encoding="utf-8"))[2]["status"] == "failed"
+    for slug, files in expected.items():
+        listing = set(zipfile.ZipFile(out / f"{slug}.zip").namelist())
+        assert listing == {f"{slug}/{name}" for name in files | {"PRINT-ME-FIRST.txt"}}, slug
+        row = summary[slug]
+        assert row["status"] == "ok" and int(row["files"]) == len(files) and row["zip"] == f"{slug}.zip"
+        pages = sum(len(PdfReader(out / slug / name).pages) for name in files)
+        assert int(row["pages_to_print"]) == pages, slug
+        guide = (out / slug / "PRINT-ME-FIRST.txt").read_text(encoding="utf-8")
+        assert "100%" in guide and all(name in guide for name in files)
+        manifest = {e["path"] for e in json.loads((out / slug / "manifest.json").read_text())["files"]}
+        assert files <= manifest, slug  # the manifest covers packets and sheets too
+    guide = (out / "koreatown-clinic" / "PRINT-ME-FIRST.txt").read_text(encoding="utf-8")
+    assert "two-sided, flip on the long edge" in guide and "alignment page" in guide and "Avery 5371" in guide
+    sign = squash(text(out / "koreatown-clinic" / "en+ko" / "nonpublic-area-letter.pdf"))
+    assert squash("Koreatown Clinic") in sign
+
+    # A phone number changes: the reprint list names exactly the files that print it.
+    facts = content_dir() / "facts.yaml"
+    facts.write_text(
+        facts.read_text(encoding="utf-8").replace("display: 888-624-4752 (888-6-CHIRLA)", "display: 888-624-4752"),
+        encoding="utf-8",
+    )
+    listed = CliRunner().invoke(main, ["changes", str(out), "--csv", str(tmp_path / "reprint.csv")])
+    assert listed.exit_code == 0, listed.output
+    with open(tmp_path / "reprint.csv", encoding="utf-8", newline="") as stream:
+        rows = {(r["office"], r["file"]): r["reasons"] for r in csv.DictReader(stream)}
+    assert set(rows) == {
+        ("koreatown-clinic", "ko/know-your-rights-letter.pdf"),
+        ("koreatown-clinic", "ko/know-your-rights-poster-18x24.pdf"),
+        ("koreatown-clinic", "sheets/red-card-ko-20cards-avery-5371.pdf"),
+        ("clinica-del-valle", "en/know-your-rights-letter.pdf"),
+        ("clinica-del-valle", "es/know-your-rights-letter.pdf"),
+        ("clinica-del-valle", "sheets/red-card-es-10cards-avery-5371.pdf"),
+        ("clinica-del-valle", "packets/packet-es-with-en.pdf"),
+    }
+    assert rows[("koreatown-clinic", "ko/know-your-rights-letter.pdf")] == (
+        "fact la_rapid_response_network_hotline changed"
+    )
+    assert "glendale-health" not in {office for office, _ in rows}
+
+
+def test_changes_between_two_manifests_names_new_removed_and_why(tmp_path):
+    def manifest(folder, files):
+        folder.mkdir()
+        (folder / "manifest.json").write_text(json.dumps({"files": files}), encoding="utf-8")
+        return folder
+
+    base = {"path": "es/x.pdf", "sha256": "a", "inputs_detail": {"fact:crisis_988": "1", "templates": "t"}}
+    old = manifest(tmp_path / "old", [base, {"path": "gone.pdf", "sha256": "g"}])
+    new = manifest(
+        tmp_path / "new",
+        [
+            {**base, "sha256": "b", "inputs_detail": {"fact:crisis_988": "2", "templates": "t"}},
+            {"path": "added.pdf", "sha256": "n"},
+        ],
+    )
+    result = CliRunner().invoke(main, ["changes", str(old), str(new)])
+    assert result.exit_code == 0
+    assert "changed  es/x.pdf: fact crisis_988 changed" in result.output
+    assert "removed  gone.pdf" in result.output and "new      added.pdf" in result.output
+    unchanged = CliRunner().invoke(main, ["changes", str(old), str(old)])
+    assert "nothing changed" in unchanged.output
+    missing = CliRunner().invoke(main, ["changes", str(tmp_path / "nope")])
+    assert missing.exit_code == 2 and len(missing.output.strip().splitlines()) == 1
