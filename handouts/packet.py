@@ -1,5 +1,7 @@
 """Multilingual packets: the patient handouts of one language bound into one
-PDF with a cover, a contents page, bookmarks and page labels.
+tagged PDF (PDF/UA-1) with a cover that lists what is inside, page numbers,
+bookmarks and page labels. Each handout is fitted on its own, then all pages go
+into one WeasyPrint document, so the packet keeps its structure tree.
 
 A bilingual packet follows each page with the same page in English. We chose
 facing pages over putting both side by side on landscape paper: side by side,
@@ -14,28 +16,22 @@ import datetime as dt
 import io
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .content import COMMON, SOURCE_LANGUAGE, get_handout, load_content
 from .errors import RenderError, UsageError
 from .locales import get_language
 from .profile import Profile
-from .render import Job, html_to_pdf, page_context, prepare, render_template, set_language
+from .render import Job, Setting, fit_page, layout, page_context, page_html, prepare, render_template, write_pdf
+from .render.pdf import identifier
 
 if TYPE_CHECKING:
     from .engines import Engine
 
 PACKET_HANDOUTS = ("know-your-rights", "care-access", "pharmacy")
 PACKET_SIZE = "letter"
-
-
-@dataclass
-class PacketPart:
-    handout: str
-    lang: str
-    pdf: bytes
 
 
 def packet_date() -> dt.date:
@@ -52,8 +48,24 @@ def packet_date() -> dt.date:
         ) from None
 
 
-def _front_matter(lang: str, profile: Profile | None, entries: list[dict], draft: bool) -> bytes:
-    """Cover and contents page, rendered like a handout (same fonts, same checks)."""
+FRONT_PAGES = 1  # the cover, which also lists what is inside
+
+
+@dataclass
+class _Part:
+    handout: str
+    lang: str
+    prepared: Any
+    context: dict[str, Any]
+    setting: Setting
+    pages: int
+    twin: bool  # the paired language's page, after each page of the packet's own
+    numbers: list[str] = field(default_factory=list)
+
+
+def _cover(lang: str, profile: Profile | None, entries: list[dict], draft: bool) -> Any:
+    """The cover, laid out like a handout (same fonts, same checks): title, the
+    language, the clinic's logo and name, the date, and what is inside with pages."""
     language = get_language(lang)
     probe = prepare(Job(PACKET_HANDOUTS[0], lang, PACKET_SIZE, profile=profile))
     context = {**page_context(probe), "body_pt": probe.size.body_pt}
@@ -64,52 +76,106 @@ def _front_matter(lang: str, profile: Profile | None, entries: list[dict], draft
         title=load_content(COMMON, lang).data["strings"]["packet_title"],
         compact=0,
     )
-    names = " ".join(entry["title"] for entry in entries)
+    names = " ".join(entry["title"] + " " + entry["what"] for entry in entries)
     html = render_template("packet.html", context, probe.families, extra_text=names)
-    return html_to_pdf(html, f"packet cover ({lang})")
+    document = layout(html, f"packet cover ({lang})")
+    if len(document.pages) != FRONT_PAGES:
+        raise RenderError(f"The packet cover for {lang} does not fit on one page; shorten the handouts' subtitles.")
+    return document
 
 
-def assemble(
-    lang: str, parts: list[PacketPart], english: dict[str, PacketPart] | None, profile: Profile | None = None
-) -> bytes:
-    """Bind the parts (and, for a bilingual packet, each part's English pages
-    after its own) behind a cover and a contents page."""
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.constants import PageLabelStyle
+def _parts(lang: str, out: Path, profile: Profile | None, bilingual: str | None) -> list[_Part]:
+    """Each handout of the packet (and its twin in the paired language), fitted:
+    in one layout pass when `out` holds the same handout built from the same inputs."""
+    from .build import output_path
+    from .digest import inputs_digest
+    from .output import read_manifest
 
-    front_pages = 2
-    titles, page = [], front_pages + 1
-    readers = []
+    manifest = read_manifest(out)
+    parts = []
+    for handout in PACKET_HANDOUTS:
+        for code, twin in ((lang, False), (bilingual, True)):
+            if code is None:
+                continue
+            job = Job(handout, code, PACKET_SIZE, profile=profile)
+            entry = manifest.get(output_path(out, job).relative_to(out).as_posix())
+            hint = None
+            if entry and entry.get("inputs") == inputs_digest(job):
+                hint = Setting(float(entry["body_pt"]), int(entry.get("compact", 0)))
+            prepared = prepare(job)
+            fitted = fit_page(prepared, hint)
+            context = {**page_context(prepared), "no_bookmarks": twin}
+            parts.append(
+                _Part(handout, code, prepared, context, fitted.setting, len(fitted.measured.result.pages), twin)
+            )
+    return parts
+
+
+def packet_pdf(lang: str, out: Path, profile: Profile | None = None, bilingual: str | None = None) -> bytes:
+    """One tagged PDF (PDF/UA-1): the cover, then each handout, each fitted on
+    its own; with a paired language, each page is followed by the same page in
+    it. Page numbers are printed, the document has bookmarks (one per handout
+    and section), page labels (i for the cover, then 1, 2, ...) and /Lang, and
+    the paired language's pages carry their own /Lang."""
+    parts = _parts(lang, out, profile, bilingual)
+    order: list[tuple[_Part, int]] = []  # (part, its page index), in print order
+    for handout in PACKET_HANDOUTS:
+        own = next(p for p in parts if p.handout == handout and not p.twin)
+        twin = next((p for p in parts if p.handout == handout and p.twin), None)
+        for index in range(max(own.pages, twin.pages if twin else 0)):
+            if index < own.pages:
+                order.append((own, index))
+            if twin is not None and index < twin.pages:
+                order.append((twin, index))
+    for number, (part, _index) in enumerate(order, 1):
+        part.numbers.append(str(number))
+    documents = {}
     for part in parts:
-        reader = PdfReader(io.BytesIO(part.pdf))
-        english_reader = PdfReader(io.BytesIO(english[part.handout].pdf)) if english else None
-        content = load_content(part.handout, lang).data
+        html = page_html(part.prepared, {**part.context, "page_numbers": part.numbers}, part.setting)
+        documents[id(part)] = layout(html, part.prepared.job.label)
+    entries = []
+    for handout in PACKET_HANDOUTS:
+        content = load_content(handout, lang).data
         title = content.get("title") or content["front"]["title"]
-        titles.append({"title": title, "page": page - front_pages})
-        readers.append((title, reader, english_reader))
-        page += len(reader.pages) * (2 if english_reader else 1)
-    draft = lang != SOURCE_LANGUAGE and any(load_content(p.handout, lang).status != "reviewed" for p in parts)
-    front = PdfReader(io.BytesIO(_front_matter(lang, profile, titles, draft)))
-    if len(front.pages) != front_pages:
-        raise UsageError(f"The packet cover for {lang} does not fit on {front_pages} pages.")
-    writer = PdfWriter()
-    for sheet in front.pages:
-        writer.add_page(sheet)
-    cover_title = load_content(COMMON, lang).data["strings"]["packet_title"]
-    writer.add_outline_item(title=cover_title, page_number=0)
-    for title, reader, english_reader in readers:
-        first = len(writer.pages)
-        for index, sheet in enumerate(reader.pages):
-            writer.add_page(sheet)
-            if english_reader is not None:
-                writer.add_page(english_reader.pages[index])
-        writer.add_outline_item(title=title, page_number=first)
-    writer.set_page_label(0, front_pages - 1, style=PageLabelStyle.LOWERCASE_ROMAN)
-    writer.set_page_label(front_pages, len(writer.pages) - 1, style=PageLabelStyle.DECIMAL, start=1)
-    set_language(writer, lang)
-    writer.add_metadata({"/Title": cover_title + (f" - {profile.name}" if profile else ""), "/Creator": "handouts"})
+        first = next(n for n, (p, _i) in enumerate(order, 1) if p.handout == handout)
+        entries.append({"title": title, "what": content.get("subtitle") or "", "page": first})
+    draft = lang != SOURCE_LANGUAGE and any(
+        load_content(key, lang).status != "reviewed" for key in (*PACKET_HANDOUTS, COMMON)
+    )
+    cover = _cover(lang, profile, entries, draft)
+    pages = list(cover.pages) + [documents[id(part)].pages[index] for part, index in order]
+    seed = f"packet|{lang}|{bilingual}|{profile.digest if profile else ''}|{packet_date()}"
+    pdf = write_pdf(cover.copy(pages), f"packet ({lang})", pdf_variant="pdf/ua-1", pdf_identifier=identifier(seed))
+    twin_pages = [FRONT_PAGES + i for i, (part, _index) in enumerate(order) if part.twin]
+    return _finish(pdf, twin_pages, bilingual)
+
+
+def _finish(pdf: bytes, twin_pages: list[int], twin_lang: str | None) -> bytes:
+    """Page labels (i, then 1, 2, ...), and /Lang on what the paired language's pages hold."""
+    import pikepdf
+
+    document = pikepdf.open(io.BytesIO(pdf))
+    document.Root.PageLabels = pikepdf.Dictionary(
+        Nums=[0, pikepdf.Dictionary(S=pikepdf.Name.r), FRONT_PAGES, pikepdf.Dictionary(S=pikepdf.Name.D, St=1)]
+    )
+    if twin_lang and twin_pages:
+        pages = {document.pages[i].objgen for i in twin_pages}
+        stack = [document.Root.StructTreeRoot]
+        while stack:
+            node = stack.pop()
+            if not isinstance(node, pikepdf.Dictionary):
+                continue
+            page = node.get("/Pg")
+            if page is not None and page.objgen in pages and "/S" in node:
+                node.Lang = pikepdf.String(twin_lang)
+                continue  # its children inherit it
+            kids = node.get("/K")
+            if isinstance(kids, pikepdf.Array):
+                stack.extend(kids)
+            elif kids is not None:
+                stack.append(kids)
     buffer = io.BytesIO()
-    writer.write(buffer)
+    document.save(buffer, deterministic_id=True)
     return buffer.getvalue()
 
 
@@ -124,20 +190,6 @@ def packet_jobs(lang: str, profile: Profile | None = None, bilingual: str | None
     for job in jobs:
         get_handout(job.handout)
     return jobs
-
-
-def packet_from_files(lang: str, out: Path, profile: Profile | None = None, bilingual: str | None = None) -> bytes:
-    """Assemble a packet from handouts already built into `out` (see build)."""
-    from .build import output_path
-
-    parts = [PacketPart(h, lang, output_path(out, Job(h, lang, PACKET_SIZE)).read_bytes()) for h in PACKET_HANDOUTS]
-    english = None
-    if bilingual:
-        english = {
-            h: PacketPart(h, bilingual, output_path(out, Job(h, bilingual, PACKET_SIZE)).read_bytes())
-            for h in PACKET_HANDOUTS
-        }
-    return assemble(lang, parts, english, profile)
 
 
 def packet_name(lang: str, bilingual: str | None) -> str:
@@ -173,7 +225,7 @@ def build_packets(
     written = []
     for code in langs:
         path = out / "packets" / packet_name(code, bilingual)
-        pdf = packet_from_files(code, out, profile, bilingual)
+        pdf = packet_pdf(code, out, profile, bilingual)
         write_atomically(path, pdf)
         inside = [Job(h, c, PACKET_SIZE) for c in (code, bilingual) if c for h in PACKET_HANDOUTS]
         add_to_manifest(

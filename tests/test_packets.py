@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pikepdf
 import pypdfium2 as pdfium
 import pytest
 from click.testing import CliRunner
@@ -25,27 +26,44 @@ def test_packet_has_cover_contents_bookmarks_and_page_labels(tmp_path):
     pdf = PdfReader(str(path))
     strings = load_content("common", "ko").data["strings"]
     titles = [load_content(h, "ko").data["title"] for h in PACKET_HANDOUTS]
-    assert [item.title for item in pdf.outline] == [strings["packet_title"]] + titles
+    assert [item.title for item in pdf.outline if not isinstance(item, list)] == [strings["packet_title"]] + titles
     pages = sum(get_handout(h).pages_on(get_size(PACKET_SIZE).kind) for h in PACKET_HANDOUTS)
-    assert pdf.page_labels == ["i", "ii"] + [str(n) for n in range(1, pages + 1)]
-    assert pdf.trailer["/Root"]["/Lang"] == "ko"
-    cover = squash(pdfium.PdfDocument(str(path))[0].get_textpage().get_text_range())
+    assert pdf.page_labels == ["i"] + [str(n) for n in range(1, pages + 1)]
+    root = pdf.trailer["/Root"]
+    assert root["/Lang"] == "ko" and "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
+    document = pdfium.PdfDocument(str(path))
+    cover = squash(document[0].get_textpage().get_text_range())
     assert squash(LANGUAGES["ko"].native_name) in cover and squash(strings["packet_title"]) in cover
-    contents = squash(pdfium.PdfDocument(str(path))[1].get_textpage().get_text_range())
-    for title in titles:
-        assert squash(title) in contents
+    for title in titles:  # the cover says what is inside
+        assert squash(title) in cover
+    for number in range(1, pages + 1):  # each page prints its number at its foot
+        assert document[number].get_textpage().get_text_range().rstrip().endswith(str(number)), number
 
 
 @pytest.mark.pdf
 def test_bilingual_packet_follows_each_page_with_english(tmp_path):
     result = CliRunner().invoke(main, ["packet", "-l", "es", "--bilingual", "en", "-o", str(tmp_path), "-j", "1"])
     assert result.exit_code == 0, result.output
-    pdf = PdfReader(str(tmp_path / "packets" / "packet-es-with-en.pdf"))
+    path = tmp_path / "packets" / "packet-es-with-en.pdf"
+    pdf = PdfReader(str(path))
     pages = sum(get_handout(h).pages_on(get_size(PACKET_SIZE).kind) for h in PACKET_HANDOUTS)
-    assert len(pdf.pages) == 2 + 2 * pages
+    assert len(pdf.pages) == 1 + 2 * pages
     spanish = load_content("know-your-rights", "es").data["title"]
     english = load_content("know-your-rights", "en").data["title"]
-    assert spanish in pdf.pages[2].extract_text() and english in pdf.pages[3].extract_text()
+    assert spanish in pdf.pages[1].extract_text() and english in pdf.pages[2].extract_text()
+    # The English pages' tags say they are English; the document is Spanish.
+    document = pikepdf.open(path)
+    assert document.Root.Lang == "es"
+    english_pages = {document.pages[i].objgen for i in range(2, len(document.pages), 2)}
+    langs, stack = set(), [document.Root.StructTreeRoot]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, pikepdf.Dictionary):
+            if node.get("/Pg") is not None and node.Pg.objgen in english_pages and "/Lang" in node:
+                langs.add(str(node.Lang))
+            kids = node.get("/K")
+            stack.extend(kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else [])
+    assert langs == {"en"}
 
 
 @pytest.mark.pdf

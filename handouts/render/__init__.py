@@ -20,6 +20,7 @@ Public here: Job, Rendered, render, prepare and what callers need around them.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -82,7 +83,7 @@ __all__ = [
 ]
 
 
-def page_html(prepared: Prepared, context: PageContext, setting: Setting) -> str:
+def page_html(prepared: Prepared, context: Mapping[str, Any], setting: Setting) -> str:
     """The job's HTML at one fit step."""
     step = {**context, "body_pt": setting.body_pt, "compact": setting.compact}
     return render_template(

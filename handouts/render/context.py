@@ -100,6 +100,8 @@ class PageContext(TypedDict, total=False):
     content_date: str
     accent_cmyk: str
     bleed_mm: float
+    page_numbers: list[str]  # printed at the foot of each page (a packet), or none
+    no_bookmarks: bool  # its headings make no bookmarks (a packet's paired-language pages)
     body_pt: float  # set per fit step
     compact: int  # set per fit step
 
@@ -262,6 +264,8 @@ def page_context(prepared: Prepared) -> PageContext:
         "content_date": prepared.content.as_of.isoformat(),
         "accent_cmyk": css_cmyk(prepared.job.profile.color if prepared.job.profile else DEFAULT_ACCENT),
         "bleed_mm": variant.bleed_mm,
+        "page_numbers": [],
+        "no_bookmarks": False,
     }
     extra = KINDS[spec.kind].context(prepared, dict(context))
     return PageContext(**{**context, **extra})  # type: ignore[typeddict-item]
