@@ -145,7 +145,7 @@ def _marks_pdf(stock: Stock, outlines: bool, label: str = "") -> bytes:
     return html_to_pdf(html, "sheet marks")
 
 
-def impose(cards: list[bytes], stock: Stock) -> bytes:
+def impose(cards: list[bytes], stock: Stock, langs: tuple[str, ...] = ("en",)) -> bytes:
     """One sheet: page 1 the fronts, page 2 the backs (columns mirrored). `cards`
     holds one two-page card PDF (front, back) per slot, in slot order."""
     from pypdf import PageObject, PdfReader, PdfWriter, Transformation
@@ -165,7 +165,20 @@ def impose(cards: list[bytes], stock: Stock) -> bytes:
             x, y = stock.slot_origin_pt(index, back=side == 1)
             sheet.merge_transformed_page(reader.pages[side], Transformation().translate(x, y))
         writer.add_page(sheet)
-    writer.add_metadata({"/Title": f"Red Cards on {stock.description}", "/Creator": "handouts"})
+    # A print product: its pages are merged, not laid out, so it is not tagged; it says
+    # what it is (title, subject) and its main language for screen readers and file lists.
+    from .locales import LANGUAGES
+    from .render import set_language
+
+    names = ", ".join(LANGUAGES[code].english_name for code in langs if code in LANGUAGES)
+    writer.add_metadata(
+        {
+            "/Title": f"Red Cards ({names}) on {stock.description}",
+            "/Subject": "Wallet cards: page 1 the fronts, page 2 the backs (print two-sided, flip on the long edge)",
+            "/Creator": "handouts",
+        }
+    )
+    set_language(writer, langs[0] if langs else "en")
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -202,4 +215,4 @@ def red_card_sheet(
         warnings += [w for w in rendered.warnings if w not in warnings]
         cards += [rendered.pdf] * number
     name = "red-card-" + "-".join(f"{code}{number}" for code, number in counts) + f"-{stock.name}.pdf"
-    return impose(cards, stock), warnings, name
+    return impose(cards, stock, tuple(code for code, _ in counts)), warnings, name
