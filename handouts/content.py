@@ -61,6 +61,7 @@ class HandoutSpec:
     break_before: int | None = None  # on a page-size that allows two pages, section N starts page 2
     clinic_telehealth: bool = False  # a clinic profile's video-visit link prints as the first contact
     trifold_panels: tuple[int, ...] = ()  # in the tri-fold brochure: how many sections each of its panels holds
+    section_icons: tuple[str, ...] = ()  # a pictogram (templates/icons/<name>.svg) beside each section heading
 
     def pages_on(self, size_kind: str) -> int:
         """How many pages the handout may take on a size of this kind (flyer, poster, card)."""
@@ -167,6 +168,13 @@ def _load_spec(key: str) -> HandoutSpec:
             "brochure panel holds, such as [2, 3]."
         )
         panels = []
+    icons = raw.get("section_icons") or []
+    if not isinstance(icons, list) or not all(isinstance(n, str) for n in icons):
+        problems.append(f"{doc.where('section_icons')}: section_icons must list icon names, such as [door, phone].")
+        icons = []
+    for i, name in enumerate(icons):
+        if not (templates_dir() / "icons" / f"{name}.svg").is_file():
+            problems.append(f"{doc.where('section_icons', i)}: no icon '{name}' in templates/icons/.")
     if kind not in KINDS:
         problems.append(f"{doc.where('kind')}: kind must be one of {', '.join(KINDS)}, not '{kind}'.")
     if template and not (templates_dir() / str(template)).is_file():
@@ -189,6 +197,7 @@ def _load_spec(key: str) -> HandoutSpec:
         break_before=raw.get("break_before_section"),
         clinic_telehealth=bool(raw.get("clinic_telehealth", False)),
         trifold_panels=tuple(panels),
+        section_icons=tuple(icons),
     )
 
 

@@ -13,7 +13,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
 
-from handouts.content import get_handout
+from handouts.content import get_handout, load_content
 from handouts.errors import FitError, RenderError
 from handouts.facts import load_facts
 from handouts.render import BLEED_MM, LARGE_PRINT_PT, Job, render
@@ -104,8 +104,15 @@ def test_office_pdfs_are_tagged_with_alt_text_for_every_qr_code():
 
     walk(pdf.Root.StructTreeRoot)
     facts = load_facts()
-    expected = sorted(f"QR code: {facts[c.fact].qr_url}" for c in get_handout("care-access").contacts if "qr" in c.show)
-    assert sorted(alts) == expected
+    spec = get_handout("care-access")
+    expected = sorted(f"QR code: {facts[c.fact].qr_url}" for c in spec.contacts if "qr" in c.show)
+    assert sorted(a for a in alts if a.startswith("QR code:")) == expected
+    # Every pictogram is a figure too, named by the words beside it (a section heading or a contact).
+    text = load_content("care-access", "ko").data
+    headings = [s["heading"] for s in text["sections"]]
+    phones = [text["contacts"][c.fact]["name"] for c in spec.contacts if "phone" in c.show]
+    icons = sorted(a for a in alts if not a.startswith("QR code:"))
+    assert icons == sorted(headings[: len(spec.section_icons)] + phones)
 
 
 @pytest.mark.parametrize("variant", ["office", "print-shop", "large-print"])

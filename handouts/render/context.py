@@ -18,6 +18,7 @@ from ..content import PLACEHOLDER, SOURCE_LANGUAGE, HandoutSpec, walk_text
 from ..errors import RenderError
 from ..facts import Fact
 from ..fonts import font_css
+from ..icons import icon_uri
 from ..kinds import KINDS
 from ..locales import Language
 from ..qr import printed_width_mm, qr_data_uri
@@ -81,6 +82,8 @@ class PageContext(TypedDict, total=False):
     en: dict[str, Any] | None  # the English text, where parts print in English only
     contacts: list[ContactView]
     with_qr: list[ContactView]
+    section_icons: list[str]  # data: URIs of the pictograms beside the section headings, in order
+    phone_icon: str
     draft: bool  # a translation not yet reviewed (every printed string) by a person
     translation_reviewed: bool  # a translation whose every printed string a named person reviewed
     stale_strings: bool  # printed with strings whose English changed since (--allow-stale)
@@ -226,6 +229,8 @@ def page_context(prepared: Prepared) -> PageContext:
     variant = get_variant(prepared.job.variant)
     fmt = Formatter(lang, prepared.facts, {"checked": lang.format_date(checked_on(prepared))})
     contacts = contact_views(prepared, variant.cmyk)
+    accent = prepared.job.profile.color if prepared.job.profile else DEFAULT_ACCENT
+    heading_colour = css_cmyk(accent) if variant.cmyk else accent  # section headings print in the accent colour
     faces, stack = font_css(prepared.families)
     title = prepared.content.data.get("title") or prepared.content.data.get("front", {}).get("title")
     context: PageContext = {
@@ -239,6 +244,8 @@ def page_context(prepared: Prepared) -> PageContext:
         "en": prepared.english.data if prepared.english else None,
         "contacts": contacts,
         "with_qr": [c for c in contacts if "qr" in c.show],
+        "section_icons": [icon_uri(name, variant.cmyk, heading_colour) for name in spec.section_icons],
+        "phone_icon": icon_uri("phone", variant.cmyk),
         "draft": lang.code != SOURCE_LANGUAGE and not translation_reviewed(prepared.parts[0]),
         "translation_reviewed": translation_reviewed(prepared.parts[0]),
         "stale_strings": any(s.lang == lang.code for s in prepared.stale),
