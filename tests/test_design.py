@@ -32,6 +32,12 @@ def _qr_blocks(path):
         yield codes, page.get_textpage()
 
 
+def _distance(textpage, index: int, code: tuple[float, float, float]) -> float:
+    c_left, _c_bottom, _c_right, c_top = textpage.get_charbox(index)
+    left, bottom, _right = code
+    return abs(c_left - left) + abs(c_top - bottom)
+
+
 def _place(textpage, start: int, code: tuple[float, float, float], rtl: bool) -> set[str]:
     left, bottom, right = code
     places = set()
@@ -67,8 +73,9 @@ def test_qr_caption_and_link_stay_together_beside_or_beneath_the_code(built):
                 if fact is None:
                     continue
                 domain = fact.short_url.split("/")[0]
-                start = text.find(domain)
-                assert start >= 0, (entry["path"], domain)
+                starts = [i for i in range(len(text)) if text.startswith(domain, i)]
+                assert starts, (entry["path"], domain)
+                start = min(starts, key=lambda i: _distance(textpage, i, code))  # this code's link
                 places = _place(textpage, start, code, rtl)
                 name = (names.get(fact.key) or {}).get("name", "")
                 first_word = name.split()[0] if name.split() else ""
