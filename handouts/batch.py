@@ -17,10 +17,15 @@ import io
 import re
 import unicodedata
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import ContentError, HandoutsError
+
+if TYPE_CHECKING:
+    from .engines import Engine
 from .profile import FIELDS, Profile, ProfileError, make_profile
 
 SLUG = "slug"
@@ -429,10 +434,13 @@ def run_batch(
     logo_anywhere: bool = False,
     stock: str = "avery-5371",
     today: str | None = None,
+    engine: Engine | None = None,
 ) -> list[OfficeResult]:
     """For every good row: the office's files in OUT/<slug>/, its PRINT-ME-FIRST.txt
     and OUT/<slug>.zip; then OUT/summary.csv and OUT/summary.json, one line per
-    row (failed rows too). One pool of render processes serves every office."""
+    row (failed rows too). One engine serves every office: `engine` (e.g. a
+    Dask cluster, see distributed.py; the caller closes it) or a pool of
+    `workers` processes started for this batch."""
     import datetime as dt
 
     from .build import build
@@ -454,7 +462,7 @@ def run_batch(
         if on_office:
             on_office(failure)
     sheets_cache: dict = {}
-    with local_engine(workers) as engine:
+    with nullcontext(engine) if engine is not None else local_engine(workers) as engine:
         for office in offices:
             result = OfficeResult(office.row, office.slug, name=office.profile.name)
             try:

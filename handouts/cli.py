@@ -191,6 +191,11 @@ def main() -> None:
     flag_value="print-shop",
     help="For a print shop: PDF/X-4 in CMYK, 0.125 in bleed, crop marks.",
 )
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS|local",
+    help="Render on a Dask cluster (tcp://HOST:8786), or 'local' for a LocalCluster of 2 workers.",
+)
 @PROFILE
 @CONTENT
 def build(
@@ -207,6 +212,7 @@ def build(
     variant,
     profile_path,
     logo_anywhere,
+    scheduler,
 ):
     """Build handouts as print-ready PDFs.
 
@@ -247,11 +253,19 @@ def build(
         click.echo("Nothing to build.")
         return
     options = {"strict": strict, "require_reviewed": require_reviewed, "force": force, "workers": workers}
-    if len(jobs) > 5:
-        with click.progressbar(length=len(jobs), label="Building", file=sys.stderr) as bar:
-            report = run_build(jobs, out, **options, on_done=lambda result: bar.update(1))
-    else:
-        report = run_build(jobs, out, **options)
+    if scheduler:
+        from .distributed import DaskEngine
+
+        options["engine"] = DaskEngine(scheduler)
+    try:
+        if len(jobs) > 5:
+            with click.progressbar(length=len(jobs), label="Building", file=sys.stderr) as bar:
+                report = run_build(jobs, out, **options, on_done=lambda result: bar.update(1))
+        else:
+            report = run_build(jobs, out, **options)
+    finally:
+        if scheduler:
+            options["engine"].close()
     _warn(report.warnings)
     if profile is not None:
         _warn(f"{profile.source}: removed from the SVG logo: {note}" for note in profile.notes)
@@ -398,11 +412,18 @@ def packet(langs, bilingual, profile_path, logo_anywhere, out, workers):
     help="SB 81 signs, English plus the office's languages on one page (column signs).",
 )
 @click.option("--stock", default="avery-5371", show_default=True, help="Card stock for the Red Card sheets.")
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS|local",
+    help="Render on a Dask cluster (tcp://HOST:8786), or 'local' for a LocalCluster of 2 workers.",
+)
 @_out("Folder; each office gets OUT/<office>/ and OUT/<office>.zip; OUT/summary.csv lists them.")
 @JOBS
 @LOGO_ANYWHERE
 @CONTENT
-def batch(csv_file, handouts, langs, sizes, cards, packets, bilingual, signs, stock, out, workers, logo_anywhere):
+def batch(
+    csv_file, handouts, langs, sizes, cards, packets, bilingual, signs, stock, scheduler, out, workers, logo_anywhere
+):
     """Make each office's files from a CSV file, one row per office, ready to
     hand over: a folder and a zip per office with a PRINT-ME-FIRST.txt (what
     each file is, which paper, how many pages, two-sided or not, 100% scale).
@@ -444,16 +465,26 @@ def batch(csv_file, handouts, langs, sizes, cards, packets, bilingual, signs, st
         else:
             click.echo(f"{result.slug}: {len(result.written)} file(s), {result.pages} page(s) to print", err=True)
 
-    results = run_batch(
-        csv_file,
-        out,
-        defaults,
-        workers=workers,
-        on_office=report,
-        on_warning=lambda note: _warn([note]),
-        logo_anywhere=logo_anywhere,
-        stock=stock,
-    )
+    engine = None
+    if scheduler:
+        from .distributed import DaskEngine
+
+        engine = DaskEngine(scheduler)
+    try:
+        results = run_batch(
+            csv_file,
+            out,
+            defaults,
+            workers=workers,
+            on_office=report,
+            on_warning=lambda note: _warn([note]),
+            logo_anywhere=logo_anywhere,
+            stock=stock,
+            engine=engine,
+        )
+    finally:
+        if engine is not None:
+            engine.close()
     failed = [r for r in results if r.error]
     click.echo(
         f"Built files for {len(results) - len(failed)} of {len(results)} office(s) into {out}/"

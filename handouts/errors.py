@@ -54,3 +54,7 @@ class OutputError(HandoutsError):
 
 class TranslationError(ContentError):
     """A translation is out of date with its English source, or an import or sign-off is refused."""
+
+
+class ClusterError(HandoutsError):
+    """A Dask cluster cannot be reached, or its workers differ from this client."""

@@ -151,3 +151,19 @@ def test_changes_between_two_manifests_names_new_removed_and_why(tmp_path):
     assert "nothing changed" in unchanged.output
     missing = CliRunner().invoke(main, ["changes", str(tmp_path / "nope")])
     assert missing.exit_code == 2 and len(missing.output.strip().splitlines()) == 1
+
+
+@pytest.mark.pdf
+def test_batch_on_a_dask_cluster_gives_the_same_zips(tmp_path):
+    offices = tmp_path / "offices.csv"
+    offices.write_text(
+        "name,phone,languages,handouts,packets,cards\nEastside Clinic,(323) 555-0101,es,red-card care-access,no,es:5\n",
+        encoding="utf-8",
+    )
+    local = CliRunner().invoke(main, ["batch", str(offices), "-o", str(tmp_path / "local"), "-j", "1"])
+    assert local.exit_code == 0, local.output
+    cluster = CliRunner().invoke(main, ["batch", str(offices), "-o", str(tmp_path / "dask"), "--scheduler", "local"])
+    assert cluster.exit_code == 0, cluster.output
+    assert (tmp_path / "dask" / "eastside-clinic.zip").read_bytes() == (
+        tmp_path / "local" / "eastside-clinic.zip"
+    ).read_bytes()
