@@ -12,6 +12,7 @@ PACKAGES=(
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1
   libicu-dev
   gettext
+  chromium
 )
 if command -v apt-get >/dev/null; then
   SUDO=""

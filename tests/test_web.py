@@ -1,0 +1,252 @@
+"""The web page's server (`handouts serve`), through Starlette's TestClient:
+security (CSRF, limits, tokens, headers, SVG cleaning, the default address),
+the busy answer, inline errors, the interface language, and that a ZIP holds
+the very bytes the CLI builds."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+import pytest
+from click.testing import CliRunner
+
+from handouts.cli import main
+from handouts.errors import UsageError
+from handouts.web import DEFAULT_HOST, check_options
+from handouts.web.app import LOGO_LIMIT, create_app
+
+starlette_testclient = pytest.importorskip("starlette.testclient")
+
+SVG_WITH_SCRIPT = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10" onload="alert(1)">'
+    b'<script>alert("x")</script><rect width="10" height="10" fill="#1d4ed8"/></svg>'
+)
+
+
+@pytest.fixture(scope="module")
+def web(tmp_path_factory):
+    app = create_app(tmp_path_factory.mktemp("web-data"), workers=1, capacity=4)
+    with starlette_testclient.TestClient(app) as client:
+        client.get("/")  # the CSRF cookie
+        yield client, app.web  # type: ignore[attr-defined]
+
+
+def csrf(client) -> str:
+    return client.cookies["csrf"]
+
+
+def test_headers(web):
+    client, _ = web
+    response = client.get("/")
+    assert response.status_code == 200
+    policy = response.headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["referrer-policy"] == "no-referrer"
+    assert '<html lang="en"' in response.text
+    assert "<script" not in response.text
+
+
+def test_post_without_csrf_is_403(web):
+    client, web_state = web
+    before = web_state.storage.count_profiles()
+    response = client.post("/clinic", data={"name": "Clinic"})
+    assert response.status_code == 403
+    response = client.post("/clinic", data={"name": "Clinic", "csrf_token": "wrong-token-wrong-token"})
+    assert response.status_code == 403
+    assert web_state.storage.count_profiles() == before
+
+
+def test_oversize_logo_is_413(web):
+    client, _ = web
+    big = b"\x89PNG\r\n\x1a\n" + b"0" * (LOGO_LIMIT + 50_000)
+    response = client.post(
+        "/clinic", data={"csrf_token": csrf(client), "name": "Clinic"}, files={"logo": ("logo.png", big, "image/png")}
+    )
+    assert response.status_code == 413
+    assert "2 MB" in response.text
+
+
+def test_streamed_oversize_is_413_before_the_end():
+    """Without a Content-Length, the limit stops the body as it streams in."""
+    import asyncio
+    import tempfile
+    from pathlib import Path
+
+    app = create_app(Path(tempfile.mkdtemp()), workers=1)
+    sent: list[dict] = []
+    head = b'--xyz\r\nContent-Disposition: form-data; name="logo"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n'
+    chunks = [head] + [b"x" * 100_000] * 40  # 4 MB, in pieces
+    read = 0
+
+    async def receive():
+        nonlocal read
+        read += 1
+        return {"type": "http.request", "body": chunks[read - 1], "more_body": read < len(chunks)}
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": "/clinic",
+        "headers": [(b"content-type", b"multipart/form-data; boundary=xyz"), (b"cookie", b"csrf=" + b"a" * 32)],
+        "query_string": b"",
+        "client": ("127.0.0.1", 1),
+        "server": ("127.0.0.1", 80),
+        "scheme": "http",
+        "root_path": "",
+        "http_version": "1.1",
+    }
+    asyncio.run(app(scope, receive, send))
+    assert sent[0]["status"] == 413
+    assert read < len(chunks)
+
+
+def test_csv_over_500_rows_is_413(web):
+    client, _ = web
+    rows = "name\n" + "".join(f"Office {i}\n" for i in range(501))
+    response = client.post(
+        "/offices", data={"csrf_token": csrf(client), "lang": "en"}, files={"csv": ("offices.csv", rows, "text/csv")}
+    )
+    assert response.status_code == 413
+
+
+def test_wrong_token_is_404(web):
+    client, _ = web
+    for path in ("/c/AAAAAAAAAAAAAAAAAAAAAA", "/c/AAAAAAAAAAAAAAAAAAAAAA/print", "/r/nope", "/r/nope/bundle.zip"):
+        assert client.get(path).status_code == 404, path
+    response = client.post("/c/AAAAAAAAAAAAAAAAAAAAAA", data={"csrf_token": csrf(client), "name": "X"})
+    assert response.status_code == 404
+
+
+def test_full_queue_is_503(web):
+    client, web_state = web
+    capacity = web_state.pool.capacity
+    web_state.pool.capacity = 0
+    try:
+        response = client.post("/sheets", data={"csrf_token": csrf(client), "count-es": "10"})
+    finally:
+        web_state.pool.capacity = capacity
+    assert response.status_code == 503
+    assert response.headers["retry-after"]
+    assert "Busy" in response.text
+
+
+def test_bad_phone_inline_error_nothing_saved(web):
+    client, web_state = web
+    before = web_state.storage.count_profiles()
+    response = client.post("/clinic", data={"csrf_token": csrf(client), "name": "Clínica", "phone": "12"})
+    assert response.status_code == 400
+    assert re.search(r'id="e-phone">[^<]*not a valid phone number', response.text)
+    assert re.search(r'id="f-phone"[^>]*aria-describedby="h-phone e-phone"', response.text)
+    assert web_state.storage.count_profiles() == before
+
+
+def test_profile_saved_behind_token_and_svg_cleaned(web):
+    client, web_state = web
+    response = client.post(
+        "/clinic",
+        data={"csrf_token": csrf(client), "name": "Հայկական Կլինիկա", "phone": "(213) 555-0100"},
+        files={"logo": ("logo.svg", SVG_WITH_SCRIPT, "image/svg+xml")},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    token = re.fullmatch(r"/c/([A-Za-z0-9_-]{22})\?saved=1", response.headers["location"]).group(1)
+    page = client.get(f"/c/{token}?saved=1")
+    assert "Հայկական Կլինիկա" in page.text and token in page.text
+    values = web_state.storage.get_profile(token)
+    assert re.fullmatch(r"[0-9a-f]{64}\.svg", values["logo"])
+    profile = web_state.make(values)
+    import base64
+
+    svg = base64.b64decode(profile.logo_uri.split(",", 1)[1])
+    assert b"script" not in svg.lower() and b"onload" not in svg.lower()
+    assert profile.notes
+
+
+def test_default_bind_is_localhost():
+    assert DEFAULT_HOST == "127.0.0.1"
+    assert check_options("127.0.0.1", None, False).name == "handouts-data"
+    with pytest.raises(UsageError, match="--public"):
+        check_options("0.0.0.0", None, False)
+    with pytest.raises(UsageError, match="--data"):
+        check_options("0.0.0.0", None, True)
+    result = CliRunner().invoke(main, ["serve", "--host", "0.0.0.0"])
+    assert result.exit_code == 2 and "--public" in result.output
+    assert "default: 127.0.0.1" in CliRunner().invoke(main, ["serve", "--help"]).output
+
+
+def test_interface_in_spanish(web):
+    client, _ = web
+    response = client.post("/lang", data={"csrf_token": csrf(client), "ui_lang": "es", "next": "/sheets"})
+    assert response.status_code == 200
+    assert '<html lang="es"' in response.text
+    assert "Hojas de tarjetas rojas" in response.text
+    client.post("/lang", data={"csrf_token": csrf(client), "ui_lang": "en", "next": "/"})
+
+
+@pytest.mark.pdf
+def test_zip_is_what_the_cli_builds(web, tmp_path):
+    """A ZIP from the page holds byte for byte the PDFs `handouts build` makes."""
+    client, web_state = web
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (60, 30), "#1d4ed8").save(buffer, "PNG")
+    logo = buffer.getvalue()
+    response = client.post(
+        "/clinic",
+        data={"csrf_token": csrf(client), "name": "Clínica Esperanza", "phone": "(213) 555-0100", "color": "#1d4ed8"},
+        files={"logo": ("logo.png", logo, "image/png")},
+        follow_redirects=False,
+    )
+    token = response.headers["location"].split("?")[0].rsplit("/", 1)[1]
+    response = client.post(
+        f"/c/{token}/print",
+        data={"csrf_token": csrf(client), "handout": "know-your-rights", "lang": "es"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    result = response.headers["location"]
+    assert client.get(f"{result}/preview/0/0.png").content.startswith(b"\x89PNG")
+    archive = zipfile.ZipFile(io.BytesIO(client.get(f"{result}/bundle.zip").content))
+    assert archive.namelist() == ["PRINT-ME-FIRST.txt", "es/know-your-rights-letter.pdf"]
+    instructions = archive.read("PRINT-ME-FIRST.txt").decode()
+    assert "100%" in instructions and "US Letter" in instructions and "Pages: 2" in instructions
+
+    values = web_state.storage.get_profile(token)
+    (tmp_path / values["logo"]).write_bytes(logo)
+    toml = "\n".join(f'{key} = "{value}"' for key, value in values.items())
+    (tmp_path / "clinic.toml").write_text(toml, encoding="utf-8")
+    out = tmp_path / "out"
+    cli = CliRunner().invoke(
+        main,
+        [
+            "build",
+            "--profile",
+            str(tmp_path / "clinic.toml"),
+            "--handout",
+            "know-your-rights",
+            "--lang",
+            "es",
+            "--out",
+            str(out),
+            "-j",
+            "1",
+        ],
+    )
+    assert cli.exit_code == 0, cli.output
+    assert archive.read("es/know-your-rights-letter.pdf") == (out / "es" / "know-your-rights-letter.pdf").read_bytes()
+
+
+def test_rate_limit_per_client(tmp_path):
+    app = create_app(tmp_path, workers=1, rate_limit=3)
+    with starlette_testclient.TestClient(app) as client:
+        client.get("/")
+        codes = [client.post("/clinic", data={"csrf_token": csrf(client), "name": ""}).status_code for _ in range(4)]
+    assert codes == [400, 400, 400, 429]
