@@ -26,7 +26,7 @@ from .errors import ContentError, HandoutsError
 
 if TYPE_CHECKING:
     from .engines import Engine
-from .profile import FIELDS, Profile, ProfileError, make_profile
+from .profile import FIELDS, Profile, ProfileError, is_field, make_profile
 
 SLUG = "slug"
 
@@ -206,8 +206,8 @@ def _offices(
 ) -> tuple[list[Office], list[OfficeResult], list[str]]:
     header = next(rows, None) or []
     columns = [c.strip().casefold() for c in header]
-    known = set(FIELDS) | {SLUG} | set(PLAN_COLUMNS)
-    unknown = [header[i].strip() for i, c in enumerate(columns) if c not in known]
+    known = {SLUG} | set(PLAN_COLUMNS)
+    unknown = [header[i].strip() for i, c in enumerate(columns) if c not in known and not is_field(c)]
     warnings = []
     if "name" not in columns:
         raise ContentError(
@@ -238,7 +238,7 @@ def _offices(
                 )
             )
             continue
-        values = {c: cell.strip() for c, cell in zip(columns, cells, strict=False) if c in known}
+        values = {c: cell.strip() for c, cell in zip(columns, cells, strict=False) if c in known or is_field(c)}
         slug = slugify(values.pop(SLUG, "") or values.get("name", ""))
         wants = {c: values.pop(c) for c in PLAN_COLUMNS if c in values}
         values = {k: v for k, v in values.items() if v}

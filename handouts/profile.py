@@ -28,10 +28,17 @@ import phonenumbers
 from defusedxml import DefusedXmlException
 
 from .errors import ContentError
+from .fonts import describe_char, missing_glyphs
+from .locales import LANGUAGES
 
 MAX_LOGO_BYTES = 2_000_000
 MIN_CONTRAST = 4.5
 FIELDS = ("name", "address", "phone", "hours", "website", "telehealth", "logo", "color")
+# Per language, a field `<name>_<code>` (hours_ko, message_es, message_zh-Hant): printed
+# on that language's pages only. `hours_<code>` replaces `hours` there; a message is
+# a short line of the clinic's own ("We speak Korean"), in that language.
+LANGUAGE_FIELDS = ("hours", "message")
+MAX_MESSAGE_CHARS = 120
 
 
 class ProfileError(ContentError):
@@ -51,9 +58,36 @@ class Profile:
     source: str = ""  # where it came from, for messages
     digest: str = ""  # hash of every input, for incremental builds
     notes: tuple[str, ...] = field(default=())  # what cleaning the logo removed
+    by_language: tuple[tuple[str, str, str], ...] = ()  # (field, language code, text), e.g. ("message", "ko", ...)
 
-    def texts(self) -> list[str]:
-        return [v for v in (self.name, self.address, self.phone, self.hours) if v]
+    def texts(self, lang: str) -> list[str]:
+        """What the band prints on `lang`'s pages."""
+        return [v for v in (self.name, self.address, self.phone, self.hours_for(lang), self.message_for(lang)) if v]
+
+    def _local(self, name: str, lang: str) -> str | None:
+        return next((text for key, code, text in self.by_language if key == name and code == lang), None)
+
+    def hours_for(self, lang: str) -> str | None:
+        """The opening hours printed on `lang`'s pages: its own, else the general ones."""
+        return self._local("hours", lang) or self.hours
+
+    def message_for(self, lang: str) -> str | None:
+        """The clinic's own short message on `lang`'s pages, if it wrote one in that language."""
+        return self._local("message", lang)
+
+
+def language_field(name: str) -> tuple[str, str] | None:
+    """("message", "zh-Hant") for a field named message_zh-Hant (any case); None for others."""
+    key, sep, code = name.partition("_")
+    if not sep or key.casefold() not in LANGUAGE_FIELDS:
+        return None
+    known = {c.casefold(): c for c in LANGUAGES}
+    return (key.casefold(), known[code.casefold()]) if code.casefold() in known else None
+
+
+def is_field(name: str) -> bool:
+    """A profile field (or batch column): one of FIELDS, or hours_<code> / message_<code>."""
+    return name.casefold() in FIELDS or language_field(name) is not None
 
 
 def _luminance(hex_color: str) -> float:
@@ -268,10 +302,13 @@ def check_link(value: str, where: str) -> str:
 def make_profile(values: dict, where: str, base: Path, logo_anywhere: bool = False) -> Profile:
     """Check a profile's fields (from a TOML file or a CSV row) and build it."""
     problems = []
-    unknown = sorted(set(values) - set(FIELDS))
+    unknown = sorted(k for k in values if not is_field(k))
     if unknown:
-        problems.append(f"{where}: unknown field(s) {', '.join(unknown)}; known fields: {', '.join(FIELDS)}.")
-    text = {k: (str(v).strip() if v is not None else "") for k, v in values.items()}
+        problems.append(
+            f"{where}: unknown field(s) {', '.join(unknown)}; known fields: {', '.join(FIELDS)}, "
+            "and per language hours_<code> and message_<code> (for example message_ko)."
+        )
+    text = {k: (str(v).strip() if v is not None else "") for k, v in values.items() if is_field(k)}
     too_long = [key for key, limit in MAX_FIELD_CHARS.items() if len(text.get(key, "")) > limit]
     for key in too_long:
         problems.append(
@@ -322,6 +359,27 @@ def make_profile(values: dict, where: str, base: Path, logo_anywhere: bool = Fal
             logo_uri, notes = _logo(base / text["logo"], f"{where}: field 'logo'", base, logo_anywhere)
         except ProfileError as exc:
             problems.append(str(exc))
+    by_language = []
+    for key in sorted(text):
+        local = language_field(key)
+        if local is None or not text[key]:
+            continue
+        name_, code = local
+        limit = MAX_MESSAGE_CHARS if name_ == "message" else MAX_FIELD_CHARS["hours"]
+        if len(text[key]) > limit:
+            problems.append(
+                f"{where}: field '{key}' has {len(text[key]):,} characters; "
+                f"at most {limit} fit on a handout. Shorten it."
+            )
+            continue
+        missing = _missing_glyphs(text[key], code)
+        if missing:
+            problems.append(
+                f"{where}: field '{key}': {missing} cannot be printed with the {code} fonts; "
+                "write this field in that language's script."
+            )
+            continue
+        by_language.append((name_, code, text[key]))
     if problems:
         raise ProfileError(
             problems[0] if len(problems) == 1 else f"{len(problems)} problems:\n  - " + "\n  - ".join(problems),
@@ -340,7 +398,14 @@ def make_profile(values: dict, where: str, base: Path, logo_anywhere: bool = Fal
         source=where,
         digest=digest,
         notes=tuple(notes),
+        by_language=tuple(by_language),
     )
+
+
+def _missing_glyphs(value: str, code: str) -> str:
+    """The first characters of `value` that `code`'s fonts cannot draw, described, or ''."""
+    missing = missing_glyphs(value, LANGUAGES[code].fonts)
+    return ", ".join(describe_char(ch) for ch in missing[:3])
 
 
 MAX_PROFILE_BYTES = 100_000
@@ -381,6 +446,11 @@ address = "123 Example Street, Los Angeles, CA 90012"
 # Parsed and printed as (213) 555-0100. Use your front desk's number.
 phone = "213-555-0100"
 hours = "Mon-Fri 8:00-17:00, Sat 9:00-13:00"
+# Per language (optional): hours_<code> replaces the hours on that language's
+# pages; message_<code> adds a short line of your own there (at most 120 characters),
+# written in that language. Codes: handouts list.
+# hours_es = "lunes a viernes, 8:00-17:00"
+# message_ko = "한국어로 상담해 드립니다"
 # Full https:// links; the telehealth link is printed with a QR code.
 website = "https://clinic.example.org"
 telehealth = "https://clinic.example.org/video-visit"

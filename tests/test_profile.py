@@ -73,6 +73,32 @@ def test_logo_must_be_an_image(tmp_path):
         profile(tmp_path, logo="logo.txt")
 
 
+def test_per_language_message_and_hours_are_checked(tmp_path):
+    with pytest.raises(ProfileError, match=r"field 'message_ko' has 121 characters; at most 120"):
+        profile(tmp_path, message_ko="가" * 121)
+    with pytest.raises(ProfileError, match=r"field 'message_km': U\+182E .* cannot be printed with the km fonts"):
+        profile(tmp_path, message_km="ᠮᠣᠩ")
+    with pytest.raises(ProfileError, match=r"unknown field\(s\) message_xx"):
+        profile(tmp_path, message_xx="hello")
+    clinic = profile(tmp_path, hours="Mon-Fri 9-5", **{"HOURS_ko": "월-금 9-5", "message_zh-hant": "我們說中文"})
+    assert (clinic.hours_for("ko"), clinic.hours_for("es")) == ("월-금 9-5", "Mon-Fri 9-5")
+    assert (clinic.message_for("zh-Hant"), clinic.message_for("es")) == ("我們說中文", None)
+
+
+@pytest.mark.pdf
+def test_a_message_prints_on_its_own_language_only(tmp_path):
+    message = "한국어로 상담해 드립니다"
+    clinic = profile(tmp_path, hours="Mon-Fri 9-5", hours_ko="월-금 오전 9시-오후 5시", message_ko=message)
+    pages = {}
+    for lang in ("ko", "es"):
+        pdf = tmp_path / f"{lang}.pdf"
+        pdf.write_bytes(render(Job("know-your-rights", lang, "letter", profile=clinic)).pdf)
+        pages[lang] = squash(text(pdf))
+    assert squash(message) in pages["ko"] and squash("오전 9시-오후 5시") in pages["ko"]
+    assert squash(message) not in pages["es"] and squash("Mon-Fri 9-5") in pages["es"]
+    assert squash("Mon-Fri 9-5") not in pages["ko"]
+
+
 @pytest.mark.parametrize("lang", ["en", "es", "zh-Hans", "fa"])
 @pytest.mark.pdf
 def test_clinic_name_in_armenian_arabic_and_chinese_prints(tmp_path, lang):

@@ -51,6 +51,7 @@ class ClinicView:
     address: str | None
     phone: str | None
     hours: str | None
+    message: str | None  # the clinic's own line in this page's language
     website: str | None
     telehealth: str | None
     telehealth_short: str | None
@@ -169,7 +170,8 @@ def clinic_view(prepared: Prepared) -> ClinicView | None:
         name=profile.name,
         address=profile.address,
         phone=profile.phone,
-        hours=profile.hours,
+        hours=profile.hours_for(prepared.lang.code),
+        message=profile.message_for(prepared.lang.code),
         website=short_url(profile.website) if profile.website else None,
         telehealth=profile.telehealth,
         telehealth_short=short_url(profile.telehealth) if profile.telehealth else None,

@@ -192,7 +192,7 @@ def prepare(job: Job, today: dt.date | None = None) -> Prepared:
     for part in parts[1:]:
         families += tuple(f for f in part.lang.fonts if f not in families)
     if job.profile is not None:
-        families += fonts_for(" ".join(job.profile.texts()), families, prefer_han=lang.han_font)
+        families += fonts_for(" ".join(job.profile.texts(lang.code)), families, prefer_han=lang.han_font)
     prepared = Prepared(
         job, spec, lang, size, content, common, english, facts, warnings, families, tuple(parts), used, expired, stale
     )
@@ -227,7 +227,9 @@ def check_glyphs(prepared: Prepared) -> None:
                 problems.append(f"facts.yaml ({fact.key}): {describe_char(char)} is not in the fonts.")
     profile = prepared.job.profile
     if profile is not None:
-        for label, value in (("name", profile.name), ("address", profile.address), ("hours", profile.hours)):
+        code = prepared.lang.code
+        shown = (("name", profile.name), ("address", profile.address), ("hours", profile.hours_for(code)))
+        for label, value in shown:
             for char in missing_glyphs(value or "", prepared.families):
                 problems.append(
                     f"{profile.source}: field '{label}': {describe_char(char)} is in none of the bundled fonts."
