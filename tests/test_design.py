@@ -1,13 +1,15 @@
-"""Design that reads well (issue 14): QR blocks read as one block."""
+"""Design that reads well (issue 14): QR blocks read as one block; pages filled to the bottom."""
 
 from __future__ import annotations
 
 import pypdfium2 as pdfium
 import zxingcpp
 
-from handouts.content import load_content
+from handouts.content import get_handout, load_content
 from handouts.facts import load_facts
 from handouts.locales import LANGUAGES
+from handouts.render.spread import Gap, share_leftover
+from handouts.sizes import get_size
 
 DPI = 100
 
@@ -84,3 +86,39 @@ def test_qr_caption_and_link_stay_together_beside_or_beneath_the_code(built):
                 assert places in ({"beneath"}, {"beside"}), (entry["path"], url, places)
                 checked += 1
     assert checked > 50
+
+
+FILL_DPI = 36
+BOTTOM_SLACK = 0.05  # the lowest line ends within 5% of the page height above the bottom margin
+
+
+def _lowest_ink(image) -> float:
+    """The lowest inked row of a page image, as a share of its height."""
+    box = image.convert("L").point(lambda v: 255 if v < 200 else 0).getbbox()
+    return box[3] / image.height if box else 0.0
+
+
+def test_every_page_is_filled_to_its_bottom_margin(built):
+    """Flyers, cards and signs in every language: after fitting, leftover space goes
+    to larger type and then to the gaps, so no page ends with a blank bottom."""
+    checked, short = 0, []
+    for entry in built["manifest"]["files"]:
+        size = get_size(entry["size"])
+        if entry.get("kind", "handout") != "handout" or get_handout(entry["handout"]).template == "trifold.html":
+            continue
+        bottom = 1 - size.margin_mm / size.height_mm
+        document = pdfium.PdfDocument(str(built["out"] / entry["path"]))
+        for number, page in enumerate(document, 1):
+            lowest = _lowest_ink(page.render(scale=FILL_DPI / 72).to_pil())
+            checked += 1
+            if bottom - lowest > BOTTOM_SLACK:
+                short.append(f"{entry['path']} page {number}: ends at {lowest:.0%}, margin at {bottom:.0%}")
+    assert checked > 150 and not short, short
+
+
+def test_leftover_goes_to_sections_before_list_items():
+    gaps = [Gap("1", "section", 0, 0, True), Gap("2", "item", 0, 0, False), Gap("3", "item", 0, 0, False)]
+    small = share_leftover(50, gaps, body_px=32)  # 10 px per weight unit: under the item cap (16 px)
+    assert small == {"1": 30, "2": 10, "3": 10}
+    large = share_leftover(500, gaps, body_px=16)  # items stop at half a body size (8 px); the rest to the section
+    assert large["2"] == large["3"] == 8 and large["1"] == 500 - 16

@@ -12,6 +12,7 @@ The stages, one module each:
     fit       the one auto-fit engine (pure; policies per size kind)
     engine    every WeasyPrint call and every patch of WeasyPrint internals
     pdf       what happens to the bytes after WeasyPrint (crop marks, /Lang, IDs)
+    spread    fill the page: each page's leftover height shared among its gaps
     variants  output variants: office, large-print, print-shop
 
 Public here: Job, Rendered, render, prepare and what callers need around them.
@@ -23,6 +24,8 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
+
+from markupsafe import Markup
 
 from .. import __version__
 from ..errors import FitError
@@ -45,6 +48,7 @@ from .prepare import (
     prepare,
     source_unreviewed,
 )
+from .spread import grow_css, spread_css, within_area
 from .variants import BLEED_MM, LARGE_PRINT_PT, VARIANTS, Variant, get_variant
 
 __all__ = [
@@ -105,7 +109,7 @@ def fit_page(prepared: Prepared, hint: Setting | None = None) -> Fitted[Any]:
     if variant.large_print_pt:  # bigger type, more pages, no shrinking, no growing (signs excepted)
         body = max(variant.large_print_pt, size.body_pt)
         size = replace(size, body_pt=body, min_body_pt=body, max_body_pt=0)
-    may_grow = kind.multilingual or (allowed > 1 and not variant.large_print_pt)
+    may_grow = kind.multilingual or not variant.large_print_pt
     max_pt = growth_limit(size.max_body_pt, size.body_pt, policy, may_grow)
 
     def measure(setting: Setting) -> Measured[Any]:
@@ -113,6 +117,8 @@ def fit_page(prepared: Prepared, hint: Setting | None = None) -> Fitted[Any]:
         return Measured(len(document.pages) <= allowed, page_fill(document), document)
 
     fitted = fit(measure, size.body_pt, size.min_body_pt, max_pt, policy, hint)
+    if fitted.fits and kind.fit_policy != "panel":
+        fitted = fill_pages(prepared, context, fitted, allowed, max_pt)
     if not fitted.fits:
         document = fitted.measured.result
         extra = len(document.pages) - allowed
@@ -123,6 +129,33 @@ def fit_page(prepared: Prepared, hint: Setting | None = None) -> Fitted[Any]:
             f"Shorten the text in {prepared.content.doc.path}."
         )
     return fitted
+
+
+def fill_pages(
+    prepared: Prepared, context: Mapping[str, Any], fitted: Fitted[Any], allowed: int, max_pt: float
+) -> Fitted[Any]:
+    """Fill each page (spread.py): a page with much room left gets larger type
+    (up to `max_pt`), then every page's leftover height is shared among its
+    gaps. Each step is one more layout pass, kept only if every page still ends
+    inside its margins."""
+    setting, passes = fitted.setting, fitted.passes
+    document, css = fitted.measured.result, ""
+
+    def attempt(extra: str) -> Any:
+        nonlocal passes
+        passes += 1
+        trial = layout(page_html(prepared, {**context, "spread_css": Markup(extra)}, setting), prepared.job.label)
+        return trial if len(trial.pages) == len(document.pages) and within_area(trial) else None
+
+    grow = grow_css(document, max(max_pt, setting.body_pt) / setting.body_pt) if max_pt > setting.body_pt else ""
+    if grow and (grown := attempt(grow)) is not None:
+        document, css = grown, grow
+    spread = spread_css(document, setting.body_pt)
+    if spread and (spreaded := attempt(f"{css}\n{spread}")) is not None:
+        document = spreaded
+    if passes == fitted.passes:
+        return fitted
+    return Fitted(setting, Measured(len(document.pages) <= allowed, page_fill(document), document), passes)
 
 
 def render(job: Job, today: dt.date | None = None, hint: Setting | None = None) -> Rendered:

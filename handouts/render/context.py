@@ -25,6 +25,7 @@ from ..qr import printed_width_mm, qr_data_uri
 from ..sizes import Size
 from .html import Formatter
 from .prepare import Part, Prepared, checked_on, source_unreviewed
+from .spread import GapMarks
 from .variants import get_variant
 
 DEFAULT_ACCENT = "#9b1c1c"  # the stylesheet's --accent
@@ -108,6 +109,8 @@ class PageContext(TypedDict, total=False):
     no_bookmarks: bool  # its headings make no bookmarks (a packet's paired-language pages)
     body_pt: float  # set per fit step
     compact: int  # set per fit step
+    gap: GapMarks  # marks the gaps that fill the page (spread.py); new per template.render
+    spread_css: Markup  # the space added to those gaps, once fitted
 
 
 def short_url(url: str) -> str:
@@ -275,6 +278,8 @@ def page_context(prepared: Prepared) -> PageContext:
         "bleed_mm": variant.bleed_mm,
         "page_numbers": [],
         "no_bookmarks": False,
+        "gap": GapMarks(),
+        "spread_css": Markup(""),
     }
     extra = KINDS[spec.kind].context(prepared, dict(context))
     return PageContext(**{**context, **extra})  # type: ignore[typeddict-item]

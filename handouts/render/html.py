@@ -18,6 +18,7 @@ from ..fonts import font_css
 from ..locales import Language
 from ..resources import register_cache, templates_dir
 from ..segment import insert_word_breaks
+from .spread import GapMarks
 
 
 @register_cache
@@ -41,11 +42,12 @@ def render_template(name: str, context: dict, families: tuple[str, ...], extra_t
     text is known) with copies of the large fonts cut down to its characters.
     `restack(stack)` gives extra context that depends on the font stack."""
     template = environment().get_template(name)
-    html = template.render(**context)
+    html = template.render(**{**context, "gap": GapMarks()})
     faces, stack = font_css(families, text=html + extra_text)
     if faces != str(context.get("font_faces")):
         more = restack(stack) if restack else {}
-        html = template.render(**{**context, "font_faces": Markup(faces), "font_stack": Markup(stack), **more})
+        fonts = {"font_faces": Markup(faces), "font_stack": Markup(stack)}
+        html = template.render(**{**context, **fonts, **more, "gap": GapMarks()})  # the same gap numbers
     return html
 
 

@@ -228,8 +228,8 @@ def check_glyphs(prepared: Prepared) -> None:
     profile = prepared.job.profile
     if profile is not None:
         code = prepared.lang.code
-        shown = (("name", profile.name), ("address", profile.address), ("hours", profile.hours_for(code)))
-        for label, value in shown:
+        band = (("name", profile.name), ("address", profile.address), ("hours", profile.hours_for(code)))
+        for label, value in band:
             for char in missing_glyphs(value or "", prepared.families):
                 problems.append(
                     f"{profile.source}: field '{label}': {describe_char(char)} is in none of the bundled fonts."

@@ -1,0 +1,161 @@
+"""Fill the page: after fitting, share each page's leftover height among the
+gaps between its blocks, so the last line ends at the bottom margin.
+
+The fit engine (fit.py) grows the type until the fullest page is full. The
+other pages (the first side of a two-sided flyer ends where its sections end)
+and the last few points of the fullest one are left blank at the bottom. This
+step measures, per page, how far the lowest line sits above the bottom margin
+and adds that much space above the blocks on that page, in proportion to their
+weight: between sections more than between list items. A list item's share is
+capped (bullets far apart stop reading as a list); what it cannot take goes to
+the heavier gaps.
+
+Templates mark the gaps with `{{ gap("section") }}` (see GAP_WEIGHTS). The marks
+are numbered in document order, so the same template and text number them the
+same in every pass, and the added space is a CSS rule per mark.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup
+
+GAP_WEIGHTS = {"section": 3.0, "block": 2.0, "item": 1.0}
+GROW_LEFTOVER = 0.08  # a page with more than this share of its height free gets larger type first
+GROW_USE = 0.8  # ... aiming to fill this share of the free space with it
+ITEM_CAP = 0.5  # a list item gets at most this many body sizes of extra space above it
+MIN_LEFTOVER = 0.01  # pages whose lowest line is this close (share of the page height, after SAFETY) stay as they are
+# kept free per page: WeasyPrint breaks a few px before a line would touch the
+# bottom (measured: 5 px too few on a half-letter sign, 10 px enough)
+SAFETY = 0.015  # share of the page height
+
+
+class GapMarks:
+    """`gap(kind)` in a template: the attributes that mark one gap. One per render pass."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, kind: str) -> Markup:
+        if kind not in GAP_WEIGHTS:
+            raise ValueError(f"gap kind must be one of {', '.join(GAP_WEIGHTS)}, not {kind!r}")
+        self.count += 1
+        return Markup(f' data-gap="{self.count}" data-gap-kind="{kind}"')
+
+
+@dataclass(frozen=True)
+class Gap:
+    mark: str
+    kind: str
+    top: float  # CSS px from the top of the page
+    height: float  # of its box on this page
+    grows: bool  # a <section> (its type may grow); not a <footer> or a table
+
+
+def _boxes(page: Any) -> Iterator[Any]:
+    stack = [page._page_box]  # INTERNAL (4) in engine.py: WeasyPrint has no public box tree
+    while stack:
+        box = stack.pop()
+        yield box
+        stack.extend(reversed(getattr(box, "children", ())))
+
+
+_INKED = ("LineBox", "TableRowBox", "InlineReplacedBox", "BlockReplacedBox")
+
+
+def page_gaps(page: Any) -> tuple[float, float, list[Gap]]:
+    """(content area bottom, lowest line, the marked gaps that start on this page below its first line)."""
+    page_box = page._page_box
+    area_top = page_box.content_box_y()
+    area_bottom = area_top + page_box.height
+    lowest, first_line = 0.0, None
+    gaps: dict[str, Gap] = {}
+    for box in _boxes(page):
+        name = type(box).__name__
+        if name in _INKED:
+            first_line = box.position_y if first_line is None else min(first_line, box.position_y)
+            lowest = max(lowest, box.position_y + box.margin_height())
+        element = getattr(box, "element", None)
+        if element is None or not box.element_tag:
+            continue
+        mark = element.get("data-gap")
+        if mark and mark not in gaps:  # its outermost box: parents come before their children
+            kind = element.get("data-gap-kind", "item")
+            grows = box.element_tag == "section"
+            gaps[mark] = Gap(mark, kind, box.position_y, box.margin_height(), grows)
+    if first_line is None:
+        return area_bottom, lowest, []
+    return area_bottom, lowest, [g for g in gaps.values() if g.top > first_line + 1]
+
+
+def grow_css(document: Any, max_scale: float) -> str:
+    """CSS that sets the sections of a page with much room left in larger type
+    (at most `max_scale` times), so that page is filled with text before space."""
+    rules: list[str] = []
+    seen: set[str] = set()
+    for page in document.pages:
+        bottom, lowest, gaps = page_gaps(page)
+        fresh = [g for g in gaps if g.mark not in seen]
+        seen.update(g.mark for g in gaps)
+        sections = [g for g in fresh if g.kind == "section" and g.grows]
+        leftover = bottom - lowest
+        grown = sum(g.height for g in sections)
+        if not sections or leftover <= GROW_LEFTOVER * page.height or grown <= 0:
+            continue
+        # text height goes about with the square of its size (longer lines wrap more)
+        scale = min(max_scale, ((grown + GROW_USE * leftover) / grown) ** 0.5)
+        if scale >= 1.02:
+            rules += [f'[data-gap="{g.mark}"]{{font-size:{scale:.3f}em}}' for g in sections]
+    return "\n".join(rules)
+
+
+def spread_css(document: Any, body_pt: float) -> str:
+    """CSS that adds each page's leftover height above its gaps; '' when no page needs it.
+    A block split over two pages counts on the first only."""
+    rules: list[str] = []
+    seen: set[str] = set()
+    body_px = body_pt / 0.75
+    for page in document.pages:
+        bottom, lowest, gaps = page_gaps(page)
+        gaps = [g for g in gaps if g.mark not in seen]
+        seen.update(g.mark for g in gaps)
+        leftover = bottom - lowest - SAFETY * page.height
+        if not gaps or leftover <= MIN_LEFTOVER * page.height:
+            continue
+        extra = share_leftover(leftover, gaps, body_px)
+        rules += [f'[data-gap="{mark}"]{{padding-top:{px:.2f}px}}' for mark, px in extra.items() if px >= 0.05]
+    return "\n".join(rules)
+
+
+def share_leftover(leftover: float, gaps: list[Gap], body_px: float) -> dict[str, float]:
+    """Split `leftover` over the gaps by weight; items capped, their excess to the others."""
+    weights = {g.mark: GAP_WEIGHTS.get(g.kind, 1.0) for g in gaps}
+    kinds = {g.mark: g.kind for g in gaps}
+    extra: dict[str, float] = defaultdict(float)
+    per_unit = leftover / sum(weights.values())
+    heavy = [m for m in weights if kinds[m] != "item"]
+    if heavy and per_unit > ITEM_CAP * body_px:
+        for mark in weights:
+            if kinds[mark] == "item":
+                extra[mark] = ITEM_CAP * body_px
+        rest = leftover - sum(extra.values())
+        heavy_units = sum(weights[m] for m in heavy)
+        for mark in heavy:
+            extra[mark] = rest * weights[mark] / heavy_units
+    else:
+        for mark, weight in weights.items():
+            extra[mark] = per_unit * weight
+    return dict(extra)
+
+
+def within_area(document: Any) -> bool:
+    """Every page's lowest line inside its content area (after spreading)."""
+    for page in document.pages:
+        bottom, lowest, _ = page_gaps(page)
+        if lowest > bottom + 0.5:
+            return False
+    return True
