@@ -192,6 +192,12 @@ def main() -> None:
     help="For a print shop: PDF/X-4 in CMYK, 0.125 in bleed, crop marks.",
 )
 @click.option(
+    "--mono",
+    "variant",
+    flag_value="mono",
+    help="Black and white, for an office without a colour printer: no colour, no grey behind text.",
+)
+@click.option(
     "--scheduler",
     metavar="ADDRESS|local",
     help="Render on a Dask cluster (tcp://HOST:8786), or 'local' for a LocalCluster of 2 workers.",
@@ -234,6 +240,7 @@ def build(
       handouts build --lang es --large-print
       handouts build --profile clinic.toml --lang en --lang es --lang ko
       handouts build --handout know-your-rights --size poster-24x36 --print-shop
+      handouts build --lang es --mono
       handouts build --handout nonpublic-area --lang es --lang ko --profile clinic.toml
 
     A PDF whose text, facts, templates and fonts have not changed since the

@@ -45,6 +45,15 @@ class ContactSpec:
 
 
 @dataclass(frozen=True)
+class PosterSpec:
+    """What a handout prints on poster sizes, beside its `poster` text."""
+
+    hotline: str  # the fact whose number is printed large
+    qr: tuple[str, ...]  # facts whose QR codes it prints (one or two)
+    icons: tuple[str, ...]  # a pictogram beside each poster line
+
+
+@dataclass(frozen=True)
 class HandoutSpec:
     key: str
     name: str
@@ -62,6 +71,7 @@ class HandoutSpec:
     clinic_telehealth: bool = False  # a clinic profile's video-visit link prints as the first contact
     trifold_panels: tuple[int, ...] = ()  # in the tri-fold brochure: how many sections each of its panels holds
     section_icons: tuple[str, ...] = ()  # a pictogram (templates/icons/<name>.svg) beside each section heading
+    poster: PosterSpec | None = None  # its own layout and text on poster sizes; None: the flyer, larger
 
     def pages_on(self, size_kind: str) -> int:
         """How many pages the handout may take on a size of this kind (flyer, poster, card)."""
@@ -175,6 +185,7 @@ def _load_spec(key: str) -> HandoutSpec:
     for i, name in enumerate(icons):
         if not (templates_dir() / "icons" / f"{name}.svg").is_file():
             problems.append(f"{doc.where('section_icons', i)}: no icon '{name}' in templates/icons/.")
+    poster = _poster_spec(doc, raw.get("poster"), contacts, facts, problems)
     if kind not in KINDS:
         problems.append(f"{doc.where('kind')}: kind must be one of {', '.join(KINDS)}, not '{kind}'.")
     if template and not (templates_dir() / str(template)).is_file():
@@ -198,7 +209,46 @@ def _load_spec(key: str) -> HandoutSpec:
         clinic_telehealth=bool(raw.get("clinic_telehealth", False)),
         trifold_panels=tuple(panels),
         section_icons=tuple(icons),
+        poster=poster,
     )
+
+
+MAX_POSTER_QR = 2
+
+
+def _poster_spec(
+    doc: YamlDoc, raw: Any, contacts: list[ContactSpec], facts: dict, problems: list[str]
+) -> PosterSpec | None:
+    """handout.yaml's `poster`: {hotline: FACT, qr: [FACT, ...], icons: [NAME, ...]}."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        problems.append(f"{doc.where('poster')}: poster must be a table with hotline, qr and icons.")
+        return None
+    listed = {c.fact for c in contacts}
+    hotline = raw.get("hotline")
+    if hotline not in listed or not facts[hotline].display:
+        problems.append(
+            f"{doc.where('poster', 'hotline')}: hotline must be one of this handout's contacts with a phone number."
+        )
+    qr = raw.get("qr") or []
+    if not isinstance(qr, list) or not 1 <= len(qr) <= MAX_POSTER_QR:
+        problems.append(f"{doc.where('poster', 'qr')}: qr must list one or two contacts whose QR code is printed.")
+        qr = []
+    with_qr = {c.fact for c in contacts if "qr" in c.show}
+    for i, key in enumerate(qr):
+        if key not in with_qr or not facts[key].qr_url:
+            problems.append(
+                f"{doc.where('poster', 'qr', i)}: '{key}' is not a contact of this handout shown with a QR code."
+            )
+    icons = raw.get("icons") or []
+    if not isinstance(icons, list) or not all(isinstance(n, str) for n in icons):
+        problems.append(f"{doc.where('poster', 'icons')}: icons must list icon names, one per poster line.")
+        icons = []
+    for i, name in enumerate(icons):
+        if not (templates_dir() / "icons" / f"{name}.svg").is_file():
+            problems.append(f"{doc.where('poster', 'icons', i)}: no icon '{name}' in templates/icons/.")
+    return PosterSpec(str(hotline), tuple(qr), tuple(icons))
 
 
 def available_languages(handout: str) -> tuple[str, ...]:

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from .yamlfile import YamlDoc, field_value, format_field
 
+MAX_POSTER_LINES = 3
+
 if TYPE_CHECKING:
     from .content import HandoutSpec
     from .render.prepare import Prepared
@@ -95,6 +97,15 @@ def check_flyer(doc: YamlDoc, data: dict, spec: HandoutSpec, source: bool, probl
         if "text" not in section and "bullets" not in section:
             problems.append(f"{doc.where('sections', i)}: a section needs 'text' or 'bullets'.")
     check_contacts(doc, data, spec, problems)
+    if spec.poster is not None:  # the poster's own text: a headline, up to three lines, the hotline's label
+        require_text(doc, data, ("poster", "headline"), problems)
+        require_text(doc, data, ("poster", "hotline"), problems)
+        lines = require_list(doc, data, ("poster", "lines"), problems)
+        if len(lines) > MAX_POSTER_LINES:
+            problems.append(
+                f"{doc.where('poster', 'lines')}: {len(lines)} poster lines; a poster has at most "
+                f"{MAX_POSTER_LINES} short lines (it is read from across the room)."
+            )
 
 
 def check_card(doc: YamlDoc, data: dict, spec: HandoutSpec, source: bool, problems: list[str]) -> None:

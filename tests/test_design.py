@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import pypdfium2 as pdfium
+import pytest
 import zxingcpp
 
 from handouts.content import get_handout, load_content
 from handouts.facts import load_facts
 from handouts.locales import LANGUAGES
+from handouts.render import Job, render
 from handouts.render.spread import Gap, share_leftover
 from handouts.sizes import get_size
+
+from .pdfread import squash
 
 DPI = 100
 
@@ -122,3 +126,24 @@ def test_leftover_goes_to_sections_before_list_items():
     assert small == {"1": 30, "2": 10, "3": 10}
     large = share_leftover(500, gaps, body_px=16)  # items stop at half a body size (8 px); the rest to the section
     assert large["2"] == large["3"] == 8 and large["1"] == 500 - 16
+
+
+@pytest.mark.pdf
+def test_poster_headline_reads_from_across_the_room(tmp_path):
+    """24x36 poster: a cap height of at least 40 mm, the poster's own three lines
+    and hotline in large type, not the flyer's paragraphs."""
+    pdf = tmp_path / "poster.pdf"
+    pdf.write_bytes(render(Job("know-your-rights", "en", "poster-24x36")).pdf)
+    page = pdfium.PdfDocument(str(pdf))[0]
+    textpage = page.get_textpage()
+    chars = textpage.get_text_range()
+    headline = load_content("know-your-rights", "en").data["poster"]["headline"]
+    first = chars.index(headline[0])  # "K": a capital without descender or overshoot
+    _, bottom, _, top = textpage.get_charbox(first)
+    assert (top - bottom) / 72 * 25.4 >= 40, f"cap height {(top - bottom) / 72 * 25.4:.1f} mm"
+    flyer = load_content("know-your-rights", "en").data
+    assert squash(flyer["sections"][3]["heading"]) not in squash(chars)  # the flyer's paragraphs stay on the flyer
+    number = load_facts()["la_rapid_response_network_hotline"].display.split()[0]
+    index = chars.index(number)
+    _, low, _, high = textpage.get_charbox(index)
+    assert (high - low) / 72 * 25.4 >= 15, "the hotline number is printed large"

@@ -30,7 +30,7 @@ from markupsafe import Markup
 from .. import __version__
 from ..errors import FitError
 from ..kinds import KINDS
-from .context import PageContext, page_context, pages_allowed, part_stacks
+from .context import PageContext, page_context, pages_allowed, part_stacks, poster_layout, template_name
 from .engine import content_bottom, font_config, html_to_pdf, last_page_fill, layout, overflow, write_pdf
 from .engine import fill as page_fill
 from .fit import POLICIES, Fitted, Measured, Setting, fit, growth_limit
@@ -91,11 +91,14 @@ def page_html(prepared: Prepared, context: Mapping[str, Any], setting: Setting) 
     """The job's HTML at one fit step."""
     step = {**context, "body_pt": setting.body_pt, "compact": setting.compact}
     return render_template(
-        prepared.spec.template,
+        template_name(prepared),
         step,
         prepared.families,
         restack=lambda stack: {"part_stacks": part_stacks(prepared, stack)},
     )
+
+
+POSTER_START = 0.8  # the poster layout's first guess: this share of the size's largest body type
 
 
 def fit_page(prepared: Prepared, hint: Setting | None = None) -> Fitted[Any]:
@@ -111,6 +114,8 @@ def fit_page(prepared: Prepared, hint: Setting | None = None) -> Fitted[Any]:
         size = replace(size, body_pt=body, min_body_pt=body, max_body_pt=0)
     may_grow = kind.multilingual or not variant.large_print_pt
     max_pt = growth_limit(size.max_body_pt, size.body_pt, policy, may_grow)
+    if poster_layout(prepared) and max_pt > size.body_pt:  # a poster's few lines start large
+        size = replace(size, body_pt=round(max(size.body_pt, POSTER_START * max_pt), 2))
 
     def measure(setting: Setting) -> Measured[Any]:
         document = layout(page_html(prepared, context, setting), job.label)

@@ -7,14 +7,18 @@ views (ContactView, ClinicView, PartView).
 
 from __future__ import annotations
 
+import base64
+import io
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, TypedDict
 
 from markupsafe import Markup
+from PIL import Image
 
 from .. import __version__
 from ..claims import Claim, load_claims
-from ..content import PLACEHOLDER, SOURCE_LANGUAGE, HandoutSpec, walk_text
+from ..content import MAX_POSTER_QR, PLACEHOLDER, SOURCE_LANGUAGE, HandoutSpec, walk_text
 from ..errors import RenderError
 from ..facts import Fact
 from ..fonts import font_css
@@ -61,6 +65,15 @@ class ClinicView:
 
 
 @dataclass(frozen=True)
+class PosterView:
+    """What a poster prints besides its text: the number printed large, its QR codes, a pictogram per line."""
+
+    hotline: ContactView
+    codes: list[ContactView]
+    icons: list[str]  # data: URIs, in the heading colour
+
+
+@dataclass(frozen=True)
 class PartView:
     """One language's block on a sign."""
 
@@ -100,6 +113,7 @@ class PageContext(TypedDict, total=False):
     font_stack: Markup
     part_stacks: list[Markup]
     clinic: ClinicView | None
+    poster: PosterView | None  # on poster sizes, for a handout with poster text
     job_variant: str
     print_shop: bool
     content_date: str
@@ -111,6 +125,10 @@ class PageContext(TypedDict, total=False):
     compact: int  # set per fit step
     gap: GapMarks  # marks the gaps that fill the page (spread.py); new per template.render
     spread_css: Markup  # the space added to those gaps, once fitted
+
+
+def poster_icons(spec: HandoutSpec) -> tuple[str, ...]:
+    return spec.poster.icons if spec.poster else ()
 
 
 def short_url(url: str) -> str:
@@ -165,10 +183,31 @@ def contact_views(prepared: Prepared, cmyk: bool) -> list[ContactView]:
     return contacts
 
 
+def poster_layout(prepared: Prepared) -> bool:
+    """A poster size, for a handout that has poster text: its own layout (poster.html)."""
+    return prepared.spec.poster is not None and prepared.size.kind == "poster"
+
+
+def template_name(prepared: Prepared) -> str:
+    return "poster.html" if poster_layout(prepared) else prepared.spec.template
+
+
+def poster_view(prepared: Prepared, contacts: list[ContactView], icons: list[str]) -> PosterView | None:
+    """The clinic's own video-visit code (if any) comes first; at most two codes."""
+    spec = prepared.spec.poster
+    if spec is None or not poster_layout(prepared):
+        return None
+    by_fact = {c.fact.key: c for c in contacts if c.fact is not None}
+    own = [c for c in contacts if c.fact is None]
+    codes = (own + [by_fact[key] for key in spec.qr])[:MAX_POSTER_QR]
+    return PosterView(by_fact[spec.hotline], codes, icons)
+
+
 def clinic_view(prepared: Prepared) -> ClinicView | None:
     profile = prepared.job.profile
     if profile is None:
         return None
+    mono = get_variant(prepared.job.variant).mono
     return ClinicView(
         name=profile.name,
         address=profile.address,
@@ -178,9 +217,25 @@ def clinic_view(prepared: Prepared) -> ClinicView | None:
         website=short_url(profile.website) if profile.website else None,
         telehealth=profile.telehealth,
         telehealth_short=short_url(profile.telehealth) if profile.telehealth else None,
-        logo=profile.logo_uri,
-        color=profile.color,
+        logo=grey_logo(profile.logo_uri) if mono and profile.logo_uri else profile.logo_uri,
+        color=MONO_ACCENT if mono else profile.color,
     )
+
+
+MONO_ACCENT = "#000000"
+
+
+@cache
+def grey_logo(uri: str) -> str:
+    """A PNG or JPEG logo in shades of grey (the mono variant); an SVG stays as it is."""
+    head, _, data = uri.partition(",")
+    if not head.startswith(("data:image/png", "data:image/jpeg")):
+        return uri
+    image = Image.open(io.BytesIO(base64.b64decode(data)))
+    grey = image.convert("LA") if "A" in image.getbands() else image.convert("L")
+    out = io.BytesIO()
+    grey.save(out, format="PNG", optimize=True)
+    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode("ascii")
 
 
 def translation_reviewed(part: Part) -> bool:
@@ -235,6 +290,7 @@ def page_context(prepared: Prepared) -> PageContext:
     fmt = Formatter(lang, prepared.facts, {"checked": lang.format_date(checked_on(prepared))})
     contacts = contact_views(prepared, variant.cmyk)
     accent = prepared.job.profile.color if prepared.job.profile else DEFAULT_ACCENT
+    accent = MONO_ACCENT if variant.mono else accent
     heading_colour = css_cmyk(accent) if variant.cmyk else accent  # section headings print in the accent colour
     faces, stack = font_css(prepared.families)
     title = prepared.content.data.get("title") or prepared.content.data.get("front", {}).get("title")
@@ -271,6 +327,9 @@ def page_context(prepared: Prepared) -> PageContext:
         "font_stack": Markup(stack),
         "part_stacks": part_stacks(prepared, stack),
         "clinic": clinic_view(prepared),
+        "poster": poster_view(
+            prepared, contacts, [icon_uri(name, variant.cmyk, heading_colour) for name in poster_icons(spec)]
+        ),
         "job_variant": variant.name,
         "print_shop": variant.cmyk,
         "content_date": prepared.content.as_of.isoformat(),

@@ -53,7 +53,7 @@ class Gap:
     kind: str
     top: float  # CSS px from the top of the page
     height: float  # of its box on this page
-    grows: bool  # a <section> (its type may grow); not a <footer> or a table
+    grows: bool  # a section (its type may grow); not the <footer>
 
 
 def _boxes(page: Any) -> Iterator[Any]:
@@ -85,7 +85,7 @@ def page_gaps(page: Any) -> tuple[float, float, list[Gap]]:
         mark = element.get("data-gap")
         if mark and mark not in gaps:  # its outermost box: parents come before their children
             kind = element.get("data-gap-kind", "item")
-            grows = box.element_tag == "section"
+            grows = kind == "section" and box.element_tag != "footer"
             gaps[mark] = Gap(mark, kind, box.position_y, box.margin_height(), grows)
     if first_line is None:
         return area_bottom, lowest, []

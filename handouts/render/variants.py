@@ -26,6 +26,7 @@ class Variant:
     cards: bool = True  # whether wallet cards come in this variant
     finish: Callable[[bytes], bytes] | None = None  # applied to the PDF bytes last
     rgb_logo_warning: bool = False  # a clinic logo stays RGB here: say so
+    mono: bool = False  # black and white only: no colour, no grey backgrounds (templates: .variant-mono)
 
 
 BLEED_MM = 3.175  # 0.125 in
@@ -44,6 +45,13 @@ VARIANTS: dict[str, Variant] = {
             large_print_pt=LARGE_PRINT_PT,
             max_pages=LARGE_PRINT_MAX_PAGES,
             cards=False,
+        ),
+        Variant(
+            "mono",
+            "black and white for an office laser printer: no colour, no grey behind text; tagged",
+            "pdf/ua-1",
+            file_suffix="-mono",
+            mono=True,
         ),
         Variant(
             "print-shop",
