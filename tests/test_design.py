@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 import pytest
 import zxingcpp
 
 from handouts.content import get_handout, load_content
 from handouts.facts import load_facts
 from handouts.locales import LANGUAGES
+from handouts.profile import make_profile
 from handouts.render import Job, render
 from handouts.render.spread import Gap, share_leftover
 from handouts.sizes import get_size
 
-from .pdfread import squash
+from .pdfread import squash, text
 
 DPI = 100
 
@@ -147,3 +149,54 @@ def test_poster_headline_reads_from_across_the_room(tmp_path):
     index = chars.index(number)
     _, low, _, high = textpage.get_charbox(index)
     assert (high - low) / 72 * 25.4 >= 15, "the hotline number is printed large"
+
+
+def _clinic_with_logo(tmp_path):
+    from PIL import Image, ImageDraw
+
+    logo = Image.new("RGB", (300, 150), "white")
+    draw = ImageDraw.Draw(logo)
+    draw.ellipse((10, 10, 140, 140), fill=(29, 78, 216))
+    draw.rectangle((160, 40, 290, 110), fill=(220, 40, 40))
+    logo.save(tmp_path / "logo.png")
+    return make_profile({"name": "Test Clinic", "logo": "logo.png", "color": "#1d4ed8"}, "clinic.toml", tmp_path)
+
+
+def _image_heights_in(pdf) -> list[float]:
+    document = pdfium.PdfDocument(str(pdf))
+    page = document[len(document) - 1]  # the clinic band is on the last page
+    heights = []
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]):
+        _, bottom, _, top = obj.get_bounds()
+        heights.append((top - bottom) / 72)
+    return heights
+
+
+@pytest.mark.pdf
+@pytest.mark.parametrize(("size", "least_in"), [("letter", 0.6), ("poster-24x36", 1.5)])
+def test_clinic_logo_is_large_enough_to_recognise(tmp_path, size, least_in):
+    pdf = tmp_path / "flyer.pdf"
+    pdf.write_bytes(render(Job("know-your-rights", "en", size, profile=_clinic_with_logo(tmp_path))).pdf)
+    heights = _image_heights_in(pdf)
+    assert heights and max(heights) >= least_in, heights
+
+
+@pytest.mark.pdf
+def test_mono_prints_no_colour(tmp_path):
+    """--mono: every pixel grey (the blue band, the red accents and the logo
+    included), and still the same words as the colour flyer."""
+    clinic = _clinic_with_logo(tmp_path)
+    colour, mono = tmp_path / "colour.pdf", tmp_path / "mono.pdf"
+    colour.write_bytes(render(Job("know-your-rights", "en", "letter", profile=clinic)).pdf)
+    mono.write_bytes(render(Job("know-your-rights", "en", "letter", variant="mono", profile=clinic)).pdf)
+
+    def coloured_pixels(pdf) -> int:
+        count = 0
+        for page in pdfium.PdfDocument(str(pdf)):
+            saturation = page.render(scale=40 / 72).to_pil().convert("RGB").convert("HSV").getchannel("S")
+            count += sum(saturation.histogram()[40:])  # grey is saturation 0
+        return count
+
+    assert coloured_pixels(colour) > 500  # the check sees colour where there is some
+    assert coloured_pixels(mono) == 0
+    assert squash(text(mono)) == squash(text(colour))
