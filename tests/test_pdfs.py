@@ -11,7 +11,7 @@ import pypdfium2 as pdfium
 import pytest
 import zxingcpp
 
-from handouts.content import get_handout, load_content
+from handouts.content import PLACEHOLDER, get_handout, load_content
 from handouts.facts import load_facts
 from handouts.fonts import FAMILIES, coverage, needs_glyph
 from handouts.locales import LANGUAGES
@@ -75,7 +75,22 @@ def _printed_strings(entry):
         return [content["front"]["title"], content["front"]["bullets"][0]]
     if get_handout(entry["handout"]).kind == "sign":
         return [content["title"], content["lead"]]
+    if _poster_layout(entry):  # a poster prints its own short text, not the flyer's
+        lines = [PLACEHOLDER.sub("", line).strip() for line in content["poster"]["lines"]]
+        return [content["poster"]["headline"], min(lines, key=len)]  # one that fits on a line: extraction
+        # puts a wrapped right-to-left line's parts out of order
     return [content["title"], content["sections"][0]["heading"]]
+
+
+def _poster_layout(entry) -> bool:
+    return get_handout(entry["handout"]).poster is not None and get_size(entry["size"]).kind == "poster"
+
+
+def _printed_numbers(entry) -> list[str]:
+    spec = get_handout(entry["handout"])
+    if _poster_layout(entry):
+        return [spec.poster.hotline]
+    return [contact.fact for contact in spec.contacts if "phone" in contact.show]
 
 
 def _comparable(value: str, rtl: bool = False) -> str:
@@ -98,14 +113,13 @@ def test_key_text_is_in_the_pdf(built):
         for expected in _printed_strings(entry):
             assert _comparable(expected, rtl) in extracted, f"{entry['path']}: '{expected}' not found"
         facts = load_facts()
-        for contact in get_handout(entry["handout"]).contacts:
-            if "phone" in contact.show:
-                number = facts[contact.fact].phone_text
-                # Text extraction reverses left-to-right runs inside right-to-left
-                # text, so there we look for each group of digits.
-                wanted = re.findall(r"\d+", number) if rtl else [_comparable(number)]
-                for part in wanted:
-                    assert part in extracted, (entry["path"], number)
+        for fact in _printed_numbers(entry):
+            number = facts[fact].phone_text
+            # Text extraction reverses left-to-right runs inside right-to-left
+            # text, so there we look for each group of digits.
+            wanted = re.findall(r"\d+", number) if rtl else [_comparable(number)]
+            for part in wanted:
+                assert part in extracted, (entry["path"], number)
 
 
 def test_red_card_back_is_english(built):
@@ -121,6 +135,8 @@ def test_every_qr_code_decodes_to_its_fact(built):
     for entry in entries(built):
         spec = get_handout(entry["handout"])
         expected = sorted(facts[c.fact].qr_url for c in spec.contacts if "qr" in c.show)
+        if _poster_layout(entry):
+            expected = sorted(facts[key].qr_url for key in spec.poster.qr)
         path = built["out"] / entry["path"]
         found, widths_mm = [], []
         for image in rasterize(path):
@@ -173,6 +189,8 @@ def test_text_starts_on_the_reading_side(built, lang):
     for entry in entries(built):
         if entry["language"] != lang or entry["handout"] == "red-card" or len(entry["languages"]) > 1:
             continue  # a sign in two scripts lines each block up on its own side
+        if _poster_layout(entry):
+            continue  # a poster centres its number and codes
         width, lines = _line_edges(built["out"] / entry["path"])
         margin = get_size(entry["size"]).margin_mm / MM_PER_IN * 72
         at_left = sum(1 for left, _ in lines if left < margin + 30)

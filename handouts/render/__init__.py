@@ -48,7 +48,7 @@ from .prepare import (
     prepare,
     source_unreviewed,
 )
-from .spread import grow_css, spread_css, within_area
+from .spread import grow_css, sideways, spread_css, within_area
 from .variants import BLEED_MM, LARGE_PRINT_PT, VARIANTS, Variant, get_variant
 
 __all__ = [
@@ -98,6 +98,7 @@ def page_html(prepared: Prepared, context: Mapping[str, Any], setting: Setting) 
     )
 
 
+SIDEWAYS_PX = 0.5  # text may not run further than this into a side margin
 POSTER_START = 0.8  # the poster layout's first guess: this share of the size's largest body type
 
 
@@ -119,7 +120,8 @@ def fit_page(prepared: Prepared, hint: Setting | None = None) -> Fitted[Any]:
 
     def measure(setting: Setting) -> Measured[Any]:
         document = layout(page_html(prepared, context, setting), job.label)
-        return Measured(len(document.pages) <= allowed, page_fill(document), document)
+        fits = len(document.pages) <= allowed and sideways(document) <= SIDEWAYS_PX
+        return Measured(fits, page_fill(document), document)
 
     fitted = fit(measure, size.body_pt, size.min_body_pt, max_pt, policy, hint)
     if fitted.fits and kind.fit_policy != "panel":

@@ -153,9 +153,24 @@ def share_leftover(leftover: float, gaps: list[Gap], body_px: float) -> dict[str
 
 
 def within_area(document: Any) -> bool:
-    """Every page's lowest line inside its content area (after spreading)."""
+    """Every page's lines inside its content area (after growing or spreading):
+    not below the bottom margin, and not into the side margins."""
     for page in document.pages:
         bottom, lowest, _ = page_gaps(page)
         if lowest > bottom + 0.5:
             return False
-    return True
+    return sideways(document) <= 0.5
+
+
+def sideways(document: Any) -> float:
+    """How far (CSS px) any text or image runs into a side margin: a phone
+    number that does not wrap, set too large for its column."""
+    worst = 0.0
+    for page in document.pages:
+        page_box = page._page_box
+        left = page_box.content_box_x()
+        right = left + page_box.width
+        for box in _boxes(page):
+            if type(box).__name__ in ("TextBox", "InlineReplacedBox", "BlockReplacedBox"):
+                worst = max(worst, left - box.position_x, box.position_x + box.margin_width() - right)
+    return worst
