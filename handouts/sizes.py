@@ -65,7 +65,7 @@ SIZES: dict[str, Size] = {
         Size("a3", "A3 poster 297 x 420 mm", 297, 420, 12, 18, 14, 0.4, "poster", 24, 88),
         Size("poster-18x24", "Poster 18 x 24 in", _in(18), _in(24), _in(0.75), 24, 20, 1.0, "poster", 40, 130),
         Size("poster-24x36", "Poster 24 x 36 in", _in(24), _in(36), _in(1), 32, 26, 1.5, "poster", 60, 170),
-        Size("wallet", "Wallet card 3.5 x 2 in", _in(3.5), _in(2), _in(0.125), 7.5, 6, 0.2, "card", 9),
+        Size("wallet", "Wallet card 3.5 x 2 in", _in(3.5), _in(2), _in(0.125), 7.5, 6, 0.2, "card", 10.5),
     ]
 }
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from markupsafe import Markup
@@ -54,6 +54,7 @@ class Gap:
     top: float  # CSS px from the top of the page
     height: float  # of its box on this page
     grows: bool  # a section (its type may grow); not the <footer>
+    above: bool = True  # it starts below the page's first line: there is a gap above it to widen
 
 
 def _boxes(page: Any) -> Iterator[Any]:
@@ -68,7 +69,9 @@ _INKED = ("LineBox", "TableRowBox", "InlineReplacedBox", "BlockReplacedBox")
 
 
 def page_gaps(page: Any) -> tuple[float, float, list[Gap]]:
-    """(content area bottom, lowest line, the marked gaps that start on this page below its first line)."""
+    """(content area bottom, lowest line, the marked blocks that start on this
+    page). A block whose top is the page's first line has no gap above it
+    (`Gap.above`), but its type may still grow."""
     page_box = page._page_box
     area_top = page_box.content_box_y()
     area_bottom = area_top + page_box.height
@@ -89,7 +92,8 @@ def page_gaps(page: Any) -> tuple[float, float, list[Gap]]:
             gaps[mark] = Gap(mark, kind, box.position_y, box.margin_height(), grows)
     if first_line is None:
         return area_bottom, lowest, []
-    return area_bottom, lowest, [g for g in gaps.values() if g.top > first_line + 1]
+    top = first_line + 1
+    return area_bottom, lowest, [replace(g, above=g.top > top) for g in gaps.values()]
 
 
 def grow_css(document: Any, max_scale: float) -> str:
@@ -123,6 +127,7 @@ def spread_css(document: Any, body_pt: float) -> str:
         bottom, lowest, gaps = page_gaps(page)
         gaps = [g for g in gaps if g.mark not in seen]
         seen.update(g.mark for g in gaps)
+        gaps = [g for g in gaps if g.above]
         leftover = bottom - lowest - SAFETY * page.height
         if not gaps or leftover <= MIN_LEFTOVER * page.height:
             continue
