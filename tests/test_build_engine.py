@@ -95,3 +95,24 @@ def test_strict_and_require_reviewed_still_apply_to_unchanged_jobs(tmp_path):
     strict = build(jobs, out, strict=True)
     assert len(strict.failed) == 1 and "--strict refuses" in str(strict.failed[0].error)
     assert len(build(jobs, out).skipped) == 1
+
+
+@pytest.mark.pdf
+def test_a_stylesheet_parsed_once_per_process_gives_the_same_bytes(monkeypatch):
+    """engine.py keeps each template stylesheet parsed (PATCH 6): the PDFs must be
+    those of parsing it for every document, across sizes, scripts and variants."""
+    import weasyprint
+    import weasyprint.css
+
+    from handouts.render import Job, render
+
+    jobs = [
+        Job("know-your-rights", "ar", "letter"),
+        Job("care-access", "zh-Hant", "a4", variant="print-shop"),
+        Job("red-card", "ko", "wallet"),
+        Job("nonpublic-area", "es", "letter", also=("ko",)),
+    ]
+    cached = [render(job).pdf for job in jobs]
+    assert weasyprint.css.CSS is not weasyprint.CSS  # the patch is in place
+    monkeypatch.setattr(weasyprint.css, "CSS", weasyprint.CSS)  # WeasyPrint's own: parsed every time
+    assert [render(job).pdf for job in jobs] == cached
