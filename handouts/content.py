@@ -178,13 +178,7 @@ def _load_spec(key: str) -> HandoutSpec:
             "brochure panel holds, such as [2, 3]."
         )
         panels = []
-    icons = raw.get("section_icons") or []
-    if not isinstance(icons, list) or not all(isinstance(n, str) for n in icons):
-        problems.append(f"{doc.where('section_icons')}: section_icons must list icon names, such as [door, phone].")
-        icons = []
-    for i, name in enumerate(icons):
-        if not (templates_dir() / "icons" / f"{name}.svg").is_file():
-            problems.append(f"{doc.where('section_icons', i)}: no icon '{name}' in templates/icons/.")
+    icons = icon_names(doc, raw.get("section_icons"), ("section_icons",), problems)
     poster = _poster_spec(doc, raw.get("poster"), contacts, facts, problems)
     if kind not in KINDS:
         problems.append(f"{doc.where('kind')}: kind must be one of {', '.join(KINDS)}, not '{kind}'.")
@@ -216,6 +210,18 @@ def _load_spec(key: str) -> HandoutSpec:
 MAX_POSTER_QR = 2
 
 
+def icon_names(doc: YamlDoc, raw: Any, path: tuple, problems: list[str]) -> list[str]:
+    """A list of pictogram names in handout.yaml, each a file in templates/icons/."""
+    icons = raw or []
+    if not isinstance(icons, list) or not all(isinstance(n, str) for n in icons):
+        problems.append(f"{doc.where(*path)}: {path[-1]} must list icon names, such as [door, phone].")
+        return []
+    for i, name in enumerate(icons):
+        if not (templates_dir() / "icons" / f"{name}.svg").is_file():
+            problems.append(f"{doc.where(*path, i)}: no icon '{name}' in templates/icons/.")
+    return icons
+
+
 def _poster_spec(
     doc: YamlDoc, raw: Any, contacts: list[ContactSpec], facts: dict, problems: list[str]
 ) -> PosterSpec | None:
@@ -241,13 +247,7 @@ def _poster_spec(
             problems.append(
                 f"{doc.where('poster', 'qr', i)}: '{key}' is not a contact of this handout shown with a QR code."
             )
-    icons = raw.get("icons") or []
-    if not isinstance(icons, list) or not all(isinstance(n, str) for n in icons):
-        problems.append(f"{doc.where('poster', 'icons')}: icons must list icon names, one per poster line.")
-        icons = []
-    for i, name in enumerate(icons):
-        if not (templates_dir() / "icons" / f"{name}.svg").is_file():
-            problems.append(f"{doc.where('poster', 'icons', i)}: no icon '{name}' in templates/icons/.")
+    icons = icon_names(doc, raw.get("icons"), ("poster", "icons"), problems)
     return PosterSpec(str(hotline), tuple(qr), tuple(icons))
 
 
