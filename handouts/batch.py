@@ -15,8 +15,10 @@ from __future__ import annotations
 import csv
 import io
 import re
+import threading
 import unicodedata
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -294,9 +296,12 @@ def office_jobs(office: Office) -> list:
     return list(dict.fromkeys(jobs))
 
 
-def card_sheets(cards: tuple[tuple[str, int], ...], stock_name: str, cache: dict) -> list[tuple[str, bytes, int]]:
+def card_sheets(
+    cards: tuple[tuple[str, int], ...], stock_name: str, cache: dict, lock: threading.Lock | None = None
+) -> list[tuple[str, bytes, int]]:
     """(file name, PDF, sheets) per language: whole sheets of one language's
-    cards, the count rounded up. Sheets are made once per language per batch."""
+    cards, the count rounded up. Sheets are made once per language per batch,
+    in this process, one at a time (`lock`, when offices run in threads)."""
     import io
 
     from pypdf import PdfReader, PdfWriter
@@ -307,8 +312,9 @@ def card_sheets(cards: tuple[tuple[str, int], ...], stock_name: str, cache: dict
     out = []
     for code, count in cards:
         sheets = -(-count // stock.per_sheet)
-        if (code, stock.name) not in cache:
-            cache[(code, stock.name)] = red_card_sheet([code], stock.name)[0]
+        with lock or nullcontext():
+            if (code, stock.name) not in cache:
+                cache[(code, stock.name)] = red_card_sheet([code], stock.name)[0]
         one = PdfReader(io.BytesIO(cache[(code, stock.name)]))
         writer = PdfWriter()
         for _ in range(sheets):
@@ -445,7 +451,7 @@ def run_batch(
 
     from .build import build
     from .digest import input_parts, parts_digest
-    from .engines import local_engine
+    from .engines import local_engine, offices_in_flight
     from .output import add_to_manifest, read_manifest, write_atomically
     from .packet import build_packets, packet_date
     from .render import Job
@@ -462,68 +468,82 @@ def run_batch(
         if on_office:
             on_office(failure)
     sheets_cache: dict = {}
-    with nullcontext(engine) if engine is not None else local_engine(workers) as engine:
-        for office in offices:
-            result = OfficeResult(office.row, office.slug, name=office.profile.name)
-            try:
-                folder = office_folder(out, office.slug)
-                jobs = office_jobs(office)
-                if jobs:
-                    report = build(jobs, folder, workers=workers, engine=engine)
-                    result.warnings += report.warnings
-                    if report.failed:
-                        first = report.failed[0]
-                        raise ContentError(f"{first.job.label}: {first.error}")
-                    result.written += [r.path for r in report.results if r.path is not None]
-                if office.plan.packets != "no":
-                    bilingual = None if office.plan.packets == "yes" else office.plan.packets
-                    langs = [c for c in office.plan.languages if c != bilingual]
-                    result.written += build_packets(
-                        langs,
-                        folder,
-                        office.profile,
-                        bilingual,
-                        workers,
-                        on_warning=result.warnings.append,
-                        engine=engine,
-                    )
-                if office.plan.cards:
-                    for code, (name, pdf, _sheets) in zip(
-                        [c for c, _ in office.plan.cards],
-                        card_sheets(office.plan.cards, stock, sheets_cache),
-                        strict=True,
-                    ):
-                        target = folder / "sheets" / name
-                        write_atomically(target, pdf)
-                        card = Job("red-card", code, "wallet")  # what decides the sheet: the card's inputs
-                        parts = input_parts(card)
-                        sheet_inputs = {
-                            "handout": "red-card",
-                            "size": "wallet",
-                            "variant": "office",
-                            "profile": "",
-                            "inputs": parts_digest(parts),
-                            "inputs_detail": parts,
-                        }
-                        add_to_manifest(folder, target, pdf, kind="card-sheet", languages=[code], extra=sheet_inputs)
-                        result.written.append(target)
-                    target = folder / "sheets" / f"alignment-{stock}.pdf"
-                    pdf = sheets_cache.setdefault(("alignment", stock), alignment_sheet(get_stock(stock)))
+    sheets_lock = threading.Lock()
+
+    def make_office(office: Office, engine: Engine) -> OfficeResult:
+        """One office's files, PRINT-ME-FIRST and zip; runs in a thread of its own."""
+        result = OfficeResult(office.row, office.slug, name=office.profile.name)
+        try:
+            folder = office_folder(out, office.slug)
+            jobs = office_jobs(office)
+            if jobs:
+                report = build(jobs, folder, workers=workers, engine=engine)
+                result.warnings += report.warnings
+                if report.failed:
+                    first = report.failed[0]
+                    raise ContentError(f"{first.job.label}: {first.error}")
+                result.written += [r.path for r in report.results if r.path is not None]
+            if office.plan.packets != "no":
+                bilingual = None if office.plan.packets == "yes" else office.plan.packets
+                langs = [c for c in office.plan.languages if c != bilingual]
+                result.written += build_packets(
+                    langs,
+                    folder,
+                    office.profile,
+                    bilingual,
+                    workers,
+                    on_warning=result.warnings.append,
+                    engine=engine,
+                )
+            if office.plan.cards:
+                for code, (name, pdf, _sheets) in zip(
+                    [c for c, _ in office.plan.cards],
+                    card_sheets(office.plan.cards, stock, sheets_cache, sheets_lock),
+                    strict=True,
+                ):
+                    target = folder / "sheets" / name
                     write_atomically(target, pdf)
-                    add_to_manifest(folder, target, pdf, kind="alignment", languages=["en"])
+                    card = Job("red-card", code, "wallet")  # what decides the sheet: the card's inputs
+                    parts = input_parts(card)
+                    sheet_inputs = {
+                        "handout": "red-card",
+                        "size": "wallet",
+                        "variant": "office",
+                        "profile": "",
+                        "inputs": parts_digest(parts),
+                        "inputs_detail": parts,
+                    }
+                    add_to_manifest(folder, target, pdf, kind="card-sheet", languages=[code], extra=sheet_inputs)
                     result.written.append(target)
-                manifest = read_manifest(folder)
-                wanted = {p.relative_to(folder).as_posix() for p in result.written}  # not a packet's parts
-                printables = _printables(folder, office, {k: v for k, v in manifest.items() if k in wanted}, stock)
-                result.pages = sum(p.pages for p in printables)
-                write_atomically(folder / PRINT_ME_FIRST, print_me_first(office, printables, today).encode("utf-8"))
-                result.zip = out / f"{office.slug}.zip"
-                _zip(folder, result.zip, [PRINT_ME_FIRST, *(p.path for p in printables)])
-            except HandoutsError as exc:
-                result.error = f"{path} row {office.row} ({office.profile.name}): {exc}"
-            results.append(result)
-            if on_office:
-                on_office(result)
+                target = folder / "sheets" / f"alignment-{stock}.pdf"
+                with sheets_lock:  # made once per batch, in this process (one at a time)
+                    if ("alignment", stock) not in sheets_cache:
+                        sheets_cache[("alignment", stock)] = alignment_sheet(get_stock(stock))
+                pdf = sheets_cache[("alignment", stock)]
+                write_atomically(target, pdf)
+                add_to_manifest(folder, target, pdf, kind="alignment", languages=["en"])
+                result.written.append(target)
+            manifest = read_manifest(folder)
+            wanted = {p.relative_to(folder).as_posix() for p in result.written}  # not a packet's parts
+            printables = _printables(folder, office, {k: v for k, v in manifest.items() if k in wanted}, stock)
+            result.pages = sum(p.pages for p in printables)
+            write_atomically(folder / PRINT_ME_FIRST, print_me_first(office, printables, today).encode("utf-8"))
+            result.zip = out / f"{office.slug}.zip"
+            _zip(folder, result.zip, [PRINT_ME_FIRST, *(p.path for p in printables)])
+        except HandoutsError as exc:
+            result.error = f"{path} row {office.row} ({office.profile.name}): {exc}"
+        return result
+
+    with nullcontext(engine) if engine is not None else local_engine(workers) as engine:
+        engine.start()
+        # Several offices in flight, so the engine's workers never wait for one office's packets or
+        # zip: each office's steps depend on each other, but offices do not. Files are still written by
+        # this process only, each office into its own folder; the output does not depend on the order.
+        with ThreadPoolExecutor(max_workers=offices_in_flight(engine), thread_name_prefix="office") as threads:
+            for result in threads.map(lambda office: make_office(office, engine), offices):
+                results.append(result)
+                if on_office:
+                    on_office(result)
     results.sort(key=lambda r: r.row)
     write_summary(out, results)
     return results

@@ -110,7 +110,7 @@ def render_on_worker(profile: Profile | None, task: Task, project: Project | Non
 
 
 def _key(task: Task, project: Project | None) -> str:
-    text = repr((task.digest, task.job, task.options, task.hint, project))
+    text = repr((task.digest, task.job, task.options, task.hint, task.packet, project))
     return "handouts-render-" + hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
@@ -139,6 +139,15 @@ class DaskEngine:
                 self.cluster.close()
             raise ClusterError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
         self.checked: set[tuple[str, Project | None]] = set()
+
+    @property
+    def slots(self) -> int:
+        """The cluster's worker threads (at least 1), read when asked: workers may join later."""
+        workers = self.client.scheduler_info().get("workers", {})
+        return max(1, sum(int(w.get("nthreads", 1)) for w in workers.values()))
+
+    def start(self) -> None:
+        pass  # connected in __init__; workers are checked on each run
 
     def _project(self) -> Project | None:
         project = current_project()
@@ -215,6 +224,84 @@ class DaskEngine:
             self.cluster.close()
 
     def __enter__(self) -> DaskEngine:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on (now)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class LocalProcesses:
+    """`dask scheduler` and `dask worker` as processes of their own on 127.0.0.1,
+    as on real machines (the tests and bench/ use it; `--scheduler local` uses a
+    LocalCluster instead). Each runs in its own session and is stopped by
+    close(): SIGTERM, a bounded wait, then SIGKILL."""
+
+    def __init__(self) -> None:
+        import subprocess
+
+        self.address = f"tcp://127.0.0.1:{free_port()}"
+        self.processes: list[subprocess.Popen[bytes]] = []
+
+    def _start(self, *args: str, env: dict[str, str] | None = None) -> Any:
+        import os
+        import subprocess
+        import sys
+
+        dask = str(Path(sys.executable).with_name("dask"))
+        process = subprocess.Popen(
+            [dask, *args],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, **(env or {})},
+            start_new_session=True,
+        )
+        self.processes.append(process)
+        return process
+
+    def scheduler(self) -> Any:
+        port = self.address.rsplit(":", 1)[1]
+        return self._start("scheduler", "--host", "127.0.0.1", "--port", port, "--no-dashboard")
+
+    def worker(self, *extra: str, nanny: bool = False, env: dict[str, str] | None = None) -> Any:
+        """One single-threaded worker process (with `nanny`, as `dask worker` runs by default)."""
+        args = ["worker", self.address, "--nthreads", "1", "--nworkers", "1", "--no-dashboard"]
+        args += ["--host", "127.0.0.1", "--death-timeout", "30", *([] if nanny else ["--no-nanny"]), *extra]
+        return self._start(*args, env=env)
+
+    def wait_for_workers(self, count: int, timeout: float = 60) -> None:
+        from distributed import Client
+
+        with Client(self.address, timeout=timeout) as client:
+            client.wait_for_workers(count, timeout=timeout)
+
+    @staticmethod
+    def stop(process: Any) -> None:
+        import os
+        import signal
+        import subprocess
+
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=10)
+
+    def close(self) -> None:
+        for process in reversed(self.processes):
+            self.stop(process)
+
+    def __enter__(self) -> LocalProcesses:
         return self
 
     def __exit__(self, *exc_info: object) -> None:

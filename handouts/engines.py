@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -24,13 +25,30 @@ Outcome = tuple[Task, "Rendered | HandoutsError"]
 
 
 class Engine(Protocol):
+    @property
+    def slots(self) -> int: ...  # how many tasks it renders at once
+
+    def start(self) -> None: ...
+
     def run(self, tasks: list[Task]) -> Iterator[Outcome]: ...
 
     def close(self) -> None: ...
 
 
+def offices_in_flight(engine: Engine) -> int:
+    """How many offices a batch works on at once: one for an engine that renders in
+    this process (WeasyPrint is not safe across threads), else enough that every
+    worker has a task while some offices wait for their handouts before their packets."""
+    return 1 if isinstance(engine, InProcess) else max(2, 2 * engine.slots)
+
+
 class InProcess:
     """One job after another, in this process."""
+
+    slots = 1
+
+    def start(self) -> None:
+        pass
 
     def run(self, tasks: list[Task]) -> Iterator[Outcome]:
         for task in tasks:
@@ -57,11 +75,24 @@ class ProcessPool:
         self.workers = max(1, workers)
         self.pool: ProcessPoolExecutor | None = None
         self.project: Project | None = None
+        self.lock = threading.Lock()  # a batch runs several offices' builds in threads
+
+    @property
+    def slots(self) -> int:
+        return self.workers
+
+    def start(self) -> None:
+        """Start the workers now (else on the first run of two tasks or more)."""
+        self._pool()
 
     def _pool(self) -> ProcessPoolExecutor:
+        with self.lock:
+            return self._locked_pool()
+
+    def _locked_pool(self) -> ProcessPoolExecutor:
         project = current_project()
         if self.pool is not None and project != self.project:
-            self.close()  # the workers read another content project: start fresh ones
+            self._shutdown()  # the workers read another content project: start fresh ones
         if self.pool is None:
             # "spawn", not fork: a forked worker would share the parent's font
             # configuration and WeasyPrint's font folder, and skip registering a font
@@ -94,6 +125,10 @@ class ProcessPool:
             raise
 
     def close(self) -> None:
+        with self.lock:
+            self._shutdown()
+
+    def _shutdown(self) -> None:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
@@ -113,8 +148,6 @@ def worker_start(parent: int, project: Project) -> None:
     """Each worker process reads the same content project as the build, dies
     with the build that started it (even a killed one: a watcher thread notices
     that its parent is gone) and makes its one FontConfiguration up front."""
-    import threading
-
     use_project(project)
 
     def watch() -> None:

@@ -13,6 +13,7 @@ each sheet and English on the back, both at full size.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import os
 from collections.abc import Callable
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .content import COMMON, SOURCE_LANGUAGE, get_handout, load_content
-from .errors import RenderError, UsageError
+from .errors import HandoutsError, RenderError, UsageError
 from .locales import get_language
 from .profile import Profile
 from .render import Job, Setting, fit_page, layout, page_context, page_html, prepare, render_template, write_pdf
@@ -29,6 +30,7 @@ from .render.pdf import identifier
 
 if TYPE_CHECKING:
     from .engines import Engine
+    from .tasks import Task
 
 PACKET_HANDOUTS = ("know-your-rights", "care-access", "pharmacy")
 PACKET_SIZE = "letter"
@@ -63,7 +65,7 @@ class _Part:
     numbers: list[str] = field(default_factory=list)
 
 
-def _cover(lang: str, profile: Profile | None, entries: list[dict], draft: bool) -> Any:
+def _cover(lang: str, profile: Profile | None, entries: list[dict], draft: bool, date: dt.date) -> Any:
     """The cover, laid out like a handout (same fonts, same checks): title, the
     language, the clinic's logo and name, the date, and what is inside with pages."""
     language = get_language(lang)
@@ -71,7 +73,7 @@ def _cover(lang: str, profile: Profile | None, entries: list[dict], draft: bool)
     context = {**page_context(probe), "body_pt": probe.size.body_pt}
     context.update(
         entries=entries,
-        printed=language.format_date(packet_date()),
+        printed=language.format_date(date),
         draft=draft,
         title=load_content(COMMON, lang).data["strings"]["packet_title"],
         compact=0,
@@ -84,41 +86,74 @@ def _cover(lang: str, profile: Profile | None, entries: list[dict], draft: bool)
     return document
 
 
-def _parts(lang: str, out: Path, profile: Profile | None, bilingual: str | None) -> list[_Part]:
-    """Each handout of the packet (and its twin in the paired language), fitted:
-    in one layout pass when `out` holds the same handout built from the same inputs."""
+@dataclass(frozen=True)
+class KnownFit:
+    """A handout the packet binds, as it was built beforehand from the same inputs:
+    its fit setting and page count, so the packet need not fit it again."""
+
+    handout: str
+    lang: str
+    setting: Setting
+    pages: int
+
+
+@dataclass(frozen=True)
+class PacketPlan:
+    """Everything a packet is made from besides the profile (which travels in the
+    task's job): a worker on any machine renders it without reading files."""
+
+    lang: str
+    bilingual: str | None
+    date: dt.date
+    known: tuple[KnownFit, ...] = ()
+
+
+def known_fits(out: Path, langs: list[str], profile: Profile | None, bilingual: str | None) -> tuple[KnownFit, ...]:
+    """The fits of the packet handouts built in `out` whose manifest entry has the same inputs."""
     from .build import output_path
     from .digest import inputs_digest
     from .output import read_manifest
 
     manifest = read_manifest(out)
-    parts = []
-    for handout in PACKET_HANDOUTS:
-        for code, twin in ((lang, False), (bilingual, True)):
-            if code is None:
-                continue
+    known = []
+    for code in dict.fromkeys(c for c in (*langs, bilingual) if c):
+        for handout in PACKET_HANDOUTS:
             job = Job(handout, code, PACKET_SIZE, profile=profile)
             entry = manifest.get(output_path(out, job).relative_to(out).as_posix())
-            hint = None
-            if entry and entry.get("inputs") == inputs_digest(job):
-                hint = Setting(float(entry["body_pt"]), int(entry.get("compact", 0)))
-            prepared = prepare(job)
-            fitted = fit_page(prepared, hint)
+            if not entry or entry.get("inputs") != inputs_digest(job):
+                continue
+            try:
+                setting = Setting(float(entry["body_pt"]), int(entry.get("compact", 0)))
+                known.append(KnownFit(handout, code, setting, int(entry["pages"])))
+            except (KeyError, TypeError, ValueError):
+                continue
+    return tuple(known)
+
+
+def _parts(plan: PacketPlan, profile: Profile | None) -> list[_Part]:
+    """Each handout of the packet (and its twin in the paired language): with the
+    setting and page count of its built PDF when known (no layout pass here),
+    else fitted on its own."""
+    known = {(k.handout, k.lang): k for k in plan.known}
+    parts = []
+    for handout in PACKET_HANDOUTS:
+        for code, twin in ((plan.lang, False), (plan.bilingual, True)):
+            if code is None:
+                continue
+            prepared = prepare(Job(handout, code, PACKET_SIZE, profile=profile))
+            if (handout, code) in known:
+                setting, pages = known[(handout, code)].setting, known[(handout, code)].pages
+            else:
+                fitted = fit_page(prepared)
+                setting, pages = fitted.setting, len(fitted.measured.result.pages)
             context = {**page_context(prepared), "no_bookmarks": twin}
-            parts.append(
-                _Part(handout, code, prepared, context, fitted.setting, len(fitted.measured.result.pages), twin)
-            )
+            parts.append(_Part(handout, code, prepared, context, setting, pages, twin))
     return parts
 
 
-def packet_pdf(lang: str, out: Path, profile: Profile | None = None, bilingual: str | None = None) -> bytes:
-    """One tagged PDF (PDF/UA-1): the cover, then each handout, each fitted on
-    its own; with a paired language, each page is followed by the same page in
-    it. Page numbers are printed, the document has bookmarks (one per handout
-    and section), page labels (i for the cover, then 1, 2, ...) and /Lang, and
-    the paired language's pages carry their own /Lang."""
-    parts = _parts(lang, out, profile, bilingual)
-    order: list[tuple[_Part, int]] = []  # (part, its page index), in print order
+def _print_order(parts: list[_Part]) -> list[tuple[_Part, int]]:
+    """(part, its page index) in print order; numbers each part's pages."""
+    order: list[tuple[_Part, int]] = []
     for handout in PACKET_HANDOUTS:
         own = next(p for p in parts if p.handout == handout and not p.twin)
         twin = next((p for p in parts if p.handout == handout and p.twin), None)
@@ -127,12 +162,44 @@ def packet_pdf(lang: str, out: Path, profile: Profile | None = None, bilingual: 
                 order.append((own, index))
             if twin is not None and index < twin.pages:
                 order.append((twin, index))
+    for part in parts:
+        part.numbers = []
     for number, (part, _index) in enumerate(order, 1):
         part.numbers.append(str(number))
-    documents = {}
-    for part in parts:
-        html = page_html(part.prepared, {**part.context, "page_numbers": part.numbers}, part.setting)
-        documents[id(part)] = layout(html, part.prepared.job.label)
+    return order
+
+
+def packet_pdf(
+    lang: str,
+    out: Path | None = None,
+    profile: Profile | None = None,
+    bilingual: str | None = None,
+    plan: PacketPlan | None = None,
+) -> bytes:
+    """One tagged PDF (PDF/UA-1): the cover, then each handout, each fitted on
+    its own; with a paired language, each page is followed by the same page in
+    it. Page numbers are printed, the document has bookmarks (one per handout
+    and section), page labels (i for the cover, then 1, 2, ...) and /Lang, and
+    the paired language's pages carry their own /Lang. `plan` (or, without it,
+    the handouts already built in `out`) gives each handout's fit."""
+    if plan is None:
+        known = known_fits(out, [lang], profile, bilingual) if out is not None else ()
+        plan = PacketPlan(lang, bilingual, packet_date(), known)
+    lang, bilingual = plan.lang, plan.bilingual
+    parts = _parts(plan, profile)
+    for _attempt in range(2):  # a second round only if a page count was not what the build said
+        order = _print_order(parts)
+        documents = {}
+        for part in parts:
+            html = page_html(part.prepared, {**part.context, "page_numbers": part.numbers}, part.setting)
+            documents[id(part)] = layout(html, part.prepared.job.label)
+        changed = [p for p in parts if len(documents[id(p)].pages) != p.pages]
+        for part in changed:
+            part.pages = len(documents[id(part)].pages)
+        if not changed:
+            break
+    else:
+        raise RenderError(f"packet ({lang}): the page count of a handout changed while it was bound; build again.")
     entries = []
     for handout in PACKET_HANDOUTS:
         content = load_content(handout, lang).data
@@ -142,9 +209,9 @@ def packet_pdf(lang: str, out: Path, profile: Profile | None = None, bilingual: 
     draft = lang != SOURCE_LANGUAGE and any(
         load_content(key, lang).status != "reviewed" for key in (*PACKET_HANDOUTS, COMMON)
     )
-    cover = _cover(lang, profile, entries, draft)
+    cover = _cover(lang, profile, entries, draft, plan.date)
     pages = list(cover.pages) + [documents[id(part)].pages[index] for part, index in order]
-    seed = f"packet|{lang}|{bilingual}|{profile.digest if profile else ''}|{packet_date()}"
+    seed = f"packet|{lang}|{bilingual}|{profile.digest if profile else ''}|{plan.date}"
     pdf = write_pdf(cover.copy(pages), f"packet ({lang})", pdf_variant="pdf/ua-1", pdf_identifier=identifier(seed))
     twin_pages = [FRONT_PAGES + i for i, (part, _index) in enumerate(order) if part.twin]
     return _finish(pdf, twin_pages, bilingual)
@@ -192,6 +259,21 @@ def packet_jobs(lang: str, profile: Profile | None = None, bilingual: str | None
     return jobs
 
 
+def packet_task(
+    lang: str, profile: Profile | None, bilingual: str | None, date: dt.date, known: tuple[KnownFit, ...]
+) -> Task:
+    """A packet as a task for any engine (tasks.run_task renders it); its digest
+    names everything it is made from, so equal tasks give equal bytes."""
+    from .digest import inputs_digest
+    from .tasks import BuildOptions, Task
+
+    plan = PacketPlan(lang, bilingual, date, tuple(k for k in known if k.lang in (lang, bilingual)))
+    made_from = [inputs_digest(job) for job in packet_jobs(lang, profile, bilingual)]
+    seed = repr(("packet", lang, bilingual, date.isoformat(), plan.known, made_from))
+    digest = hashlib.sha256(seed.encode()).hexdigest()[:32]
+    return Task(Job(PACKET_HANDOUTS[0], lang, PACKET_SIZE, profile=profile), BuildOptions(), digest, packet=plan)
+
+
 def packet_name(lang: str, bilingual: str | None) -> str:
     return f"packet-{lang}" + (f"-with-{bilingual}" if bilingual else "") + ".pdf"
 
@@ -222,10 +304,28 @@ def build_packets(
         first = report.failed[0]
         more = f" (and {len(report.failed) - 1} more)" if len(report.failed) > 1 else ""
         raise RenderError(f"{first.job.label}: {first.error}{more}")
+    date = packet_date()
+    known = known_fits(out, langs, profile, bilingual)
+    tasks = [packet_task(code, profile, bilingual, date, known) for code in langs]
+    owned = engine is None
+    if engine is None:
+        from .engines import local_engine
+
+        engine = local_engine(workers if len(tasks) > 1 else 1)
+    pdfs: dict[str, bytes] = {}
+    try:
+        for task, outcome in engine.run(tasks):
+            if isinstance(outcome, HandoutsError):
+                raise outcome
+            assert task.packet is not None
+            pdfs[task.packet.lang] = outcome.pdf
+    finally:
+        if owned:
+            engine.close()
     written = []
     for code in langs:
         path = out / "packets" / packet_name(code, bilingual)
-        pdf = packet_pdf(code, out, profile, bilingual)
+        pdf = pdfs[code]
         write_atomically(path, pdf)
         inside = [Job(h, c, PACKET_SIZE) for c in (code, bilingual) if c for h in PACKET_HANDOUTS]
         add_to_manifest(

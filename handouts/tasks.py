@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .checks import consistency_problems
 from .content import COMMON, SOURCE_LANGUAGE, load_content
@@ -12,6 +13,9 @@ from .digest import content_version
 from .errors import ContentError, FactError, ReviewError
 from .locales import get_language
 from .render import CLAIM_NOTE, Job, Rendered, Setting, render
+
+if TYPE_CHECKING:
+    from .packet import PacketPlan
 
 
 def check_reviewed(job: Job) -> None:
@@ -43,12 +47,14 @@ class BuildOptions:
 @dataclass(frozen=True)
 class Task:
     """One job to render, with what decides it (its inputs digest) and the
-    remembered fit of an earlier build with the same inputs."""
+    remembered fit of an earlier build with the same inputs. With `packet`, the
+    task is a packet (packet.py) for the clinic in `job.profile` instead."""
 
     job: Job
     options: BuildOptions
     digest: str
     hint: Setting | None = None
+    packet: PacketPlan | None = None
 
 
 def refuse_unconfirmed(job: Job, warnings: list[str], options: BuildOptions) -> None:
@@ -62,6 +68,11 @@ def refuse_unconfirmed(job: Job, warnings: list[str], options: BuildOptions) -> 
 def run_task(task: Task) -> Rendered:
     """What one worker does: checks, then render (no file is written here)."""
     job, options, digest, hint = task.job, task.options, task.digest, task.hint
+    if task.packet is not None:
+        from .packet import packet_pdf
+
+        pdf = packet_pdf(task.packet.lang, profile=job.profile, plan=task.packet)
+        return Rendered(job, pdf, 0, 0.0, content_version=digest)
     if options.require_reviewed:
         check_reviewed(job)
     problems = consistency_problems(job.handout, job.lang)

@@ -157,7 +157,8 @@ def test_changes_between_two_manifests_names_new_removed_and_why(tmp_path):
 def test_batch_on_a_dask_cluster_gives_the_same_zips(tmp_path):
     offices = tmp_path / "offices.csv"
     offices.write_text(
-        "name,phone,languages,handouts,packets,cards\nEastside Clinic,(323) 555-0101,es,red-card care-access,no,es:5\n",
+        "name,phone,languages,handouts,packets,cards\n"
+        "Eastside Clinic,(323) 555-0101,es,red-card care-access,yes,es:5\n",
         encoding="utf-8",
     )
     local = CliRunner().invoke(main, ["batch", str(offices), "-o", str(tmp_path / "local"), "-j", "1"])
@@ -167,3 +168,32 @@ def test_batch_on_a_dask_cluster_gives_the_same_zips(tmp_path):
     assert (tmp_path / "dask" / "eastside-clinic.zip").read_bytes() == (
         tmp_path / "local" / "eastside-clinic.zip"
     ).read_bytes()
+
+
+@pytest.mark.pdf
+def test_offices_built_at_once_give_the_same_zips_as_one_by_one_in_any_order(tmp_path):
+    """-j 2 works on several offices at once (packets rendered by the workers);
+    each office's zip is the same as from -j 1 with the rows in the other order."""
+    rows = [
+        "Westside Clinic,(310) 555-0101,es,en,es:5",
+        "Harbor Clinic,(310) 555-0102,es hy,yes,",
+        "Valley Clinic,(818) 555-0103,hy,yes,hy:12",
+    ]
+    header = "name,phone,languages,packets,cards\n"
+    forward, backward = tmp_path / "forward.csv", tmp_path / "backward.csv"
+    forward.write_text(header + "\n".join(rows) + "\n", encoding="utf-8")
+    backward.write_text(header + "\n".join(reversed(rows)) + "\n", encoding="utf-8")
+    one = CliRunner().invoke(main, ["batch", str(forward), "-o", str(tmp_path / "one"), "-j", "1"])
+    assert one.exit_code == 0, one.output
+    two = CliRunner().invoke(main, ["batch", str(backward), "-o", str(tmp_path / "two"), "-j", "2"])
+    assert two.exit_code == 0, two.output
+    for slug in ("westside-clinic", "harbor-clinic", "valley-clinic"):
+        assert (tmp_path / "one" / f"{slug}.zip").read_bytes() == (tmp_path / "two" / f"{slug}.zip").read_bytes()
+        with zipfile.ZipFile(tmp_path / "two" / f"{slug}.zip") as archive:
+            packets = [n for n in archive.namelist() if "/packets/" in n]
+            assert packets, archive.namelist()
+            for name in packets:  # a packet a worker made opens, numbers its pages and says its language
+                reader = PdfReader(archive.open(name))
+                assert reader.page_labels[:2] == ["i", "1"] and "/Lang" in reader.trailer["/Root"]
+    summary = json.loads((tmp_path / "two" / "summary.json").read_text(encoding="utf-8"))
+    assert [r["office"] for r in summary] == ["Valley Clinic", "Harbor Clinic", "Westside Clinic"]
