@@ -5,79 +5,34 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from handouts.build import build, plan
+from handouts.distributed import LocalProcesses
 from handouts.errors import ClusterError
 from handouts.profile import make_profile
 from handouts.resources import use_project
 
 pytestmark = pytest.mark.pdf
 
-DASK = str(Path(sys.executable).with_name("dask"))
 CLINIC = make_profile({"name": "Clínica Esperanza", "phone": "(213) 555-0100", "color": "#1d4ed8"}, "test", Path())
 JOBS = plan(handouts=["red-card"], langs=["en", "es", "ko"]) + plan(
     handouts=["know-your-rights"], langs=["es"], sizes=["letter"], profile=CLINIC
 )
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen:
-    return subprocess.Popen(
-        [DASK, *args],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, **(env or {})},
-        start_new_session=True,
-    )
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
-    assert process.poll() is not None
-
-
-def wait_for_workers(address: str, count: int, timeout: float = 30) -> None:
-    from distributed import Client
-
-    with Client(address, timeout=timeout) as client:
-        client.wait_for_workers(count, timeout=timeout)
-
-
-def worker(address: str, *extra: str, env: dict[str, str] | None = None) -> subprocess.Popen:
-    return start(
-        "worker", address, "--nthreads", "1", "--nworkers", "1", "--no-nanny", "--no-dashboard",
-        "--host", "127.0.0.1", "--death-timeout", "30", *extra, env=env,
-    )  # fmt: skip
-
-
 @pytest.fixture(scope="module")
-def scheduler() -> Iterator[tuple[str, list[subprocess.Popen]]]:
-    port = free_port()
-    address = f"tcp://127.0.0.1:{port}"
-    processes = [start("scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard")]
+def scheduler() -> Iterator[LocalProcesses]:
+    cluster = LocalProcesses()
+    cluster.scheduler()
     try:
-        yield address, processes
+        yield cluster
     finally:
-        for process in reversed(processes):
-            stop(process)
+        cluster.close()
+        assert all(process.poll() is not None for process in cluster.processes)  # every process stopped
 
 
 @pytest.fixture(scope="module")
@@ -96,10 +51,9 @@ def outputs(out: Path) -> dict[str, bytes]:
 def test_cluster_gives_the_same_bytes_and_survives_a_killed_worker(scheduler, local_bytes, tmp_path):
     from handouts.distributed import DaskEngine
 
-    address, processes = scheduler
-    workers = [worker(address), worker(address)]
-    processes += workers
-    wait_for_workers(address, 2)
+    address = scheduler.address
+    workers = [scheduler.worker(), scheduler.worker()]
+    scheduler.wait_for_workers(2)
     with DaskEngine(address) as engine:
         report = build(JOBS, tmp_path / "same", engine=engine)
         assert not report.failed, [str(r.error) for r in report.failed]
@@ -124,11 +78,11 @@ def test_cluster_gives_the_same_bytes_and_survives_a_killed_worker(scheduler, lo
 def test_a_worker_with_another_version_is_refused(scheduler, tmp_path):
     from handouts.distributed import DaskEngine
 
-    address, processes = scheduler
+    address = scheduler.address
     preload = tmp_path / "other_version.py"
     preload.write_text("import handouts\nhandouts.__version__ = '0.0.0-other'\n", encoding="utf-8")
-    processes.append(worker(address, "--preload", str(preload)))
-    wait_for_workers(address, 2)
+    scheduler.worker("--preload", str(preload))
+    scheduler.wait_for_workers(2)
     with DaskEngine(address) as engine, pytest.raises(ClusterError, match=r"0\.0\.0-other.*install the same version"):
         build(JOBS[:1], tmp_path / "out", engine=engine, force=True)
     assert not (tmp_path / "out" / "en").exists()
