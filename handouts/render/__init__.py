@@ -48,7 +48,7 @@ from .prepare import (
     prepare,
     source_unreviewed,
 )
-from .spread import grow_css, sideways, spread_css, within_area
+from .spread import SIDEWAYS_PX, grow_css, sideways, spread_css, within_area
 from .variants import BLEED_MM, LARGE_PRINT_PT, VARIANTS, Variant, get_variant
 
 __all__ = [
@@ -98,7 +98,6 @@ def page_html(prepared: Prepared, context: Mapping[str, Any], setting: Setting) 
     )
 
 
-SIDEWAYS_PX = 0.5  # text may not run further than this into a side margin
 POSTER_START = 0.8  # the poster layout's first guess: this share of the size's largest body type
 
 

@@ -34,6 +34,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["ltr"] = ltr
     env.filters["isolate"] = isolate
+    env.filters["keep_words"] = keep_words
     return env
 
 
@@ -62,6 +63,22 @@ def ltr(text: str, css_class: str = "num") -> Markup:
     else:  # a phone number (or a citation) never wraps inside a word ("888-624-4752 (888-6-CHIRLA)")
         words = Markup(" ").join(Markup('<span class="nobr">{}</span>').format(w) for w in text.split())
     return Markup('<span class="{}" dir="ltr">\u2066{}\u2069</span>').format(css_class, words)
+
+
+# Languages written with spaces between words whose lines may still break
+# between any two letters (Korean syllables): a headline keeps its words whole.
+# (WeasyPrint has no `word-break: keep-all`.)
+KEEP_WORDS = ("ko",)
+
+
+def keep_words(html: str, lang: str) -> Markup:
+    """In `lang`s of KEEP_WORDS, each word of a headline unbroken (a nowrap span); else as it is."""
+    if lang not in KEEP_WORDS:
+        return Markup(html)
+    parts = re.split(r"(<[^>]*>)", str(html))
+    for i in range(0, len(parts), 2):  # text between tags
+        parts[i] = re.sub(r"([^\s]+)", r'<span class="nobr">\1</span>', parts[i])
+    return Markup("".join(parts))
 
 
 def isolate(text: str) -> Markup:

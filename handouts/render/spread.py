@@ -32,6 +32,10 @@ MIN_LEFTOVER = 0.01  # pages whose lowest line is this close (share of the page 
 # kept free per page: WeasyPrint breaks a few px before a line would touch the
 # bottom (measured: 5 px too few on a half-letter sign, 10 px enough)
 SAFETY = 0.015  # share of the page height
+# Text may reach this far (CSS px, 1.6 mm) into a side margin: WeasyPrint sets an
+# icon at the start of a right-to-left line about 5 px past the edge. A phone
+# number too large for its column runs much further (and then does not fit).
+SIDEWAYS_PX = 6.0
 
 
 class GapMarks:
@@ -164,7 +168,7 @@ def within_area(document: Any) -> bool:
         bottom, lowest, _ = page_gaps(page)
         if lowest > bottom + 0.5:
             return False
-    return sideways(document) <= 0.5
+    return sideways(document) <= SIDEWAYS_PX
 
 
 def sideways(document: Any) -> float:
@@ -177,5 +181,6 @@ def sideways(document: Any) -> float:
         right = left + page_box.width
         for box in _boxes(page):
             if type(box).__name__ in ("TextBox", "InlineReplacedBox", "BlockReplacedBox"):
-                worst = max(worst, left - box.position_x, box.position_x + box.margin_width() - right)
+                start = box.border_box_x()  # the ink, not the margin (an icon's margin may reach past)
+                worst = max(worst, left - start, start + box.border_width() - right)
     return worst
