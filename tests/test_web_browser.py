@@ -24,10 +24,20 @@ ARMENIAN_NAME = "Հայկական Առողջության Կենտրոն"
 pytestmark = [
     pytest.mark.pdf,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (setup.sh installs it)"),
-    # They pass alone (pytest tests/test_web_browser.py) but the browser was closed under the full suite:
-    # run them with HANDOUTS_BROWSER_TESTS=1 until that is found.
-    pytest.mark.skipif(not os.environ.get("HANDOUTS_BROWSER_TESTS"), reason="set HANDOUTS_BROWSER_TESTS=1"),
 ]
+
+
+def clean_env() -> dict[str, str]:
+    """The environment for the browser and the server we start.
+
+    Any test that rendered a PDF in this process has pointed FONTCONFIG_FILE at
+    a configuration with no fonts (handouts.render.engine.font_config, so PDFs
+    never depend on the machine's fonts). A browser started with it inherits
+    it, has no fonts at all, and its pages crash ("Target page, context or
+    browser has been closed"): that was why these tests failed in the full
+    suite and passed alone.
+    """
+    return {key: value for key, value in os.environ.items() if key != "FONTCONFIG_FILE"}
 
 
 def _free_port() -> int:
@@ -45,6 +55,7 @@ def server(tmp_path_factory):
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        env=clean_env(),
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -72,8 +83,17 @@ def server(tmp_path_factory):
 def browser():
     from playwright.sync_api import sync_playwright
 
+    from handouts.render.engine import font_config
+
+    font_config()  # as any rendering test before this module does: the browser must not inherit it
+    assert "FONTCONFIG_FILE" in os.environ
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            # root in a container: no sandbox; a small /dev/shm must not crash tabs
+            args=["--no-sandbox", "--disable-dev-shm-usage"],
+            env=clean_env(),
+        )
         try:
             yield chromium
         finally:
