@@ -147,6 +147,38 @@ def test_bad_phone_inline_error_nothing_saved(web):
     assert web_state.storage.count_profiles() == before
 
 
+KOREAN = "한국어로 상담해 드립니다"
+
+
+def test_message_per_language_checked_beside_its_field(web):
+    """A Korean message in Khmer script and a Spanish one too long: each error
+    beside its own field, what was typed kept, nothing saved; a good one is
+    saved and ticks Korean on What to print."""
+    client, web_state = web
+    before = web_state.storage.count_profiles()
+    response = client.post(
+        "/clinic",
+        data={"csrf_token": csrf(client), "name": "Clinic", "message_ko": "ភាសាខ្មែរ", "message_es": "x" * 121},
+    )
+    assert response.status_code == 400
+    assert re.search(r'id="e-message_ko">[^<]*cannot be printed with the Korean fonts', response.text)
+    assert re.search(r'id="e-message_es">This field has 121 characters; at most 120', response.text)
+    assert re.search(r'id="f-message_ko"[^>]*value="ភាសាខ្មែរ"[^>]*aria-describedby="e-message_ko"', response.text)
+    assert re.search(r'<details id="d-ko" open>', response.text)
+    assert web_state.storage.count_profiles() == before
+    response = client.post(
+        "/clinic",
+        data={"csrf_token": csrf(client), "name": "Clinic", "message_ko": KOREAN, "hours_es": "lunes"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    token = response.headers["location"].split("?")[0].rsplit("/", 1)[1]
+    assert web_state.storage.get_profile(token)["message_ko"] == KOREAN
+    page = client.get(f"/c/{token}/print").text
+    assert re.search(r'id="l-ko"[^>]*checked', page) and re.search(r'id="l-es"[^>]*checked', page)
+    assert not re.search(r'id="l-ar"[^>]*checked', page)
+
+
 def test_profile_saved_behind_token_and_svg_cleaned(web):
     client, web_state = web
     response = client.post(

@@ -20,6 +20,7 @@ from . import pdfread
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARMENIAN_NAME = "Հայկական Առողջության Կենտրոն"
+KOREAN_MESSAGE = "한국어로 상담해 드립니다"
 
 pytestmark = [
     pytest.mark.pdf,
@@ -132,12 +133,15 @@ def _not_blank(png: bytes) -> bool:
 
 
 def test_clinic_to_zip(server, page, tmp_path):
-    """Journey 1: a clinic with an Armenian name and a PNG logo; Know Your Rights
-    in en/es/ko; the preview shows; the name is in every PDF; the ZIP opens."""
+    """Journey 1: a clinic with an Armenian name, a PNG logo and a Korean message
+    of its own; Know Your Rights in en/es/ko; the preview shows; the name is in
+    every PDF, the Korean message in the Korean one only; the ZIP opens."""
     page.goto(server["url"] + "/")
     page.get_by_label("Clinic name").fill(ARMENIAN_NAME)
     page.get_by_label("Phone").fill("(213) 555-0100")
     page.get_by_label("Logo").set_input_files({"name": "logo.png", "mimeType": "image/png", "buffer": _logo_png()})
+    page.locator("#d-ko summary").click()  # the Korean part opens
+    page.get_by_label("Message in 한국어").fill(KOREAN_MESSAGE)
     page.get_by_role("button", name="Save my clinic").click()
     link = page.locator("#private-link")
     assert "/c/" in link.inner_text()
@@ -166,7 +170,9 @@ def test_clinic_to_zip(server, page, tmp_path):
         for name in pdfs:
             target = tmp_path / name.replace("/", "-")
             target.write_bytes(archive.read(name))
-            assert ARMENIAN_NAME in pdfread.text(target), name
+            text = pdfread.text(target)
+            assert ARMENIAN_NAME in text, name
+            assert (KOREAN_MESSAGE in text) == name.startswith("ko/"), name
 
 
 def test_bad_phone_shows_error_and_saves_nothing(server, page):

@@ -32,7 +32,7 @@ from starlette.staticfiles import StaticFiles
 from ..content import get_handout, handout_keys
 from ..errors import HandoutsError
 from ..locales import LANGUAGES
-from ..profile import FIELDS, MAX_LOGO_BYTES, Profile, make_profile
+from ..profile import LANGUAGE_FIELDS, MAX_LOGO_BYTES, MAX_MESSAGE_CHARS, Profile, is_field, make_profile
 from ..sizes import SIZES
 from . import i18n, jobs
 from .storage import Storage, sniff_logo
@@ -53,6 +53,8 @@ SLACK = 16_000  # the other fields and multipart headers around a file
 RATE_LIMIT = 60  # POSTs per client per minute, when serving a network
 LOCAL_RATE_LIMIT = 1000  # on 127.0.0.1 there is one person (or a benchmark)
 TEXT_FIELDS = ("name", "address", "phone", "hours", "website", "telehealth", "color")
+# per language: message_ko, hours_es, ... (see handouts.profile.LANGUAGE_FIELDS)
+LANGUAGE_TEXT_FIELDS = tuple(f"{name}_{code}" for code in LANGUAGES for name in LANGUAGE_FIELDS)
 VARIANTS = ("office", "large-print", "print-shop")
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -180,10 +182,15 @@ def field_errors(problems: list[str]) -> tuple[dict[str, str], list[str]]:
     by_field: dict[str, str] = {}
     other = []
     for problem in problems:
-        match = re.match(r"[^:]*: field '(\w+)'[:]? ?(.*)", problem, re.S)
-        if match and match.group(1) in FIELDS:
+        match = re.match(r"[^:]*: field '([\w-]+)'[:]? ?(.*)", problem, re.S)
+        if match and is_field(match.group(1)):
             message = match.group(2).strip()
             message = re.sub(r"(/[^\s]*)?/([0-9a-f]{64})\.(png|jpg|svg)", "the logo", message)
+            code = match.group(1).partition("_")[2]
+            if code in LANGUAGES:  # "cannot be printed with the ko fonts" -> "... the Korean fonts"
+                message = message.replace(f" {code} fonts", f" {LANGUAGES[code].english_name} fonts")
+            if message.startswith("has "):  # "field 'x' has 130 characters; ..."
+                message = "This field " + message
             by_field.setdefault(match.group(1), message[:1].upper() + message[1:])
         else:
             other.append(problem.split(": ", 1)[-1])
@@ -215,6 +222,8 @@ class Web:
             extensions=["jinja2.ext.i18n"],
         )
         self.env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+        self.env.globals["max_message"] = MAX_MESSAGE_CHARS
+        self.env.globals["all_languages"] = list(LANGUAGES.values())
 
     # pages
     def page(self, request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -277,7 +286,7 @@ class Web:
                 saved="saved" in request.query_params,
             )
         form = await self.form(request)
-        values = {key: str(form.get(key) or "").strip() for key in TEXT_FIELDS}
+        values = {key: str(form.get(key) or "").strip() for key in TEXT_FIELDS + LANGUAGE_TEXT_FIELDS}
         values = {k: v for k, v in values.items() if v}
         errors: dict[str, str] = {}
         logo = form.get("logo")
@@ -323,12 +332,14 @@ class Web:
         values = self.profile_values(token)
         context = self.print_context(token)
         if request.method == "GET":
+            stored = values or {}
+            own = [code for code in LANGUAGES if stored.get(f"message_{code}") or stored.get(f"hours_{code}")]
             return self.page(
                 request,
                 "print.html",
                 chosen={
                     "handout": [],
-                    "lang": ["en"],
+                    "lang": list(dict.fromkeys(["en", *own])),  # and the languages the clinic wrote a line in
                     "size": [],
                     "variant": "office",
                     "packet": False,
