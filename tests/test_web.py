@@ -282,3 +282,52 @@ def test_rate_limit_per_client(tmp_path):
         client.get("/")
         codes = [client.post("/clinic", data={"csrf_token": csrf(client), "name": ""}).status_code for _ in range(4)]
     assert codes == [400, 400, 400, 429]
+
+
+def _row(html: str, row_id: str) -> list[str]:
+    """The cells of one table row, as text."""
+    row = re.search(rf'<tr id="{re.escape(row_id)}">(.*?)</tr>', html, re.S)
+    assert row, row_id
+    return [
+        re.sub(r"<[^>]+>|\s+", " ", cell).strip() for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row[1], re.S)
+    ]
+
+
+def test_translation_status_page(data_copy, tmp_path):
+    """The read-only Translation status page shows the library's numbers per
+    handout and language, and who signed what on which day; a changed English
+    string shows as changed; the XLIFF downloads; English has no status."""
+    import datetime as dt
+
+    from handouts.translations import language_strings, sign, summary
+
+    ko = [s for s in language_strings("ko") if s.handout == "red-card"]
+    signed = [s.id for s in ko if s.id != "red-card:front.title"][:2]
+    sign("ko", "Min-ji Kim, interpreter", signed, today=dt.date(2026, 11, 20))
+    path = data_copy / "content" / "red-card" / "en.yaml"
+    source = path.read_text(encoding="utf-8")
+    assert source.count("title: Know your rights\n") == 1
+    path.write_text(source.replace("title: Know your rights\n", "title: Know your rights, always\n"), encoding="utf-8")
+
+    app = create_app(tmp_path / "data", workers=1)
+    with starlette_testclient.TestClient(app) as client:
+        page = client.get("/translations")
+        assert page.status_code == 200
+        html = page.text
+        total = len(ko)
+        assert _row(html, "t-ko-red-card") == [
+            "Red Card",
+            str(total),
+            "2",
+            str(total - 3),
+            "1",
+            "Min-ji Kim, interpreter, 2026-11-20 (2 strings)",
+        ]
+        assert _row(html, "t-es-red-card")[1:] == [str(total), "0", str(total - 1), "1", "nobody yet"]
+        common = summary("ko", [])  # the shared words alone
+        assert _row(html, "t-ko-common")[1:5] == [str(common.total), "0", str(common.draft), "0"]
+        assert "t-en-" not in html
+        xliff = client.get("/translations/ko.xlf")
+        assert xliff.status_code == 200 and b"red-card:front.title" in xliff.content
+        assert client.get("/translations/en.xlf").status_code == 404
+        assert client.get("/translations/xx/proof.pdf").status_code == 404

@@ -264,7 +264,10 @@ def test_pages_have_no_serious_accessibility_problems(server, browser):
 
     problems = []
     try:
-        for path in ("/", "/print", "/sheets", "/offices"):
+        page.goto(server["url"] + "/sheets")
+        page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', '<input type=text>')")
+        assert any("label" in found for found in check("self-check")), "axe did not find an unlabelled input"
+        for path in ("/", "/print", "/sheets", "/offices", "/translations"):
             page.goto(server["url"] + path)
             problems += check(path)
         page.goto(server["url"] + "/")

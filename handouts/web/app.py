@@ -29,7 +29,7 @@ from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Re
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from ..content import get_handout, handout_keys
+from ..content import COMMON, SOURCE_LANGUAGE, available_languages, get_handout, handout_keys
 from ..errors import HandoutsError
 from ..locales import LANGUAGES
 from ..profile import LANGUAGE_FIELDS, MAX_LOGO_BYTES, MAX_MESSAGE_CHARS, Profile, is_field, make_profile
@@ -195,6 +195,41 @@ def field_errors(problems: list[str]) -> tuple[dict[str, str], list[str]]:
         else:
             other.append(problem.split(": ", 1)[-1])
     return by_field, other
+
+
+def translation_status() -> list[dict[str, Any]]:
+    """Per language, then per handout (the shared words first): strings in
+    total, reviewed, draft, changed in English (stale), and who reviewed how
+    many strings on which day. From handouts.translations, as `handouts
+    translations status` shows it."""
+    from ..translations import summary, translated_strings
+
+    out = []
+    for code, language in LANGUAGES.items():
+        if code == SOURCE_LANGUAGE:
+            continue
+        rows = []
+        for key in (COMMON, *handout_keys()):
+            if code not in available_languages(key):
+                continue
+            strings = translated_strings(key, code)
+            reviewers: dict[tuple[str, str], int] = {}
+            for string in strings:
+                if string.state == "reviewed" and string.review is not None:
+                    who = (str(string.review.by), string.review.on.isoformat() if string.review.on else "")
+                    reviewers[who] = reviewers.get(who, 0) + 1
+            rows.append(
+                {
+                    "key": key,
+                    "name": "" if key == COMMON else get_handout(key).name,
+                    "total": len(strings),
+                    **{state: sum(s.state == state for s in strings) for state in ("reviewed", "draft", "stale")},
+                    "reviewers": sorted(reviewers.items(), key=lambda item: (item[0][1], item[0][0])),
+                }
+            )
+        counts = summary(code)
+        out.append({"language": language, "summary": counts, "rows": rows})
+    return out
 
 
 def plain_warning(text: str) -> str:
@@ -547,6 +582,39 @@ class Web:
         kind = "font/otf" if UI_FONTS[name][0].endswith(".otf") else "font/ttf"
         return Response(data, media_type=kind, headers={"cache-control": "public, max-age=86400"})
 
+    async def translations(self, request: Request) -> Response:
+        status = await asyncio.to_thread(translation_status)
+        return self.page(request, "translations.html", status_rows=status)
+
+    def translation_language(self, request: Request) -> str:
+        code = str(request.path_params["lang"])
+        if code not in LANGUAGES or code == SOURCE_LANGUAGE:
+            raise HTTPException(404, "Not found.")
+        return code
+
+    async def translation_file(self, request: Request) -> Response:
+        """A language's strings as XLIFF, for a translator's CAT tool (`handouts translations export`)."""
+        from ..exchange import export
+
+        code = self.translation_language(request)
+        data = await asyncio.to_thread(export, code, "xliff")
+        return Response(
+            data,
+            media_type="application/x-xliff+xml",
+            headers={"content-disposition": f'attachment; filename="{code}.xlf"'},
+        )
+
+    async def translation_proof(self, request: Request) -> Response:
+        """The review proof PDF of a language (`handouts translations proof`), made by a worker."""
+        code = self.translation_language(request)
+        key = jobs.selection_key("proof", {"lang": code}, None)
+        result = await self.run(request, jobs.do_proof, self.storage.builds / key, code)
+        if result.get("error"):
+            raise HTTPException(400, result["error"])
+        return FileResponse(
+            self.storage.builds / key / "proof.pdf", media_type="application/pdf", filename=f"proof-{code}.pdf"
+        )
+
     async def csv_template(self, request: Request) -> Response:
         return Response(
             CSV_TEMPLATE,
@@ -614,6 +682,9 @@ def create_app(
         Route("/r/{job}/file/{index:int}", web.file),
         Route("/r/{job}/office/{index:int}", web.office_zip),
         Route("/r/{job}/preview/{index:int}/{page:int}.png", web.preview),
+        Route("/translations", web.translations),
+        Route("/translations/{lang}.xlf", web.translation_file),
+        Route("/translations/{lang}/proof.pdf", web.translation_proof),
         Route("/lang", web.set_language, methods=["POST"]),
         Route("/ui-font/{name}", web.font),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),

@@ -368,6 +368,20 @@ def do_sheet(folder: str, params: dict[str, Any]) -> dict[str, Any]:
     return _remember(out, {"files": entries, "warnings": warnings, "errors": [], "notes": [], "zip": True})
 
 
+def do_proof(folder: str, lang: str) -> dict[str, Any]:
+    """The review proof of one language, as `handouts translations proof` writes it."""
+    from ..build import write_atomically
+    from ..proof import proof
+
+    out = Path(folder)
+    try:
+        data = proof(lang)
+    except HandoutsError as exc:
+        return {"error": str(exc)}
+    write_atomically(out / "proof.pdf", data)
+    return _remember(out, {"files": [{"name": "proof.pdf", "pages": _pages(data)}]})
+
+
 MAX_PREVIEW_PAGES = 6
 
 
