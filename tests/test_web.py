@@ -331,3 +331,68 @@ def test_translation_status_page(data_copy, tmp_path):
         assert xliff.status_code == 200 and b"red-card:front.title" in xliff.content
         assert client.get("/translations/en.xlf").status_code == 404
         assert client.get("/translations/xx/proof.pdf").status_code == 404
+
+
+def test_many_offices_csv_problem_beside_its_field(web):
+    client, _ = web
+    response = client.post(
+        "/offices",
+        data={"csrf_token": csrf(client), "lang": "en"},
+        files={"csv": ("offices.csv", "office,telephone\nNorte,(213) 555-0100\n", "text/csv")},
+    )
+    assert response.status_code == 400
+    error = re.search(r'<p class="error" id="e-csv">([^<]*)</p>', response.text)
+    assert error and "name" in error.group(1), response.text
+    assert re.search(r'id="f-csv"[^>]*aria-describedby="h-csv e-csv"[^>]*aria-invalid="true"', response.text)
+    response = client.post(
+        "/offices",
+        data={"csrf_token": csrf(client)},
+        files={"csv": ("offices.csv", "name\nNorte\n", "text/csv")},
+    )
+    assert response.status_code == 400 and re.search(r'id="e-lang">Choose at least one language', response.text)
+
+
+@pytest.mark.pdf
+def test_many_offices_progress_then_report(web):
+    """A batch answers at once with a progress bar (it works without script:
+    the page refreshes itself); progress.json counts the offices done; then
+    the same address shows the per-row report and the ZIPs."""
+    import time
+
+    client, _ = web
+    rows = "name,phone,slug\nClínica Norte,(213) 555-0100,norte\nClínica Sur,12,sur\nClinic East,(323) 555-0199,east\n"
+    response = client.post(
+        "/offices",
+        data={"csrf_token": csrf(client), "lang": "en"},
+        files={"csv": ("offices.csv", rows, "text/csv")},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    job = response.headers["location"]
+    page = client.get(job).text
+    assert re.search(r'<progress id="bar" max="3" value="[0-3]">', page)
+    assert '<noscript><meta http-equiv="refresh"' in page and '<script src="/static/progress.js"' in page
+    seen = []
+    for _ in range(600):  # at most 5 minutes
+        state = client.get(f"{job}/progress.json").json()
+        seen.append(state["done"])
+        if state["finished"]:
+            break
+        time.sleep(0.5)
+    assert state == {"done": 3, "total": 3, "finished": True}
+    assert seen == sorted(seen)
+    page = client.get(job).text
+    assert "<progress" not in page
+    assert len(re.findall(r'<tr class="bad">', page)) == 1 and len(re.findall(r'<tr class="good">', page)) == 2
+    assert client.get(f"{job}/office/0").content.startswith(b"PK")
+
+
+def test_template_csv_is_a_good_batch_file(web, tmp_path):
+    """The template CSV the page offers reads as one good office, with its Spanish line."""
+    from handouts.batch import OfficePlan, read_offices
+
+    client, _ = web
+    (tmp_path / "offices.csv").write_bytes(client.get("/offices/offices.csv").content)
+    offices, failures, warnings = read_offices(tmp_path / "offices.csv", defaults=OfficePlan(languages=("es",)))
+    assert len(offices) == 1 and not failures and not warnings
+    assert offices[0].profile.message_for("es") == "Hablamos español"

@@ -210,8 +210,9 @@ def test_red_card_sheets(server, page, tmp_path):
 
 
 def test_many_offices_with_one_bad_row(server, page, tmp_path):
-    """Journey 3: a CSV with one bad row: the report names the row, and the
-    other offices' ZIPs download, each with its packet."""
+    """Journey 3: a CSV with one bad row: a progress bar while it builds, then
+    the report names the row, and the other offices' ZIPs download, each with
+    its packet."""
     rows = "name,phone,slug\nClínica Norte,(213) 555-0100,norte\nClínica Sur,12,sur\nClinic East,(323) 555-0199,east\n"
     page.goto(server["url"] + "/offices")
     page.get_by_label("Offices (CSV file)").set_input_files(
@@ -219,6 +220,8 @@ def test_many_offices_with_one_bad_row(server, page, tmp_path):
     )
     page.get_by_role("button", name="Make the packets").click()
     page.wait_for_url("**/r/*")
+    assert page.locator("progress#bar").get_attribute("max") == "3"  # the progress bar first
+    page.wait_for_selector("table.report", timeout=300_000)  # progress.js shows the report when done
     bad = page.locator("tr.bad")
     assert bad.count() == 1
     assert "row 3" in bad.inner_text() and "phone" in bad.inner_text()

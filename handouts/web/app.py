@@ -62,9 +62,9 @@ CSP = (
 )
 TOO_LARGE = "The upload is too large: a logo may be up to 2 MB, a CSV up to 1 MB and 500 rows."
 CSV_TEMPLATE = (
-    "name,address,phone,hours,website,telehealth,color,slug\r\n"
+    "name,address,phone,hours,website,telehealth,color,slug,hours_es,message_es\r\n"
     '"Example Clinic","123 Example St, Los Angeles, CA 90012","(213) 555-0100",'
-    '"Mon-Fri 8-5","https://example.org","","#1d4ed8","example"\r\n'
+    '"Mon-Fri 8-5","https://example.org","","#1d4ed8","example","lunes a viernes, 8-5","Hablamos español"\r\n'
 )
 
 
@@ -251,6 +251,7 @@ class Web:
     def __init__(self, data: Path, workers: int = 2, capacity: int = 8, timeout: float = 300.0):
         self.storage = Storage(data)
         self.pool = jobs.Workers(workers, capacity, timeout)
+        self.running: dict[str, asyncio.Task[Any]] = {}  # job id -> a batch still building
         self.env = Environment(
             loader=FileSystemLoader(str(HERE / "templates")),
             autoescape=select_autoescape(["html"], default=True),
@@ -470,7 +471,16 @@ class Web:
         return found
 
     async def result(self, request: Request) -> Response:
-        kind, _folder, result = self.job(request)
+        kind, folder, result = self.job(request)
+        job_id = str(request.path_params["job"])
+        if result.get("running"):
+            if job_id not in self.running:  # the server stopped while it built
+                result = {"error": i18n.gettext("This batch stopped before it was done. Make it again.")}
+            else:
+                total = int(result.get("total") or 0)
+                return self.page(
+                    request, "progress.html", job=job_id, done=min(jobs.progress(folder), total), total=total
+                )
         warnings = [plain_warning(w) for w in result.get("warnings", [])]
         drafts = []
         for entry in result.get("files", []):
@@ -525,14 +535,14 @@ class Web:
     async def offices(self, request: Request) -> Response:
         languages = list(LANGUAGES.values())
         if request.method == "GET":
-            return self.page(request, "offices.html", languages=languages, chosen=["en"], error="")
+            return self.page(request, "offices.html", languages=languages, chosen=["en"], errors={})
         form = await self.form(request)
         chosen = [c for c in form.getlist("lang") if c in LANGUAGES]
         upload = form.get("csv")
-        error = ""
+        errors: dict[str, str] = {}  # by field: csv, lang
         data = b""
         if not isinstance(upload, UploadFile) or not upload.filename:
-            error = i18n.gettext("Choose a CSV file with one row per office.")
+            errors["csv"] = i18n.gettext("Choose a CSV file with one row per office.")
         else:
             data = await upload.read(CSV_LIMIT + 1)
             if len(data) > CSV_LIMIT:
@@ -543,19 +553,53 @@ class Web:
                 rows = 0
             if rows > CSV_MAX_ROWS:
                 raise TooLargeError("csv")
-        if not error and not chosen:
-            error = i18n.gettext("Choose at least one language.")
-        if error:
-            return self.page(request, "offices.html", status=400, languages=languages, chosen=chosen, error=error)
+        if not chosen:
+            errors["lang"] = i18n.gettext("Choose at least one language.")
         params = {"csv": hashlib.sha256(data).hexdigest(), "langs": chosen}
         key = jobs.selection_key("offices", params, None)
-        result = await self.run(request, jobs.do_offices, self.storage.builds / key, data, chosen)
-        if result.get("error"):
-            return self.page(
-                request, "offices.html", status=400, languages=languages, chosen=chosen, error=result["error"]
-            )
-        job_id = self.storage.add_job("offices", key, result)
+        folder = self.storage.builds / key
+        total = 0
+        if not errors:
+            found = jobs.cached(folder)
+            if found is not None:
+                return RedirectResponse(f"/r/{self.storage.add_job('offices', key, found)}", status_code=303)
+            try:  # read every row first (quick): a file that is not a list of offices is an error beside its field
+                total = await asyncio.to_thread(jobs.count_offices, folder, data, chosen)
+            except HandoutsError as exc:
+                errors["csv"] = str(exc).replace(str(folder / "offices.csv"), "offices.csv")
+            else:
+                if not total:
+                    errors["csv"] = i18n.gettext("The CSV file has no offices: one row per office under a header row.")
+        if errors:
+            return self.page(request, "offices.html", status=400, languages=languages, chosen=chosen, errors=errors)
+        task = self.pool.submit(jobs.do_offices, str(folder), data, chosen)  # BusyError: 503 at once
+        job_id = self.storage.add_job("offices", key, {"running": True, "total": total})
+        self.running[job_id] = asyncio.ensure_future(self.finish(job_id, task))
         return RedirectResponse(f"/r/{job_id}", status_code=303)
+
+    async def finish(self, job_id: str, task: asyncio.Task[Any]) -> None:
+        """Record a batch's result when its worker is done (the page polls for it)."""
+        try:
+            result = await task
+        except jobs.TooSlowError:
+            result = {"error": i18n.gettext("This took too long. Choose fewer handouts or languages and try again.")}
+        except Exception as exc:  # a worker that died: say so on the page, never a traceback
+            result = {"error": f"The batch stopped: {type(exc).__name__}. Try again."}
+        try:
+            self.storage.update_job(job_id, result)
+        finally:
+            self.running.pop(job_id, None)
+
+    async def job_progress(self, request: Request) -> Response:
+        """{done, total, finished}: what the progress bar shows."""
+        from starlette.responses import JSONResponse
+
+        job_id = str(request.path_params["job"])
+        _kind, folder, result = self.job(request)
+        running = bool(result.get("running")) and job_id in self.running
+        total = int(result.get("total") or 0) if result.get("running") else len(result.get("offices", []))
+        done = min(jobs.progress(folder), total) if running else total
+        return JSONResponse({"done": done, "total": total, "finished": not running})
 
     async def office_zip(self, request: Request) -> Response:
         _kind, folder, result = self.job(request)
@@ -679,6 +723,7 @@ def create_app(
         Route("/r/{job}", web.result),
         Route("/r/{job}/bundle.zip", web.bundle),
         Route("/r/{job}/summary.csv", web.summary),
+        Route("/r/{job}/progress.json", web.job_progress),
         Route("/r/{job}/file/{index:int}", web.file),
         Route("/r/{job}/office/{index:int}", web.office_zip),
         Route("/r/{job}/preview/{index:int}/{page:int}.png", web.preview),

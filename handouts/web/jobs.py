@@ -83,6 +83,15 @@ def _start_worker(parent: int, project: Project) -> None:
 
 
 RESULT = "result.json"
+PROGRESS = "progress.json"
+
+
+def progress(folder: Path) -> int:
+    """How many offices of a batch in this folder are done so far."""
+    try:
+        return int(json.loads((folder / PROGRESS).read_text(encoding="utf-8"))["done"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return 0
 
 
 def cached(folder: Path) -> dict[str, Any] | None:
@@ -128,7 +137,9 @@ class Workers:
         processes = getattr(self._pool, "_processes", None) or {}
         return list(processes)
 
-    async def run(self, function: Callable[..., Any], *args: Any) -> Any:
+    def submit(self, function: Callable[..., Any], *args: Any) -> asyncio.Task[Any]:
+        """Queue a job now (BusyError at once when the queue is full); the task
+        gives its result, or TooSlowError past the time limit."""
         if self.waiting >= self.capacity:
             raise BusyError()
         self.start()
@@ -136,12 +147,22 @@ class Workers:
         self.waiting += 1
         try:
             future = asyncio.get_running_loop().run_in_executor(self._pool, function, *args)
+        except BaseException:
+            self.waiting -= 1
+            raise
+
+        async def wait() -> Any:
             try:
                 return await asyncio.wait_for(future, self.timeout)
             except TimeoutError:
                 raise TooSlowError() from None
-        finally:
-            self.waiting -= 1
+            finally:
+                self.waiting -= 1
+
+        return asyncio.ensure_future(wait())
+
+    async def run(self, function: Callable[..., Any], *args: Any) -> Any:
+        return await self.submit(function, *args)
 
 
 # --- inside a worker -------------------------------------------------------
@@ -415,6 +436,17 @@ def render_preview(pdf_path: str, page: int, png_path: str) -> bool:
         document.close()
 
 
+def count_offices(folder: Path, data: bytes, langs: list[str]) -> int:
+    """The rows of an uploaded CSV (good and bad), read as `handouts batch`
+    reads them; raises HandoutsError for a file that is not a list of offices."""
+    from ..batch import OfficePlan, read_offices
+    from ..build import write_atomically
+
+    write_atomically(folder / "offices.csv", data)
+    offices, failures, _warnings = read_offices(folder / "offices.csv", defaults=OfficePlan(languages=tuple(langs)))
+    return len(offices) + len(failures)
+
+
 def do_offices(folder: str, data: bytes, langs: list[str]) -> dict[str, Any]:
     """`handouts batch` on an uploaded CSV: a packet per language for every
     good row, one ZIP per office (with its PRINT-ME-FIRST.txt), a summary, and
@@ -426,8 +458,22 @@ def do_offices(folder: str, data: bytes, langs: list[str]) -> dict[str, Any]:
     source = out / "offices.csv"
     write_atomically(source, data)
     warnings: list[str] = []
+    done, lock = 0, threading.Lock()
+
+    def one_more(_result: Any) -> None:  # for the progress bar: offices done (or refused) so far
+        nonlocal done
+        with lock:  # run_batch may finish offices in several threads
+            done += 1
+            write_atomically(out / PROGRESS, json.dumps({"done": done}).encode())
+
     try:
-        results = run_batch(source, out / "offices", OfficePlan(languages=tuple(langs)), on_warning=warnings.append)
+        results = run_batch(
+            source,
+            out / "offices",
+            OfficePlan(languages=tuple(langs)),
+            on_office=one_more,
+            on_warning=warnings.append,
+        )
     except HandoutsError as exc:
         return {"error": str(exc).replace(str(source), "offices.csv")}
     offices = []
@@ -436,4 +482,4 @@ def do_offices(folder: str, data: bytes, langs: list[str]) -> dict[str, Any]:
         zip_name = result.zip.name if result.zip is not None and not error else ""
         offices.append({"row": result.row, "slug": result.slug, "name": result.name, "error": error, "zip": zip_name})
         warnings += result.warnings
-    return {"offices": offices, "warnings": list(dict.fromkeys(warnings)), "errors": [], "files": []}
+    return _remember(out, {"offices": offices, "warnings": list(dict.fromkeys(warnings)), "errors": [], "files": []})

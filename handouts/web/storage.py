@@ -110,6 +110,11 @@ class Storage:
             self._db.commit()
         return job_id
 
+    def update_job(self, job_id: str, result: dict[str, Any]) -> None:
+        with self._lock:
+            self._db.execute("UPDATE jobs SET result = ? WHERE id = ?", (json.dumps(result), job_id))
+            self._db.commit()
+
     def get_job(self, job_id: str) -> tuple[str, Path, dict[str, Any]] | None:
         with self._lock:
             row = self._db.execute("SELECT kind, folder, result FROM jobs WHERE id = ?", (job_id,)).fetchone()
