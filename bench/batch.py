@@ -38,7 +38,9 @@ def run(checkout: Path, csv_file: Path, langs: list[str], out: Path, extra: list
     command = [sys.executable, "-m", "handouts.cli", "batch", str(csv_file), "-o", str(out), "-j", "2"]
     command += [a for code in langs for a in ("-l", code)] + extra
     start = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True, env=env, cwd=checkout)
+    done = subprocess.run(command, check=False, capture_output=True, text=True, env=env, cwd=checkout)
+    if done.returncode:
+        raise SystemExit(f"{checkout}: batch failed:\n{done.stderr[-3000:]}")
     return time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
 
 
