@@ -396,3 +396,27 @@ def test_template_csv_is_a_good_batch_file(web, tmp_path):
     offices, failures, warnings = read_offices(tmp_path / "offices.csv", defaults=OfficePlan(languages=("es",)))
     assert len(offices) == 1 and not failures and not warnings
     assert offices[0].profile.message_for("es") == "Hablamos español"
+
+
+@pytest.mark.pdf
+def test_handout_cards_have_thumbnails(web):
+    """Each handout card on What to print shows its first page; the picture is
+    made once, then served from the cache."""
+    import time
+
+    from PIL import Image, ImageStat
+
+    client, _ = web
+    page = client.get("/print").text
+    sources = re.findall(r'<img class="thumb" src="(/thumb/[a-z0-9-]+\.png)"', page)
+    assert "/thumb/know-your-rights.png" in sources and "/thumb/red-card.png" in sources
+    response = client.get("/thumb/know-your-rights.png")
+    assert response.status_code == 200 and response.headers["content-type"] == "image/png"
+    image = Image.open(io.BytesIO(response.content)).convert("L")
+    assert image.width == 240 and image.height > image.width  # a Letter page, upright
+    assert ImageStat.Stat(image).stddev[0] > 10  # not blank
+    start = time.monotonic()
+    assert client.get("/thumb/know-your-rights.png").content == response.content
+    assert time.monotonic() - start < 1.0
+    assert client.get("/thumb/nope.png").status_code == 404
+    assert client.get("/thumb/..%2Fresult.png").status_code == 404

@@ -252,6 +252,7 @@ class Web:
         self.storage = Storage(data)
         self.pool = jobs.Workers(workers, capacity, timeout)
         self.running: dict[str, asyncio.Task[Any]] = {}  # job id -> a batch still building
+        self.thumbs = asyncio.Lock()  # one thumbnail at a time: the other workers stay free for people
         self.env = Environment(
             loader=FileSystemLoader(str(HERE / "templates")),
             autoescape=select_autoescape(["html"], default=True),
@@ -659,6 +660,20 @@ class Web:
             self.storage.builds / key / "proof.pdf", media_type="application/pdf", filename=f"proof-{code}.pdf"
         )
 
+    async def thumbnail(self, request: Request) -> Response:
+        """The picture on a handout's card: made once (English, its usual size), then cached."""
+        handout = str(request.path_params["handout"])
+        if handout not in handout_keys():
+            raise HTTPException(404, "Not found.")
+        folder = self.storage.builds / jobs.selection_key("thumb", {"handout": handout}, None)
+        result = jobs.cached(folder)
+        if result is None:
+            async with self.thumbs:
+                result = await self.run(request, jobs.do_thumbnail, folder, handout)
+        if result.get("error"):
+            raise HTTPException(404, "Not found.")
+        return FileResponse(folder / jobs.THUMB, media_type="image/png", headers={"cache-control": "max-age=3600"})
+
     async def csv_template(self, request: Request) -> Response:
         return Response(
             CSV_TEMPLATE,
@@ -727,6 +742,7 @@ def create_app(
         Route("/r/{job}/file/{index:int}", web.file),
         Route("/r/{job}/office/{index:int}", web.office_zip),
         Route("/r/{job}/preview/{index:int}/{page:int}.png", web.preview),
+        Route("/thumb/{handout}.png", web.thumbnail),
         Route("/translations", web.translations),
         Route("/translations/{lang}.xlf", web.translation_file),
         Route("/translations/{lang}/proof.pdf", web.translation_proof),

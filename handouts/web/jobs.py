@@ -403,6 +403,27 @@ def do_proof(folder: str, lang: str) -> dict[str, Any]:
     return _remember(out, {"files": [{"name": "proof.pdf", "pages": _pages(data)}]})
 
 
+THUMB_WIDTH_PX = 240
+THUMB = "thumb.png"
+
+
+def do_thumbnail(folder: str, handout: str) -> dict[str, Any]:
+    """A small picture of a handout's first page (English, its usual size, no
+    clinic) for its card on What to print."""
+    from ..build import build, plan
+
+    out = Path(folder)
+    try:
+        report = build(plan([handout], ["en"])[:1], out / "files")
+    except HandoutsError as exc:
+        return {"error": str(exc)}
+    made = [r.path for r in report.results if r.path is not None and r.error is None]
+    if not made:
+        return {"error": f"{handout}: no page to show"}
+    render_preview(str(made[0]), 0, str(out / THUMB), THUMB_WIDTH_PX)
+    return _remember(out, {"thumb": THUMB})
+
+
 MAX_PREVIEW_PAGES = 6
 
 
@@ -415,8 +436,8 @@ def _previews(out: Path, entries: list[dict[str, Any]]) -> None:
         entry["previews"] = shown
 
 
-def render_preview(pdf_path: str, page: int, png_path: str) -> bool:
-    """One page of a PDF as a PNG, at most PREVIEW_WIDTH_PX wide."""
+def render_preview(pdf_path: str, page: int, png_path: str, width: int = PREVIEW_WIDTH_PX) -> bool:
+    """One page of a PDF as a PNG, at most `width` pixels wide."""
     import pypdfium2 as pdfium
 
     from ..build import write_atomically
@@ -426,7 +447,7 @@ def render_preview(pdf_path: str, page: int, png_path: str) -> bool:
         if not 0 <= page < len(document):
             return False
         item = document[page]
-        scale = min(PREVIEW_WIDTH_PX / item.get_width(), 2.0)
+        scale = min(width / item.get_width(), 2.0)
         image = item.render(scale=scale).to_pil()
         buffer = io.BytesIO()
         image.save(buffer, "PNG", optimize=False)
