@@ -18,6 +18,11 @@ UI_FONTS = {
     "cjk-tc": ("NotoSansCJKTC-Regular.otf", True),
     "cjk-sc": ("NotoSansCJKSC-Regular.otf", True),
     "cjk-kr": ("NotoSansCJKKR-Regular.otf", True),
+    # whole faces, for what people type (a Korean message, a clinic name in Chinese); the page's
+    # stylesheet gives them a unicode-range, so a browser fetches one only when such text is shown
+    "cjk-tc-all": ("NotoSansCJKTC-Regular.otf", False),
+    "cjk-sc-all": ("NotoSansCJKSC-Regular.otf", False),
+    "cjk-kr-all": ("NotoSansCJKKR-Regular.otf", False),
 }
 
 
