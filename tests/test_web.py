@@ -17,6 +17,8 @@ from handouts.errors import UsageError
 from handouts.web import DEFAULT_HOST, check_options
 from handouts.web.app import LOGO_LIMIT, create_app
 
+from . import pdfread
+
 starlette_testclient = pytest.importorskip("starlette.testclient")
 
 SVG_WITH_SCRIPT = (
@@ -234,7 +236,14 @@ def test_zip_is_what_the_cli_builds(web, tmp_path):
     logo = buffer.getvalue()
     response = client.post(
         "/clinic",
-        data={"csrf_token": csrf(client), "name": "Clínica Esperanza", "phone": "(213) 555-0100", "color": "#1d4ed8"},
+        data={
+            "csrf_token": csrf(client),
+            "name": "Clínica Esperanza",
+            "phone": "(213) 555-0100",
+            "color": "#1d4ed8",
+            "message_es": "Hablamos español",
+            "hours_es": "lunes a viernes, 8-5",
+        },
         files={"logo": ("logo.png", logo, "image/png")},
         follow_redirects=False,
     )
@@ -275,6 +284,7 @@ def test_zip_is_what_the_cli_builds(web, tmp_path):
     )
     assert cli.exit_code == 0, cli.output
     assert archive.read("es/know-your-rights-letter.pdf") == (out / "es" / "know-your-rights-letter.pdf").read_bytes()
+    assert "Hablamos español" in pdfread.text(out / "es" / "know-your-rights-letter.pdf")
 
 
 def test_rate_limit_per_client(tmp_path):
