@@ -283,6 +283,17 @@ def test_pages_have_no_serious_accessibility_problems(server, browser):
         page.get_by_role("button", name="Make the sheets").click()
         page.wait_for_url("**/r/*")
         problems += check("result page")
+        # the progress bar of a batch: progress.json answers "not finished" here, so the page stays put
+        page.route("**/progress.json", lambda route: route.fulfill(json={"done": 5, "total": 7, "finished": False}))
+        page.goto(server["url"] + "/offices")
+        page.get_by_label("Offices (CSV file)").set_input_files(
+            {"name": "offices.csv", "mimeType": "text/csv", "buffer": b"name\nAxe Clinic One\nAxe Clinic Two\n"}
+        )
+        page.get_by_role("button", name="Make the packets").click()
+        page.wait_for_url("**/r/*")
+        assert page.locator("progress#bar").count() == 1
+        page.wait_for_function("() => bar.max === 7 && bar.value === 5")  # drawn by progress.js
+        problems += check("progress page")
     finally:
         context.close()
     assert not problems, problems
