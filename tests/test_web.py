@@ -468,3 +468,30 @@ def test_every_page_string_has_a_spanish_translation(tmp_path):
         subprocess.run(
             ["msgfmt", "--check", "-o", "/dev/null", str(locale / "es" / "LC_MESSAGES" / "messages.po")], check=True
         )
+
+
+@pytest.mark.pdf
+def test_live_preview_picture(web):
+    """The live preview's picture: the first page of one handout in one
+    language with the clinic, 500 px wide; unknown names are 404, and the page
+    only shows the preview part through its script (hidden without it)."""
+    from PIL import Image, ImageStat
+
+    client, _ = web
+    response = client.post(
+        "/clinic",
+        data={"csrf_token": csrf(client), "name": "Clinic Live", "message_ko": KOREAN},
+        follow_redirects=False,
+    )
+    token = response.headers["location"].split("?")[0].rsplit("/", 1)[1]
+    page = client.get(f"/c/{token}/print").text
+    assert re.search(r'<section id="live" class="live" hidden', page) and f'data-base="/c/{token}/peek"' in page
+    assert '<script src="/static/preview.js" defer></script>' in page
+    picture = client.get(f"/c/{token}/peek/know-your-rights/ko.png")
+    assert picture.status_code == 200 and picture.headers["content-type"] == "image/png"
+    image = Image.open(io.BytesIO(picture.content)).convert("L")
+    assert image.width == 500 and image.height > image.width and ImageStat.Stat(image).stddev[0] > 10
+    without = client.get("/peek/know-your-rights/ko.png").content
+    assert without != picture.content  # the clinic's band is in the picture
+    for path in ("/peek/nope/ko.png", "/peek/know-your-rights/xx.png", f"/c/{'A' * 22}/peek/know-your-rights/ko.png"):
+        assert client.get(path).status_code == 404, path

@@ -148,7 +148,17 @@ def test_clinic_to_zip(server, page, tmp_path):
     page.get_by_role("link", name="Next: what to print").click()
     page.locator("#h-know-your-rights").check()
     page.locator("#l-es").check()
+    assert page.locator("#l-ko").is_checked()  # ticked already: the clinic wrote a Korean message
+    page.locator("#l-ko").uncheck()
     page.locator("#l-ko").check()
+    # the live preview: the first page of the last handout and language ticked, with this clinic
+    live = page.locator("#live-img")
+    page.wait_for_function(
+        "() => { const i = document.querySelector('#live-img');"
+        " return !i.hidden && i.complete && i.naturalWidth > 0 && i.src.endsWith('/peek/know-your-rights/ko.png'); }"
+    )
+    assert "한국어" in page.locator("#live-status").inner_text()
+    assert _not_blank(page.request.get(server["url"] + live.get_attribute("src")).body())
     page.get_by_role("button", name="Make the PDFs and show them").click()
     page.wait_for_url("**/r/*")
     assert "draft translation" in page.locator(".warnings").inner_text()

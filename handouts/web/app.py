@@ -674,6 +674,21 @@ class Web:
             raise HTTPException(404, "Not found.")
         return FileResponse(folder / jobs.THUMB, media_type="image/png", headers={"cache-control": "max-age=3600"})
 
+    async def peek(self, request: Request) -> Response:
+        """The live preview's picture (see static/preview.js): one handout, one language, this clinic."""
+        token = request.path_params.get("token")
+        values = self.profile_values(token)
+        handout, lang = str(request.path_params["handout"]), str(request.path_params["lang"])
+        if handout not in handout_keys() or lang not in LANGUAGES:
+            raise HTTPException(404, "Not found.")
+        profile = await asyncio.to_thread(self.make, values) if values else None
+        params = {"handout": handout, "lang": lang}
+        folder = self.storage.builds / jobs.selection_key("peek", params, profile)
+        result = await self.run(request, jobs.do_peek, folder, handout, lang, profile)
+        if result.get("error"):
+            raise HTTPException(404, "Not found.")
+        return FileResponse(folder / jobs.PEEK, media_type="image/png", headers={"cache-control": "max-age=600"})
+
     async def csv_template(self, request: Request) -> Response:
         return Response(
             CSV_TEMPLATE,
@@ -743,6 +758,8 @@ def create_app(
         Route("/r/{job}/office/{index:int}", web.office_zip),
         Route("/r/{job}/preview/{index:int}/{page:int}.png", web.preview),
         Route("/thumb/{handout}.png", web.thumbnail),
+        Route("/peek/{handout}/{lang}.png", web.peek),
+        Route("/c/{token}/peek/{handout}/{lang}.png", web.peek),
         Route("/translations", web.translations),
         Route("/translations/{lang}.xlf", web.translation_file),
         Route("/translations/{lang}/proof.pdf", web.translation_proof),

@@ -424,6 +424,27 @@ def do_thumbnail(folder: str, handout: str) -> dict[str, Any]:
     return _remember(out, {"thumb": THUMB})
 
 
+PEEK_WIDTH_PX = 500
+PEEK = "peek.png"
+
+
+def do_peek(folder: str, handout: str, lang: str, profile: Profile | None) -> dict[str, Any]:
+    """The live preview on What to print: the first page of one handout in one
+    language at its usual size, with the clinic, as `handouts build` makes it."""
+    from ..build import build, plan
+
+    out = Path(folder)
+    try:
+        report = build(plan([handout], [lang], profile=profile)[:1], out / "files")
+    except HandoutsError as exc:
+        return {"error": str(exc)}
+    made = [r.path for r in report.results if r.path is not None and r.error is None]
+    if not made:
+        return {"error": "; ".join(str(r.error) for r in report.results) or "nothing to show"}
+    render_preview(str(made[0]), 0, str(out / PEEK), PEEK_WIDTH_PX)
+    return _remember(out, {"peek": PEEK})
+
+
 MAX_PREVIEW_PAGES = 6
 
 
