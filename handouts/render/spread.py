@@ -24,6 +24,8 @@ from typing import Any
 
 from markupsafe import Markup
 
+from ..errors import RenderError
+
 GAP_WEIGHTS = {"section": 3.0, "block": 2.0, "item": 1.0}
 GROW_LEFTOVER = 0.08  # a page with more than this share of its height free gets larger type first
 GROW_USE = 0.8  # ... aiming to fill this share of the free space with it
@@ -46,7 +48,7 @@ class GapMarks:
 
     def __call__(self, kind: str) -> Markup:
         if kind not in GAP_WEIGHTS:
-            raise ValueError(f"gap kind must be one of {', '.join(GAP_WEIGHTS)}, not {kind!r}")
+            raise RenderError(f"a template marks a gap as {kind!r}; use one of {', '.join(GAP_WEIGHTS)}.")
         self.count += 1
         return Markup(f' data-gap="{self.count}" data-gap-kind="{kind}"')
 
