@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import io
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 from typing import Any, TypedDict
 
 from markupsafe import Markup
@@ -225,7 +225,7 @@ def clinic_view(prepared: Prepared) -> ClinicView | None:
 MONO_ACCENT = "#000000"
 
 
-@cache
+@lru_cache(maxsize=16)  # bounded: a web server sees many clinics' logos (up to 2 MB each)
 def grey_logo(uri: str) -> str:
     """A PNG or JPEG logo in shades of grey (the mono variant); an SVG stays as it is."""
     head, _, data = uri.partition(",")
