@@ -28,6 +28,7 @@ from .errors import ContentError, HandoutsError
 
 if TYPE_CHECKING:
     from .engines import Engine
+    from .render import Job, Setting
 from .profile import FIELDS, Profile, ProfileError, is_field, make_profile
 
 SLUG = "slug"
@@ -296,6 +297,56 @@ def office_jobs(office: Office) -> list:
     return list(dict.fromkeys(jobs))
 
 
+def fitted_jobs(office: Office) -> list[Job]:
+    """Every page an office's files are fitted for: its handouts and signs, and
+    the handouts its packets bind."""
+    from .packet import packet_jobs
+
+    jobs = office_jobs(office)
+    if office.plan.packets != "no":
+        bilingual = None if office.plan.packets == "yes" else office.plan.packets
+        for code in office.plan.languages:
+            if code != bilingual:
+                jobs += packet_jobs(code, office.profile, bilingual)
+    return list(dict.fromkeys(jobs))
+
+
+def shared_fits(offices: list[Office], engine: Engine) -> dict[Job, Setting]:
+    """{job: fit} for every job of the offices: each is fitted once per shape of
+    clinic details (Profile.stand_in), with a made-up clinic of that shape, and
+    every office of that shape lays its page out at that fit in one pass. An
+    office's files thus depend on its own row only, not on the other rows. Each
+    page is still checked (it fits, and each page ends near its bottom margin)
+    and fitted on its own if not. A job that fails here is left to its office,
+    which reports it."""
+    from dataclasses import replace
+
+    from .digest import inputs_digest
+    from .render import Setting
+    from .tasks import BuildOptions, Task
+
+    groups: dict[Job, list[Job]] = {}  # a stand-in clinic's job: the offices' jobs it stands in for
+    for office in offices:
+        try:
+            jobs = fitted_jobs(office)
+        except HandoutsError:
+            continue  # reported by the office itself
+        for job in jobs:
+            groups.setdefault(replace(job, profile=office.profile.stand_in(job.langs)), []).append(job)
+    tasks = []
+    for stand_in in groups:
+        try:
+            tasks.append(Task(stand_in, BuildOptions(), inputs_digest(stand_in), fit_only=True))
+        except HandoutsError:
+            continue
+    fits: dict[Job, Setting] = {}
+    for task, outcome in engine.run(tasks):
+        if not isinstance(outcome, HandoutsError):
+            for job in groups[task.job]:
+                fits[job] = Setting(outcome.body_pt, outcome.compact, outcome.fill)
+    return fits
+
+
 def card_sheets(
     cards: tuple[tuple[str, int], ...], stock_name: str, cache: dict, lock: threading.Lock | None = None
 ) -> list[tuple[str, bytes, int]]:
@@ -477,7 +528,7 @@ def run_batch(
             folder = office_folder(out, office.slug)
             jobs = office_jobs(office)
             if jobs:
-                report = build(jobs, folder, workers=workers, engine=engine)
+                report = build(jobs, folder, workers=workers, engine=engine, hints=fits)
                 result.warnings += report.warnings
                 if report.failed:
                     first = report.failed[0]
@@ -494,6 +545,7 @@ def run_batch(
                     workers,
                     on_warning=result.warnings.append,
                     engine=engine,
+                    hints=fits,
                 )
             if office.plan.cards:
                 for code, (name, pdf, _sheets) in zip(
@@ -536,6 +588,7 @@ def run_batch(
 
     with nullcontext(engine) if engine is not None else local_engine(workers) as engine:
         engine.start()
+        fits = shared_fits(offices, engine)
         # Several offices in flight, so the engine's workers never wait for one office's packets or
         # zip: each office's steps depend on each other, but offices do not. Files are still written by
         # this process only, each office into its own folder; the output does not depend on the order.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -92,8 +92,17 @@ def _fit_hint(out: Path, job: Job, manifest: dict[str, dict], digest: str) -> Se
     entry = manifest.get(output_path(out, job).relative_to(out).as_posix())
     if not entry or entry.get("inputs") != digest:
         return None
+    return remembered_fit(entry)
+
+
+def remembered_fit(entry: dict) -> Setting | None:
+    """The fit a manifest entry records (type size, compactness, the CSS that
+    filled its pages), or None if the entry has none."""
     try:
-        return Setting(float(entry["body_pt"]), int(entry.get("compact", 0)))
+        fill = entry.get("fill", "")
+        if not isinstance(fill, str):
+            return None
+        return Setting(float(entry["body_pt"]), int(entry.get("compact", 0)), fill)
     except (KeyError, TypeError, ValueError):
         return None
 
@@ -109,6 +118,7 @@ def build(
     today: dt.date | None = None,
     on_done: Callable[[JobResult], None] | None = None,
     engine: Engine | None = None,
+    hints: Mapping[Job, Setting] | None = None,
 ) -> BuildReport:
     """Build the jobs into `out`. Jobs whose inputs and output are unchanged since
     the last build (per out/manifest.json) are skipped (but their claims are
@@ -118,9 +128,12 @@ def build(
     interrupted build loses nothing that was finished and leaves no partial file.
     `engine` (engines.py) renders the jobs; by default a pool of `workers`
     processes for this build only. Pass one to keep its workers across builds.
+    `hints`: a fit to try first for a job this folder has none for (a batch's
+    fit shared by offices of the same shape, see batch.shared_fits).
     """
+    options = BuildOptions(strict, require_reviewed, force, workers, today)
     with output_lock(out):
-        return _build(jobs, out, BuildOptions(strict, require_reviewed, force, workers, today), on_done, engine)
+        return _build(jobs, out, options, on_done, engine, hints or {})
 
 
 def _build(
@@ -129,6 +142,7 @@ def _build(
     options: BuildOptions,
     on_done: Callable[[JobResult], None] | None,
     engine: Engine | None,
+    hints: Mapping[Job, Setting],
 ) -> BuildReport:
     report = BuildReport(out=out)
     today, force, require_reviewed, workers = options.today, options.force, options.require_reviewed, options.workers
@@ -163,7 +177,7 @@ def _build(
             if on_done:
                 on_done(result)
         else:
-            todo.append((job, digest, _fit_hint(out, job, manifest, digest)))
+            todo.append((job, digest, _fit_hint(out, job, manifest, digest) or hints.get(job)))
 
     def finish(job: Job, digest: str, rendered: Rendered | None, error: HandoutsError | None) -> None:
         result = JobResult(job, rendered=rendered, error=error)
@@ -212,6 +226,7 @@ def manifest_entry(out: Path, result: JobResult, digest: str, parts: dict[str, s
         "pages": rendered.pages,
         "body_pt": rendered.body_pt,
         "compact": rendered.compact,
+        "fill": rendered.fill,  # the CSS that filled its pages (a rebuild, or a packet binding it, lays it out again)
         "layout_passes": rendered.passes,  # how many layouts the fit took (1 when the last fit was remembered)
         "content_version": rendered.content_version,
         "review_status": content.status,

@@ -110,7 +110,7 @@ def render_on_worker(profile: Profile | None, task: Task, project: Project | Non
 
 
 def _key(task: Task, project: Project | None) -> str:
-    text = repr((task.digest, task.job, task.options, task.hint, task.packet, project))
+    text = repr((task.digest, task.job, task.options, task.hint, task.packet, task.fit_only, project))
     return "handouts-render-" + hashlib.sha256(text.encode()).hexdigest()[:24]
 
 

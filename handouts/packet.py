@@ -16,7 +16,7 @@ import datetime as dt
 import hashlib
 import io
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -110,7 +110,7 @@ class PacketPlan:
 
 def known_fits(out: Path, langs: list[str], profile: Profile | None, bilingual: str | None) -> tuple[KnownFit, ...]:
     """The fits of the packet handouts built in `out` whose manifest entry has the same inputs."""
-    from .build import output_path
+    from .build import output_path, remembered_fit
     from .digest import inputs_digest
     from .output import read_manifest
 
@@ -122,11 +122,13 @@ def known_fits(out: Path, langs: list[str], profile: Profile | None, bilingual: 
             entry = manifest.get(output_path(out, job).relative_to(out).as_posix())
             if not entry or entry.get("inputs") != inputs_digest(job):
                 continue
+            setting = remembered_fit(entry)
             try:
-                setting = Setting(float(entry["body_pt"]), int(entry.get("compact", 0)))
-                known.append(KnownFit(handout, code, setting, int(entry["pages"])))
+                pages = int(entry["pages"])
             except (KeyError, TypeError, ValueError):
                 continue
+            if setting is not None:
+                known.append(KnownFit(handout, code, setting, pages))
     return tuple(known)
 
 
@@ -286,17 +288,18 @@ def build_packets(
     workers: int = 1,
     on_warning: Callable[[str], None] | None = None,
     engine: Engine | None = None,
+    hints: Mapping[Job, Setting] | None = None,
 ) -> list[Path]:
     """Build the handouts a packet binds into `out` (incrementally, see build),
     then write one packet per language into OUT/packets/ and list each in the
     manifest with the PDFs it binds. The first handout that fails stops it with
-    its error. Used by `handouts packet` and by batch."""
+    its error. Used by `handouts packet` and by batch (with `hints`, see build)."""
     from .build import build, output_path, write_atomically
     from .output import add_to_manifest
 
     packet_date()  # a bad SOURCE_DATE_EPOCH is reported before any work
     jobs = list(dict.fromkeys(job for code in langs for job in packet_jobs(code, profile, bilingual)))
-    report = build(jobs, out, workers=workers, engine=engine)
+    report = build(jobs, out, workers=workers, engine=engine, hints=hints)
     for warning in report.warnings:
         if on_warning:
             on_warning(warning)

@@ -18,7 +18,7 @@ import re
 import stat
 import tomllib
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from xml.etree import ElementTree
@@ -39,6 +39,9 @@ FIELDS = ("name", "address", "phone", "hours", "website", "telehealth", "logo", 
 # a short line of the clinic's own ("We speak Korean"), in that language.
 LANGUAGE_FIELDS = ("hours", "message")
 MAX_MESSAGE_CHARS = 120
+BAND_STEP = 12  # characters: clinics whose details differ by less are taken to need the same room (stand_in)
+_FILLER = "Clinica Familiar del Valle, 1234 West Main Street, Suite 200, open Monday to Friday. "
+_FILLER_URL = "https://www.example-clinic-health.org/"
 
 
 class ProfileError(ContentError):
@@ -74,6 +77,39 @@ class Profile:
     def message_for(self, lang: str) -> str | None:
         """The clinic's own short message on `lang`'s pages, if it wrote one in that language."""
         return self._local("message", lang)
+
+    def stand_in(self, langs: tuple[str, ...]) -> Profile:
+        """A made-up clinic whose details take about the room this one's take on
+        `langs`' pages: each field it prints, as filler text as wide as the field
+        rounded up to BAND_STEP characters (a wide character counts twice), its
+        phone number with every digit 0, the same logo. It depends on nothing
+        else, so clinics of one shape share it: a batch fits a handout once per
+        stand-in (batch.shared_fits), whatever other rows the CSV has; each
+        office's page is still checked, and fitted on its own if it differs."""
+
+        def filler(text: str | None, pattern: str = _FILLER) -> str | None:
+            if not text:
+                return None
+            width = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+            return (pattern * (1 + 2 * width // len(pattern)))[: -(-width // BAND_STEP) * BAND_STEP].strip()
+
+        local = [
+            (key, code, filler(text) or "")
+            for key, code, text in self.by_language
+            if code in langs and key in LANGUAGE_FIELDS
+        ]
+        stand_in = Profile(
+            name=filler(self.name) or "",
+            address=filler(self.address),
+            phone=re.sub(r"\d", "0", self.phone) if self.phone else None,
+            hours=filler(self.hours),
+            website=filler(self.website, _FILLER_URL),
+            telehealth=filler(self.telehealth, _FILLER_URL),
+            logo_uri=self.logo_uri,
+            source="a stand-in clinic",
+            by_language=tuple(local),
+        )
+        return replace(stand_in, digest="stand-in-" + hashlib.sha256(repr(stand_in).encode()).hexdigest()[:16])
 
 
 def language_field(name: str) -> tuple[str, str] | None:

@@ -12,7 +12,7 @@ from .content import COMMON, SOURCE_LANGUAGE, load_content
 from .digest import content_version
 from .errors import ContentError, FactError, ReviewError
 from .locales import get_language
-from .render import CLAIM_NOTE, Job, Rendered, Setting, render
+from .render import CLAIM_NOTE, Job, Rendered, Setting, fit_page, prepare, render
 
 if TYPE_CHECKING:
     from .packet import PacketPlan
@@ -55,6 +55,7 @@ class Task:
     digest: str
     hint: Setting | None = None
     packet: PacketPlan | None = None
+    fit_only: bool = False  # only the fit is wanted (Rendered without PDF bytes): see batch.shared_fits
 
 
 def refuse_unconfirmed(job: Job, warnings: list[str], options: BuildOptions) -> None:
@@ -79,6 +80,13 @@ def run_task(task: Task) -> Rendered:
     if problems:
         raise ContentError(
             f"{job.label}: {len(problems)} problem(s) in the text:\n  - " + "\n  - ".join(problems), problems
+        )
+    if task.fit_only:
+        fitted = fit_page(prepare(job, options.today), hint)
+        setting = fitted.setting
+        pages = len(fitted.measured.result.pages)
+        return Rendered(
+            job, b"", pages, setting.body_pt, compact=setting.compact, passes=fitted.passes, fill=setting.fill
         )
     rendered = render(job, today=options.today, hint=hint)
     refuse_unconfirmed(job, rendered.warnings, options)

@@ -197,3 +197,50 @@ def test_offices_built_at_once_give_the_same_zips_as_one_by_one_in_any_order(tmp
                 assert reader.page_labels[:2] == ["i", "1"] and "/Lang" in reader.trailer["/Root"]
     summary = json.loads((tmp_path / "two" / "summary.json").read_text(encoding="utf-8"))
     assert [r["office"] for r in summary] == ["Valley Clinic", "Harbor Clinic", "Westside Clinic"]
+
+
+def test_a_stand_in_clinic_depends_on_the_shape_of_the_details_only(tmp_path):
+    """Offices whose details take about the same room share one stand-in (and so one
+    fit); the stand-in prints none of their text; a longer address is another shape."""
+    from handouts.profile import make_profile
+
+    def clinic(name: str, phone: str, address: str = "", message_ko: str = "") -> object:
+        values = {"name": name, "phone": phone, "address": address, "message_ko": message_ko}
+        return make_profile({k: v for k, v in values.items() if v}, "row", tmp_path)
+
+    east = clinic("Eastside Clinic", "(323) 555-0101", "12 Main St, Los Angeles, CA 90033")
+    west = clinic("Westside Clinic", "(310) 555-0199", "98 Pico Bl, Los Angeles, CA 90019")
+    assert east.stand_in(("es",)) == west.stand_in(("es",))
+    stand_in = east.stand_in(("es",))
+    assert "Eastside" not in repr(stand_in) and "Main St" not in repr(stand_in) and stand_in.phone == "(000) 000-0000"
+    longer = clinic("Eastside Clinic", "(323) 555-0101", "12 Main St, Suite 400, second floor, Los Angeles, CA 90033")
+    assert longer.stand_in(("es",)) != stand_in
+    korean = clinic("Eastside Clinic", "(323) 555-0101", "12 Main St, Los Angeles, CA 90033", "한국어 상담 가능")
+    assert korean.stand_in(("es",)) == stand_in  # its Korean message prints on Korean pages only
+    assert korean.stand_in(("ko",)) != east.stand_in(("ko",))
+
+
+@pytest.mark.pdf
+def test_offices_of_one_shape_share_a_fit_and_their_files_depend_on_their_own_row_only(tmp_path):
+    """Each office's handouts take one layout pass (the fit was made once for
+    the stand-in of their shape), and an office's zip is the same whether it is
+    built alone or with other offices."""
+    header = "name,phone,languages,packets\n"
+    rows = [
+        "Westside Clinic,(310) 555-0101,es,yes",
+        "Harbor Clinic,(310) 555-0102,es,yes",
+        "Valley Clinic,(818) 555-0103,es,yes",
+    ]
+    many, alone = tmp_path / "many.csv", tmp_path / "alone.csv"
+    many.write_text(header + "\n".join(rows) + "\n", encoding="utf-8")
+    alone.write_text(header + rows[1] + "\n", encoding="utf-8")
+    for name, offices in (("many", many), ("alone", alone)):
+        result = CliRunner().invoke(main, ["batch", str(offices), "-o", str(tmp_path / name), "-j", "2"])
+        assert result.exit_code == 0, result.output
+    for slug in ("westside-clinic", "harbor-clinic", "valley-clinic"):
+        entries = json.loads((tmp_path / "many" / slug / "manifest.json").read_text())["files"]
+        passes = {e["path"]: e["layout_passes"] for e in entries if "layout_passes" in e}
+        assert len(passes) == 3 and set(passes.values()) == {1}, (slug, passes)
+    assert (tmp_path / "alone" / "harbor-clinic.zip").read_bytes() == (
+        tmp_path / "many" / "harbor-clinic.zip"
+    ).read_bytes()

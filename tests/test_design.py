@@ -200,3 +200,33 @@ def test_mono_prints_no_colour(tmp_path):
     assert coloured_pixels(colour) > 500  # the check sees colour where there is some
     assert coloured_pixels(mono) == 0
     assert squash(text(mono)) == squash(text(colour))
+
+
+@pytest.mark.pdf
+def test_a_remembered_fill_is_kept_only_where_it_still_fills_the_page(tmp_path):
+    """A fit remembered with the CSS that filled its pages lays the same page out
+    again in one pass; on a page with much more room (no clinic band), the same
+    fit would leave a gap at the bottom, so it is refused and the page fitted anew."""
+    from handouts.render import fit_page, prepare
+    from handouts.render.spread import filled, within_area
+
+    long_band = make_profile(
+        {
+            "name": "Clínica Comunitaria de Salud Familiar del Valle de San Fernando y Pacoima",
+            "address": "14500 Roscoe Boulevard, Suite 410, Panorama City, CA 91402 (entrance on Van Nuys "
+            "Boulevard, second floor, beside the pharmacy, across from the bus stop)",
+            "hours": "Monday to Friday 7:00 a.m. to 9:00 p.m.; Saturday 8:00 a.m. to 5:00 p.m.; "
+            "Sunday 9:00 a.m. to 1:00 p.m.; closed on public holidays",
+            "phone": "(818) 555-0105",
+        },
+        "row",
+        tmp_path,
+    )
+    banded = prepare(Job("care-access", "es", "letter", profile=long_band))
+    first = fit_page(banded)
+    assert first.setting.fill, "the fit filled the page"
+    again = fit_page(banded, hint=first.setting)
+    assert again.passes == 1 and again.setting == first.setting
+    bare = fit_page(prepare(Job("care-access", "es", "letter")), hint=first.setting)
+    assert bare.passes > 1 and bare.setting != first.setting
+    assert within_area(bare.measured.result) and filled(bare.measured.result)

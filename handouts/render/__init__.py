@@ -48,7 +48,7 @@ from .prepare import (
     prepare,
     source_unreviewed,
 )
-from .spread import SIDEWAYS_PX, grow_css, sideways, spread_css, within_area
+from .spread import SIDEWAYS_PX, filled, grow_css, sideways, spread_css, within_area
 from .variants import BLEED_MM, LARGE_PRINT_PT, VARIANTS, Variant, get_variant
 
 __all__ = [
@@ -88,8 +88,10 @@ __all__ = [
 
 
 def page_html(prepared: Prepared, context: Mapping[str, Any], setting: Setting) -> str:
-    """The job's HTML at one fit step."""
+    """The job's HTML at one fit step (with the CSS that filled its pages, if any)."""
     step = {**context, "body_pt": setting.body_pt, "compact": setting.compact}
+    if setting.fill:
+        step["spread_css"] = Markup(setting.fill)
     return render_template(
         template_name(prepared),
         step,
@@ -123,6 +125,14 @@ def fit_page(prepared: Prepared, hint: Setting | None = None) -> Fitted[Any]:
         return Measured(fits, page_fill(document), document)
 
     fitted = fit(measure, size.body_pt, size.min_body_pt, max_pt, policy, hint)
+    if hint is not None and hint.fill and fitted.setting == hint and fitted.fits:
+        # A remembered fit that filled its pages: kept, in that one pass, if the
+        # page is still filled as well (the clinic band of a batch's next office
+        # may be a line shorter); else fitted from scratch.
+        if within_area(fitted.measured.result) and filled(fitted.measured.result):
+            return fitted
+        again = fit(measure, size.body_pt, size.min_body_pt, max_pt, policy)
+        fitted = replace(again, passes=fitted.passes + again.passes)
     if fitted.fits and kind.fit_policy != "panel":
         fitted = fill_pages(prepared, context, fitted, allowed, max_pt)
     if not fitted.fits:
@@ -144,24 +154,26 @@ def fill_pages(
     (up to `max_pt`), then every page's leftover height is shared among its
     gaps. Each step is one more layout pass, kept only if every page still ends
     inside its margins."""
-    setting, passes = fitted.setting, fitted.passes
+    setting, passes = replace(fitted.setting, fill=""), fitted.passes
     document, css = fitted.measured.result, ""
 
     def attempt(extra: str) -> Any:
         nonlocal passes
         passes += 1
-        trial = layout(page_html(prepared, {**context, "spread_css": Markup(extra)}, setting), prepared.job.label)
+        trial = layout(page_html(prepared, context, replace(setting, fill=extra)), prepared.job.label)
         return trial if len(trial.pages) == len(document.pages) and within_area(trial) else None
 
     grow = grow_css(document, max(max_pt, setting.body_pt) / setting.body_pt) if max_pt > setting.body_pt else ""
     if grow and (grown := attempt(grow)) is not None:
         document, css = grown, grow
     spread = spread_css(document, setting.body_pt)
-    if spread and (spreaded := attempt(f"{css}\n{spread}")) is not None:
-        document = spreaded
+    if spread and (spreaded := attempt(f"{css}\n{spread}".strip())) is not None:
+        document, css = spreaded, f"{css}\n{spread}".strip()
     if passes == fitted.passes:
         return fitted
-    return Fitted(setting, Measured(len(document.pages) <= allowed, page_fill(document), document), passes)
+    return Fitted(
+        replace(setting, fill=css), Measured(len(document.pages) <= allowed, page_fill(document), document), passes
+    )
 
 
 def render(job: Job, today: dt.date | None = None, hint: Setting | None = None) -> Rendered:
@@ -206,4 +218,5 @@ def render(job: Job, today: dt.date | None = None, hint: Setting | None = None) 
         warnings,
         compact=fitted.setting.compact,
         passes=fitted.passes,
+        fill=fitted.setting.fill,
     )

@@ -31,6 +31,7 @@ do not render (list, check, a build with nothing to do) start fast.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import logging
 import mimetypes
@@ -101,6 +102,9 @@ def font_config() -> Any:
         _FONT_CONFIG = FontConfiguration()
         # INTERNAL (1): WeasyPrint would make its own folder (weasyprint-*) and leave it behind at exit.
         _FONT_CONFIG._folder = Path(tempfile.mkdtemp(prefix="weasyprint-", dir=scratch_dir()))
+        # Its __del__ would remove that folder while Python shuts down, when `rmtree` may already be
+        # gone (a TypeError traceback at exit); the scratch folder goes anyway.
+        atexit.register(setattr, _FONT_CONFIG, "_folder", None)
     return _FONT_CONFIG
 
 

@@ -47,8 +47,13 @@ POLICIES: dict[str, FitPolicy] = {
 
 @dataclass(frozen=True)
 class Setting:
+    """One point of the search: the body type size and how compact the layout
+    is; after filling (spread.py), also the CSS that filled the page, so a
+    remembered setting lays the page out again exactly, in one pass."""
+
     body_pt: float
     compact: int = 0
+    fill: str = ""
 
 
 @dataclass(frozen=True)

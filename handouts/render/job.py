@@ -44,3 +44,4 @@ class Rendered:
     content_version: str = ""
     compact: int = 0  # how tight the layout is (fit.Setting.compact)
     passes: int = 1  # layout passes the fit took
+    fill: str = ""  # the CSS that filled its pages (fit.Setting.fill)

@@ -34,6 +34,7 @@ MIN_LEFTOVER = 0.01  # pages whose lowest line is this close (share of the page 
 # kept free per page: WeasyPrint breaks a few px before a line would touch the
 # bottom (measured: 5 px too few on a half-letter sign, 10 px enough)
 SAFETY = 0.015  # share of the page height
+FILLED = 0.03  # a remembered fill is kept if each page still ends this close (share of the page height)
 # Text may reach this far (CSS px, 1.6 mm) into a side margin: WeasyPrint sets an
 # icon at the start of a right-to-left line about 5 px past the edge. A phone
 # number too large for its column runs much further (and then does not fit).
@@ -161,6 +162,17 @@ def share_leftover(leftover: float, gaps: list[Gap], body_px: float) -> dict[str
         for mark, weight in weights.items():
             extra[mark] = per_unit * weight
     return dict(extra)
+
+
+def filled(document: Any) -> bool:
+    """Every page ends near its bottom margin (within FILLED of the page height,
+    besides SAFETY), or has no gap to widen: how a remembered fill (fit.Setting.fill)
+    is judged on a page whose clinic band differs a little from the one it was made for."""
+    for page in document.pages:
+        bottom, lowest, gaps = page_gaps(page)
+        if bottom - lowest > (SAFETY + FILLED) * page.height and any(g.above for g in gaps):
+            return False
+    return True
 
 
 def within_area(document: Any) -> bool:
