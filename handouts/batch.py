@@ -28,7 +28,8 @@ from .errors import ContentError, HandoutsError
 
 if TYPE_CHECKING:
     from .engines import Engine
-    from .render import Job, Setting
+    from .packet import KnownFit
+    from .render import Job
 from .profile import FIELDS, Profile, ProfileError, is_field, make_profile
 
 SLUG = "slug"
@@ -311,7 +312,7 @@ def fitted_jobs(office: Office) -> list[Job]:
     return list(dict.fromkeys(jobs))
 
 
-def shared_fits(offices: list[Office], engine: Engine) -> dict[Job, Setting]:
+def shared_fits(offices: list[Office], engine: Engine) -> dict[Job, KnownFit]:
     """{job: fit} for every job of the offices: each is fitted once per shape of
     clinic details (Profile.stand_in), with a made-up clinic of that shape, and
     every office of that shape lays its page out at that fit in one pass. An
@@ -322,6 +323,7 @@ def shared_fits(offices: list[Office], engine: Engine) -> dict[Job, Setting]:
     from dataclasses import replace
 
     from .digest import inputs_digest
+    from .packet import KnownFit
     from .render import Setting
     from .tasks import BuildOptions, Task
 
@@ -339,11 +341,12 @@ def shared_fits(offices: list[Office], engine: Engine) -> dict[Job, Setting]:
             tasks.append(Task(stand_in, BuildOptions(), inputs_digest(stand_in), fit_only=True))
         except HandoutsError:
             continue
-    fits: dict[Job, Setting] = {}
+    fits: dict[Job, KnownFit] = {}
     for task, outcome in engine.run(tasks):
         if not isinstance(outcome, HandoutsError):
+            setting = Setting(outcome.body_pt, outcome.compact, outcome.fill)
             for job in groups[task.job]:
-                fits[job] = Setting(outcome.body_pt, outcome.compact, outcome.fill)
+                fits[job] = KnownFit(job.handout, job.lang, setting, outcome.pages, checked=False)
     return fits
 
 
@@ -528,7 +531,8 @@ def run_batch(
             folder = office_folder(out, office.slug)
             jobs = office_jobs(office)
             if jobs:
-                report = build(jobs, folder, workers=workers, engine=engine, hints=fits)
+                hints = {job: fits[job].setting for job in jobs if job in fits}
+                report = build(jobs, folder, workers=workers, engine=engine, hints=hints)
                 result.warnings += report.warnings
                 if report.failed:
                     first = report.failed[0]
@@ -545,7 +549,7 @@ def run_batch(
                     workers,
                     on_warning=result.warnings.append,
                     engine=engine,
-                    hints=fits,
+                    shared=fits,
                 )
             if office.plan.cards:
                 for code, (name, pdf, _sheets) in zip(

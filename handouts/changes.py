@@ -22,6 +22,7 @@ _LABELS = {
     "fact": "fact {name}",
     "claim": "claim {name}",
     "text": "text {name}",
+    "job": "the build options of {name}",
 }
 _WHOLE = {
     "templates": "templates",
@@ -90,6 +91,15 @@ def _today_parts(entry: dict, today: dt.date | None) -> dict[str, str] | None:
     if "inputs_detail" not in entry:
         return None
     languages = entry.get("languages") or [entry["language"]]
+    if entry.get("kind") == "packet":
+        from .packet import packet_input_parts
+
+        bilingual = languages[1] if len(languages) > 1 else None
+        parts = packet_input_parts(
+            languages[0], bilingual, None, today, clinic=bool(entry["inputs_detail"].get("profile"))
+        )
+        parts["profile"] = entry["inputs_detail"].get("profile", "")
+        return parts
     job = Job(
         entry["handout"],
         languages[0],

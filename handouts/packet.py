@@ -19,13 +19,26 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .content import COMMON, SOURCE_LANGUAGE, get_handout, load_content
-from .errors import HandoutsError, RenderError, UsageError
+from .digest import parts_digest
+from .errors import ContentError, HandoutsError, RenderError, UsageError
 from .locales import get_language
 from .profile import Profile
-from .render import Job, Setting, fit_page, layout, page_context, page_html, prepare, render_template, write_pdf
+from .render import (
+    Job,
+    Setting,
+    filled,
+    fit_page,
+    layout,
+    page_context,
+    page_html,
+    prepare,
+    render_template,
+    within_area,
+    write_pdf,
+)
 from .render.pdf import identifier
 
 if TYPE_CHECKING:
@@ -62,6 +75,7 @@ class _Part:
     setting: Setting
     pages: int
     twin: bool  # the paired language's page, after each page of the packet's own
+    checked: bool = True  # False: a stand-in clinic's fit, checked on this page when laid out
     numbers: list[str] = field(default_factory=list)
 
 
@@ -89,12 +103,15 @@ def _cover(lang: str, profile: Profile | None, entries: list[dict], draft: bool,
 @dataclass(frozen=True)
 class KnownFit:
     """A handout the packet binds, as it was built beforehand from the same inputs:
-    its fit setting and page count, so the packet need not fit it again."""
+    its fit setting and page count, so the packet need not fit it again.
+    `checked` False: the fit of a stand-in clinic of the same shape (a batch,
+    see batch.shared_fits), which the packet checks on its own page."""
 
     handout: str
     lang: str
     setting: Setting
     pages: int
+    checked: bool = True
 
 
 @dataclass(frozen=True)
@@ -132,7 +149,7 @@ def known_fits(out: Path, langs: list[str], profile: Profile | None, bilingual: 
     return tuple(known)
 
 
-def _parts(plan: PacketPlan, profile: Profile | None) -> list[_Part]:
+def _parts(plan: PacketPlan, profile: Profile | None, passes: list[int]) -> list[_Part]:
     """Each handout of the packet (and its twin in the paired language): with the
     setting and page count of its built PDF when known (no layout pass here),
     else fitted on its own."""
@@ -143,14 +160,28 @@ def _parts(plan: PacketPlan, profile: Profile | None) -> list[_Part]:
             if code is None:
                 continue
             prepared = prepare(Job(handout, code, PACKET_SIZE, profile=profile))
+            checked = True
             if (handout, code) in known:
-                setting, pages = known[(handout, code)].setting, known[(handout, code)].pages
+                fit = known[(handout, code)]
+                setting, pages, checked = fit.setting, fit.pages, fit.checked
             else:
-                fitted = fit_page(prepared)
-                setting, pages = fitted.setting, len(fitted.measured.result.pages)
+                setting, pages, used = _fit(prepared)
+                passes.append(used)
             context = {**page_context(prepared), "no_bookmarks": twin}
-            parts.append(_Part(handout, code, prepared, context, setting, pages, twin))
+            parts.append(_Part(handout, code, prepared, context, setting, pages, twin, checked))
     return parts
+
+
+def _fit(prepared: Any) -> tuple[Setting, int, int]:
+    """(setting, pages, layout passes) of a handout fitted on its own."""
+    fitted = fit_page(prepared)
+    return fitted.setting, len(fitted.measured.result.pages), fitted.passes
+
+
+def _fits_its_page(document: Any, part: _Part) -> bool:
+    """A stand-in's fit on this clinic's page: the same pages, each inside its
+    margins and ending near the bottom (as fit_page checks a remembered fit)."""
+    return len(document.pages) == part.pages and within_area(document) and filled(document)
 
 
 def _print_order(parts: list[_Part]) -> list[tuple[_Part, int]]:
@@ -187,17 +218,50 @@ def packet_pdf(
     if plan is None:
         known = known_fits(out, [lang], profile, bilingual) if out is not None else ()
         plan = PacketPlan(lang, bilingual, packet_date(), known)
+    return bind_packet(plan, profile).pdf
+
+
+class Bound(NamedTuple):
+    pdf: bytes
+    warnings: list[str]  # of the handouts it binds (claims due for review, unconfirmed facts), each once
+    passes: int  # layout passes, the cover's included
+
+
+def bind_packet(plan: PacketPlan, profile: Profile | None) -> Bound:
+    """The packet of `plan` (see packet_pdf). A handout whose text has problems
+    stops it (ContentError), as it stops a build."""
+    from .checks import consistency_problems
+
     lang, bilingual = plan.lang, plan.bilingual
-    parts = _parts(plan, profile)
+    passes: list[int] = []
+    parts = _parts(plan, profile, passes)
+    warnings: list[str] = []
+    for part in parts:
+        problems = consistency_problems(part.handout, part.lang)
+        if problems:
+            raise ContentError(
+                f"{part.prepared.job.label}: {len(problems)} problem(s) in the text:\n  - " + "\n  - ".join(problems),
+                problems,
+            )
+        warnings += [w for w in part.prepared.warnings if w not in warnings]
     for _attempt in range(2):  # a second round only if a page count was not what the build said
         order = _print_order(parts)
         documents = {}
+        changed = []
         for part in parts:
             html = page_html(part.prepared, {**part.context, "page_numbers": part.numbers}, part.setting)
-            documents[id(part)] = layout(html, part.prepared.job.label)
-        changed = [p for p in parts if len(documents[id(p)].pages) != p.pages]
-        for part in changed:
-            part.pages = len(documents[id(part)].pages)
+            document = documents[id(part)] = layout(html, part.prepared.job.label)
+            passes.append(1)
+            if not part.checked:
+                part.checked = True
+                if not _fits_its_page(document, part):  # this clinic's details take other room: its own fit
+                    part.setting, part.pages, used = _fit(part.prepared)
+                    passes.append(used)
+                    changed.append(part)
+                    continue
+            if len(document.pages) != part.pages:
+                part.pages = len(document.pages)
+                changed.append(part)
         if not changed:
             break
     else:
@@ -216,7 +280,7 @@ def packet_pdf(
     seed = f"packet|{lang}|{bilingual}|{profile.digest if profile else ''}|{plan.date}"
     pdf = write_pdf(cover.copy(pages), f"packet ({lang})", pdf_variant="pdf/ua-1", pdf_identifier=identifier(seed))
     twin_pages = [FRONT_PAGES + i for i, (part, _index) in enumerate(order) if part.twin]
-    return _finish(pdf, twin_pages, bilingual)
+    return Bound(_finish(pdf, twin_pages, bilingual), warnings, sum(passes) + 1)
 
 
 def _finish(pdf: bytes, twin_pages: list[int], twin_lang: str | None) -> bytes:
@@ -288,27 +352,37 @@ def build_packets(
     workers: int = 1,
     on_warning: Callable[[str], None] | None = None,
     engine: Engine | None = None,
-    hints: Mapping[Job, Setting] | None = None,
+    shared: Mapping[Job, KnownFit] | None = None,
 ) -> list[Path]:
-    """Build the handouts a packet binds into `out` (incrementally, see build),
-    then write one packet per language into OUT/packets/ and list each in the
-    manifest with the PDFs it binds. The first handout that fails stops it with
-    its error. Used by `handouts packet` and by batch (with `hints`, see build)."""
+    """Write one packet per language into OUT/packets/ and list each in the
+    manifest with what decided it (its inputs, and the PDFs it binds that are
+    in `out`). The first handout that fails stops it with its error.
+
+    Without `shared` (`handouts packet`), the handouts a packet binds are built
+    into `out` first (incrementally, see build), and bound at their fit. With
+    `shared` (a batch: fits made once for a stand-in clinic of each shape, see
+    batch.shared_fits), they are not made as files of their own: each packet
+    binds them at the fit `out` already has for them (the office asked for that
+    handout too), else at the shared fit, checked on its page."""
     from .build import build, output_path, write_atomically
-    from .output import add_to_manifest
+    from .output import add_to_manifest, read_manifest
 
     packet_date()  # a bad SOURCE_DATE_EPOCH is reported before any work
     jobs = list(dict.fromkeys(job for code in langs for job in packet_jobs(code, profile, bilingual)))
-    report = build(jobs, out, workers=workers, engine=engine, hints=hints)
-    for warning in report.warnings:
-        if on_warning:
-            on_warning(warning)
-    if report.failed:
-        first = report.failed[0]
-        more = f" (and {len(report.failed) - 1} more)" if len(report.failed) > 1 else ""
-        raise RenderError(f"{first.job.label}: {first.error}{more}")
+    if shared is None:
+        report = build(jobs, out, workers=workers, engine=engine)
+        for warning in report.warnings:
+            if on_warning:
+                on_warning(warning)
+        if report.failed:
+            first = report.failed[0]
+            more = f" (and {len(report.failed) - 1} more)" if len(report.failed) > 1 else ""
+            raise RenderError(f"{first.job.label}: {first.error}{more}")
     date = packet_date()
     known = known_fits(out, langs, profile, bilingual)
+    if shared is not None:
+        have = {(k.handout, k.lang) for k in known}
+        known += tuple(shared[job] for job in jobs if job in shared and (job.handout, job.lang) not in have)
     tasks = [packet_task(code, profile, bilingual, date, known) for code in langs]
     owned = engine is None
     if engine is None:
@@ -316,28 +390,60 @@ def build_packets(
 
         engine = local_engine(workers if len(tasks) > 1 else 1)
     pdfs: dict[str, bytes] = {}
+    passes: dict[str, int] = {}
     try:
         for task, outcome in engine.run(tasks):
             if isinstance(outcome, HandoutsError):
                 raise outcome
             assert task.packet is not None
             pdfs[task.packet.lang] = outcome.pdf
+            passes[task.packet.lang] = outcome.passes
+            for warning in outcome.warnings if shared is not None else ():  # else the build reported them
+                if on_warning:
+                    on_warning(warning)
     finally:
         if owned:
             engine.close()
     written = []
+    manifest = read_manifest(out)
     for code in langs:
         path = out / "packets" / packet_name(code, bilingual)
         pdf = pdfs[code]
         write_atomically(path, pdf)
-        inside = [Job(h, c, PACKET_SIZE) for c in (code, bilingual) if c for h in PACKET_HANDOUTS]
+        inside = [
+            output_path(out, Job(h, c, PACKET_SIZE)).relative_to(out).as_posix()
+            for c in (code, bilingual)
+            if c
+            for h in PACKET_HANDOUTS
+        ]
+        parts = packet_input_parts(code, bilingual, profile)
         add_to_manifest(
             out,
             path,
             pdf,
             kind="packet",
             languages=[c for c in (code, bilingual) if c],
-            made_from=[output_path(out, job).relative_to(out).as_posix() for job in inside],
+            made_from=[name for name in inside if name in manifest],
+            extra={
+                "size": PACKET_SIZE,
+                "layout_passes": passes[code],
+                "inputs": parts_digest(parts),
+                "inputs_detail": parts,
+            },
         )
         written.append(path)
     return written
+
+
+def packet_input_parts(
+    lang: str, bilingual: str | None, profile: Profile | None, today: dt.date | None = None, clinic: bool | None = None
+) -> dict[str, str]:
+    """Every input that decides a packet (digest.input_parts of each handout it
+    binds, together; each handout's build options by name), for `handouts changes`."""
+    from .digest import input_parts
+
+    parts: dict[str, str] = {}
+    for job in packet_jobs(lang, profile, bilingual):
+        for key, value in input_parts(job, today, clinic).items():
+            parts[f"job:{job.handout}/{job.lang}" if key == "job" else key] = value
+    return parts

@@ -70,10 +70,10 @@ def run_task(task: Task) -> Rendered:
     """What one worker does: checks, then render (no file is written here)."""
     job, options, digest, hint = task.job, task.options, task.digest, task.hint
     if task.packet is not None:
-        from .packet import packet_pdf
+        from .packet import bind_packet
 
-        pdf = packet_pdf(task.packet.lang, profile=job.profile, plan=task.packet)
-        return Rendered(job, pdf, 0, 0.0, content_version=digest)
+        bound = bind_packet(task.packet, job.profile)
+        return Rendered(job, bound.pdf, 0, 0.0, bound.warnings, content_version=digest, passes=bound.passes)
     if options.require_reviewed:
         check_reviewed(job)
     problems = consistency_problems(job.handout, job.lang)

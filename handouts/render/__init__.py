@@ -69,6 +69,7 @@ __all__ = [
     "claim_uses",
     "content_bottom",
     "environment",
+    "filled",
     "fit_page",
     "font_config",
     "get_variant",
@@ -83,6 +84,7 @@ __all__ = [
     "render_template",
     "set_language",
     "source_unreviewed",
+    "within_area",
     "write_pdf",
 ]
 

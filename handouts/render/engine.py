@@ -15,7 +15,7 @@ internals (each marked PATCH or INTERNAL below):
    bundled profiles byte for byte (keep_icc_bytes).
 4. INTERNAL `Page._page_box` and the box tree (`position_x/y`, `margin_width()`,
    `margin_height()`, `children`, box class names `LineBox`, `TableRowBox`,
-   `InlineReplacedBox`, `BlockReplacedBox`): to measure how full a page is and
+   `InlineReplacedBox`, `BlockReplacedBox`, `MarginBox`): to measure how full a page is and
    whether anything sticks out past its edge (content_bottom, overflow).
 5. The logger "weasyprint": every warning it logs is turned into an error
    (weasyprint_errors).

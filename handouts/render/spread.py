@@ -65,11 +65,13 @@ class Gap:
 
 
 def _boxes(page: Any) -> Iterator[Any]:
+    """The page's boxes, without its margin boxes (a packet's page number stands
+    in the bottom margin on purpose)."""
     stack = [page._page_box]  # INTERNAL (4) in engine.py: WeasyPrint has no public box tree
     while stack:
         box = stack.pop()
         yield box
-        stack.extend(reversed(getattr(box, "children", ())))
+        stack.extend(reversed([c for c in getattr(box, "children", ()) if type(c).__name__ != "MarginBox"]))
 
 
 _INKED = ("LineBox", "TableRowBox", "InlineReplacedBox", "BlockReplacedBox")
