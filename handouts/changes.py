@@ -151,6 +151,6 @@ def compare(old: Path, new: Path | None = None, today: dt.date | None = None) ->
         if new_files is None:  # packets and sheets follow the PDFs they bind
             for path, entry in sorted(old_files.items()):
                 inside = [p for p in entry.get("made_from", []) if p in changed_paths]
-                if inside:
+                if inside and path not in changed_paths:  # else listed already, with its own reasons
                     changes.append(Change(office, path, "changed", [f"binds {p}, which changed" for p in inside]))
     return changes

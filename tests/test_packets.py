@@ -96,3 +96,28 @@ def test_batch_header_must_name_known_columns(tmp_path):
     assert result.exit_code == 1
     assert "row 1 (the header) must name the columns: name (required)" in result.stderr
     assert "unknown column(s): clinic" in result.stderr
+
+
+@pytest.mark.pdf
+def test_a_packet_is_listed_once_for_reprint_with_the_fact_that_changed(data_copy, tmp_path):
+    """`handouts packet` writes the handouts it binds too; after a fact they print
+    changes, the reprint list names each of them and the packet, once each, with the fact."""
+    import csv
+
+    from handouts.resources import content_dir
+
+    result = CliRunner().invoke(main, ["packet", "--lang", "es", "--out", str(tmp_path / "out"), "-j", "1"])
+    assert result.exit_code == 0, result.output
+    facts = content_dir() / "facts.yaml"
+    facts.write_text(
+        facts.read_text(encoding="utf-8").replace("display: 888-624-4752 (888-6-CHIRLA)", "display: 888-624-4752"),
+        encoding="utf-8",
+    )
+    listed = CliRunner().invoke(main, ["changes", str(tmp_path / "out"), "--csv", str(tmp_path / "reprint.csv")])
+    assert listed.exit_code == 0, listed.output
+    with open(tmp_path / "reprint.csv", encoding="utf-8", newline="") as stream:
+        rows = [(r["file"], r["reasons"]) for r in csv.DictReader(stream)]
+    assert rows == [
+        ("es/know-your-rights-letter.pdf", "fact la_rapid_response_network_hotline changed"),
+        ("packets/packet-es.pdf", "fact la_rapid_response_network_hotline changed"),
+    ]
