@@ -369,15 +369,18 @@ def card_sheets(
         with lock or nullcontext():
             if (code, stock.name) not in cache:
                 cache[(code, stock.name)] = red_card_sheet([code], stock.name)[0]
-        one = PdfReader(io.BytesIO(cache[(code, stock.name)]))
-        writer = PdfWriter()
-        for _ in range(sheets):
-            for page in one.pages:
-                writer.add_page(page)
-        writer.add_metadata({"/Title": f"Red Cards ({code}) on {stock.description}", "/Creator": "handouts"})
-        buffer = io.BytesIO()
-        writer.write(buffer)
-        out.append((f"red-card-{code}-{sheets * stock.per_sheet}cards-{stock.name}.pdf", buffer.getvalue(), sheets))
+            if (code, stock.name, sheets) not in cache:  # offices asking for as many share the file
+                one = PdfReader(io.BytesIO(cache[(code, stock.name)]))
+                writer = PdfWriter()
+                for _ in range(sheets):
+                    for page in one.pages:
+                        writer.add_page(page)
+                writer.add_metadata({"/Title": f"Red Cards ({code}) on {stock.description}", "/Creator": "handouts"})
+                buffer = io.BytesIO()
+                writer.write(buffer)
+                cache[(code, stock.name, sheets)] = buffer.getvalue()
+        name = f"red-card-{code}-{sheets * stock.per_sheet}cards-{stock.name}.pdf"
+        out.append((name, cache[(code, stock.name, sheets)], sheets))
     return out
 
 

@@ -12,6 +12,7 @@ text or template made a file differ.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from .facts import load_facts
 from .fonts import FAMILIES, font_path
 from .locales import get_language
 from .render import Job, claim_uses, job_claims
-from .resources import content_dir, templates_dir
+from .resources import content_dir, register_cache, templates_dir
 from .translations import review_path
 
 _DIGESTS: dict[tuple[Path, int, int], str] = {}
@@ -42,6 +43,20 @@ def _files_digest(paths: list[Path]) -> str:
     for path in paths:
         digest.update(f"{path.name}:{file_digest(path)}\n".encode())
     return digest.hexdigest()[:16]
+
+
+@functools.cache
+def _code_files() -> list[Path]:
+    """The package's Python files (not the web page's): listed once per process, read by file_digest."""
+    package = Path(__file__).parent
+    return sorted(p for p in package.rglob("*.py") if p.relative_to(package).parts[0] != "web")
+
+
+@register_cache
+@functools.cache
+def _template_files(folder: Path) -> list[Path]:
+    """The files of a templates folder, listed once per project (use_project clears it)."""
+    return sorted(p for p in folder.rglob("*") if p.is_file())
 
 
 def _short(text: str) -> str:
@@ -66,8 +81,7 @@ def input_parts(job: Job, today: dt.date | None = None, clinic: bool | None = No
     if spec.english_only or translated:  # printed, or the source a translation is checked against
         texts += [content_path(job.handout, SOURCE_LANGUAGE), content_path(COMMON, SOURCE_LANGUAGE)]
     reviews = [review_path(key, code) for code in translated for key in (job.handout, COMMON)]
-    package = Path(__file__).parent
-    code = sorted(p for p in package.rglob("*.py") if p.relative_to(package).parts[0] != "web")
+    code = _code_files()
     fonts = [
         font_path(name)
         for family in FAMILIES
@@ -80,7 +94,7 @@ def input_parts(job: Job, today: dt.date | None = None, clinic: bool | None = No
         "job": f"{job.handout}|{job.lang_label}|{job.size}|{job.variant}|expired={expired}|stale={job.allow_stale}",
         "version": __version__,
         "code": _files_digest(code),  # the code itself, not only its version number (not the web page's)
-        "templates": _files_digest(sorted(p for p in templates_dir().rglob("*") if p.is_file())),
+        "templates": _files_digest(_template_files(templates_dir())),
         "fonts": _files_digest(fonts),
         "profile": job.profile.digest if job.profile else "",
         "spec": file_digest(spec.folder / "handout.yaml")[:16],

@@ -177,7 +177,14 @@ class DaskEngine:
         # Each distinct profile is sent once per run, to every worker: scattered to one worker only, Dask
         # ran an office's jobs where its profile was (measured 1.0 s a PDF per worker, against 0.72-0.79).
         # If a profile is lost anyway, the jobs that needed it are sent once more, whole (below).
-        scattered = dict(zip(profiles, self.client.scatter(profiles, broadcast=True), strict=True)) if profiles else {}
+        # hash=False: a key of its own per run. With the content's hash as key, an office's second run
+        # (its packets after its posters) scattered the same key while the first run's release of it
+        # was still under way, and the scheduler lost it (KeyError in replicate; measured in bench/dask.py).
+        scattered = (
+            dict(zip(profiles, self.client.scatter(profiles, broadcast=True, hash=False), strict=True))
+            if profiles
+            else {}
+        )
         futures = {}
         for task in tasks:
             profile = task.job.profile

@@ -142,8 +142,10 @@ def add_to_manifest(
     import hashlib
     import io
 
-    from pypdf import PdfReader
+    import pikepdf
 
+    with pikepdf.open(io.BytesIO(pdf)) as document:  # qpdf: counting pages with pypdf parsed every object
+        pages = len(document.pages)
     manifest = read_manifest(out)
     manifest[path.relative_to(out).as_posix()] = {
         "path": path.relative_to(out).as_posix(),
@@ -153,7 +155,7 @@ def add_to_manifest(
         "handout": "",  # not one handout: see made_from
         "language": languages[0] if languages else "",
         "languages": languages,
-        "pages": len(PdfReader(io.BytesIO(pdf)).pages),
+        "pages": pages,
         "made_from": made_from or [],
         **(extra or {}),
     }
