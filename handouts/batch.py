@@ -312,14 +312,19 @@ def fitted_jobs(office: Office) -> list[Job]:
     return list(dict.fromkeys(jobs))
 
 
-def shared_fits(offices: list[Office], engine: Engine) -> dict[Job, KnownFit]:
+FITS_FILE = ".fits.json"  # in a batch's output folder: the stand-ins' fits, by inputs digest
+
+
+def shared_fits(offices: list[Office], engine: Engine, out: Path | None = None) -> dict[Job, KnownFit]:
     """{job: fit} for every job of the offices: each is fitted once per shape of
     clinic details (Profile.stand_in), with a made-up clinic of that shape, and
     every office of that shape lays its page out at that fit in one pass. An
     office's files thus depend on its own row only, not on the other rows. Each
     page is still checked (it fits, and each page ends near its bottom margin)
     and fitted on its own if not. A job that fails here is left to its office,
-    which reports it."""
+    which reports it. With `out`, the fits are remembered in OUT/.fits.json by
+    the stand-in job's inputs digest, so running the batch again fits nothing
+    that has not changed."""
     from dataclasses import replace
 
     from .digest import inputs_digest
@@ -335,19 +340,59 @@ def shared_fits(offices: list[Office], engine: Engine) -> dict[Job, KnownFit]:
             continue  # reported by the office itself
         for job in jobs:
             groups.setdefault(replace(job, profile=office.profile.stand_in(job.langs)), []).append(job)
+    known = _read_fits(out / FITS_FILE) if out is not None else {}
+    used: dict = {}  # what this run's stand-ins need: the file keeps only those
+    fits: dict[Job, KnownFit] = {}
     tasks = []
-    for stand_in in groups:
+    for stand_in, jobs in groups.items():
         try:
-            tasks.append(Task(stand_in, BuildOptions(), inputs_digest(stand_in), fit_only=True))
+            digest = inputs_digest(stand_in)
         except HandoutsError:
             continue
-    fits: dict[Job, KnownFit] = {}
+        if digest in known:
+            setting, pages = used[digest] = known[digest]
+            fits.update({job: KnownFit(job.handout, job.lang, setting, pages, checked=False) for job in jobs})
+        else:
+            tasks.append(Task(stand_in, BuildOptions(), digest, fit_only=True))
     for task, outcome in engine.run(tasks):
         if not isinstance(outcome, HandoutsError):
             setting = Setting(outcome.body_pt, outcome.compact, outcome.fill)
+            used[task.digest] = (setting, outcome.pages)
             for job in groups[task.job]:
                 fits[job] = KnownFit(job.handout, job.lang, setting, outcome.pages, checked=False)
+    if out is not None and used.keys() != known.keys():
+        _write_fits(out / FITS_FILE, used)
     return fits
+
+
+def _read_fits(path: Path) -> dict:
+    """{digest: (setting, pages)} from a fits file; an unreadable one counts as empty."""
+    import json
+
+    from .render import Setting, is_fill
+
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        fits = {}
+        for digest, fit in document.items():
+            setting = Setting(float(fit["body_pt"]), int(fit["compact"]), str(fit["fill"]))
+            if is_fill(setting.fill):
+                fits[str(digest)] = (setting, int(fit["pages"]))
+        return fits
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return {}
+
+
+def _write_fits(path: Path, fits: dict) -> None:
+    import json
+
+    from .output import write_atomically
+
+    document = {
+        digest: {"body_pt": s.body_pt, "compact": s.compact, "fill": s.fill, "pages": pages}
+        for digest, (s, pages) in sorted(fits.items())
+    }
+    write_atomically(path, (json.dumps(document, indent=1) + "\n").encode("utf-8"))
 
 
 def card_sheets(
@@ -379,9 +424,56 @@ def card_sheets(
                 buffer = io.BytesIO()
                 writer.write(buffer)
                 cache[(code, stock.name, sheets)] = buffer.getvalue()
-        name = f"red-card-{code}-{sheets * stock.per_sheet}cards-{stock.name}.pdf"
-        out.append((name, cache[(code, stock.name, sheets)], sheets))
+        out.append((sheet_file(code, count, stock_name), cache[(code, stock.name, sheets)], sheets))
     return out
+
+
+def sheet_file(code: str, count: int, stock_name: str) -> str:
+    """The file name of `count` Red Cards in language `code`, rounded up to whole sheets."""
+    from .sheets import get_stock
+
+    stock = get_stock(stock_name)
+    return f"red-card-{code}-{-(-count // stock.per_sheet) * stock.per_sheet}cards-{stock.name}.pdf"
+
+
+def planned_files(office: Office, folder: Path, jobs: list[Job], stock: str) -> set[str]:
+    """The files (relative to the office's folder) this run makes for the office."""
+    from .build import output_path
+    from .packet import packet_name
+
+    planned = {output_path(folder, job).relative_to(folder).as_posix() for job in jobs}
+    if office.plan.packets != "no":
+        bilingual = None if office.plan.packets == "yes" else office.plan.packets
+        planned |= {f"packets/{packet_name(c, bilingual)}" for c in office.plan.languages if c != bilingual}
+    if office.plan.cards:
+        planned |= {f"sheets/{sheet_file(code, count, stock)}" for code, count in office.plan.cards}
+        planned.add(f"sheets/alignment-{stock}.pdf")
+    return planned
+
+
+def forget_unplanned(folder: Path, planned: set[str]) -> None:
+    """Remove from an office's folder the files an earlier run made that this run
+    does not (a handout the row no longer asks for, the separate handout PDFs
+    that packets used to need), and their manifest entries: the folder then
+    holds what the zip holds, and `handouts changes` and packets read nothing
+    stale. Only files the manifest lists, inside the folder, are removed."""
+    from .output import read_manifest, write_manifest
+
+    manifest = read_manifest(folder)
+    stale = [name for name in manifest if name not in planned]
+    if not stale:
+        return
+    root = folder.resolve()
+    for name in stale:
+        path = (folder / name).resolve()
+        if path.is_relative_to(root) and path.is_file():
+            path.unlink()
+            for parent in path.parents:  # and the folders left empty (es/ once its PDFs are gone)
+                if parent == root or not parent.is_relative_to(root) or any(parent.iterdir()):
+                    break
+                parent.rmdir()
+        del manifest[name]
+    write_manifest(folder, manifest)
 
 
 def print_me_first(office: Office, files: list[Printable], today: str) -> str:
@@ -533,6 +625,7 @@ def run_batch(
         try:
             folder = office_folder(out, office.slug)
             jobs = office_jobs(office)
+            forget_unplanned(folder, planned_files(office, folder, jobs, stock))
             if jobs:
                 hints = {job: fits[job].setting for job in jobs if job in fits}
                 report = build(jobs, folder, workers=workers, engine=engine, hints=hints)
@@ -583,7 +676,7 @@ def run_batch(
                 add_to_manifest(folder, target, pdf, kind="alignment", languages=["en"])
                 result.written.append(target)
             manifest = read_manifest(folder)
-            wanted = {p.relative_to(folder).as_posix() for p in result.written}  # not a packet's parts
+            wanted = {p.relative_to(folder).as_posix() for p in result.written}
             printables = _printables(folder, office, {k: v for k, v in manifest.items() if k in wanted}, stock)
             result.pages = sum(p.pages for p in printables)
             write_atomically(folder / PRINT_ME_FIRST, print_me_first(office, printables, today).encode("utf-8"))
@@ -595,7 +688,7 @@ def run_batch(
 
     with nullcontext(engine) if engine is not None else local_engine(workers) as engine:
         engine.start()
-        fits = shared_fits(offices, engine)
+        fits = shared_fits(offices, engine, out)
         # Several offices in flight, so the engine's workers never wait for one office's packets or
         # zip: each office's steps depend on each other, but offices do not. Files are still written by
         # this process only, each office into its own folder; the output does not depend on the order.

@@ -25,7 +25,7 @@ from .output import (
     write_manifest,
 )
 from .plan import output_path, plan, sign_languages
-from .render import CLAIM_NOTE, Job, Rendered, Setting, job_claims
+from .render import CLAIM_NOTE, Job, Rendered, Setting, is_fill, job_claims
 from .tasks import BuildOptions, Task, check_reviewed, refuse_unconfirmed
 
 __all__ = [
@@ -100,7 +100,7 @@ def remembered_fit(entry: dict) -> Setting | None:
     filled its pages), or None if the entry has none."""
     try:
         fill = entry.get("fill", "")
-        if not isinstance(fill, str):
+        if not isinstance(fill, str) or not is_fill(fill):  # not what a build wrote: fit afresh
             return None
         return Setting(float(entry["body_pt"]), int(entry.get("compact", 0)), fill)
     except (KeyError, TypeError, ValueError):
@@ -227,7 +227,7 @@ def manifest_entry(out: Path, result: JobResult, digest: str, parts: dict[str, s
         "body_pt": rendered.body_pt,
         "compact": rendered.compact,
         "fill": rendered.fill,  # the CSS that filled its pages (a rebuild, or a packet binding it, lays it out again)
-        "layout_passes": rendered.passes,  # how many layouts the fit took (1 when the last fit was remembered)
+        "layout_passes": rendered.passes,  # how many layouts the fit took (usually 1 when a fit was remembered)
         "content_version": rendered.content_version,
         "review_status": content.status,
         "warnings": rendered.warnings,

@@ -4,8 +4,10 @@ A build's manifest keeps, for every PDF, the fingerprint of each input that
 decided it (digest.input_parts): facts, claims, text files, templates, code,
 fonts, the clinic profile. Comparing two manifests (or one manifest with what a
 build would make today) names the files to reprint and the inputs that changed.
-A batch's output folder holds one manifest per office; packets and card sheets
-list the PDFs they bind (`made_from`), so they are reprinted when one of those is.
+A batch's output folder holds one manifest per office. A packet records the
+inputs of every handout it binds; card sheets those of the card. Packets also
+list the PDFs they bind that were written beside them (`made_from`, older
+manifests had only that), so they are reprinted when one of those is.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ _LABELS = {
     "claim": "claim {name}",
     "text": "text {name}",
     "job": "the build options of {name}",
+    "spec": "the handout.yaml of {name}",
+    "fonts": "the fonts of {name}",
 }
 _WHOLE = {
     "templates": "templates",

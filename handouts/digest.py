@@ -23,7 +23,7 @@ from .facts import load_facts
 from .fonts import FAMILIES, font_path
 from .locales import get_language
 from .render import Job, claim_uses, job_claims
-from .resources import content_dir, register_cache, templates_dir
+from .resources import content_dir, templates_dir
 from .translations import review_path
 
 _DIGESTS: dict[tuple[Path, int, int], str] = {}
@@ -50,13 +50,6 @@ def _code_files() -> list[Path]:
     """The package's Python files (not the web page's): listed once per process, read by file_digest."""
     package = Path(__file__).parent
     return sorted(p for p in package.rglob("*.py") if p.relative_to(package).parts[0] != "web")
-
-
-@register_cache
-@functools.cache
-def _template_files(folder: Path) -> list[Path]:
-    """The files of a templates folder, listed once per project (use_project clears it)."""
-    return sorted(p for p in folder.rglob("*") if p.is_file())
 
 
 def _short(text: str) -> str:
@@ -94,7 +87,7 @@ def input_parts(job: Job, today: dt.date | None = None, clinic: bool | None = No
         "job": f"{job.handout}|{job.lang_label}|{job.size}|{job.variant}|expired={expired}|stale={job.allow_stale}",
         "version": __version__,
         "code": _files_digest(code),  # the code itself, not only its version number (not the web page's)
-        "templates": _files_digest(_template_files(templates_dir())),
+        "templates": _files_digest(sorted(p for p in templates_dir().rglob("*") if p.is_file())),
         "fonts": _files_digest(fonts),
         "profile": job.profile.digest if job.profile else "",
         "spec": file_digest(spec.folder / "handout.yaml")[:16],

@@ -1,7 +1,8 @@
 """Multilingual packets: the patient handouts of one language bound into one
 tagged PDF (PDF/UA-1) with a cover that lists what is inside, page numbers,
-bookmarks and page labels. Each handout is fitted on its own, then all pages go
-into one WeasyPrint document, so the packet keeps its structure tree.
+bookmarks and page labels. Each handout is laid out at its own fit (the one it
+was built with, a batch's shared fit checked on the page, or fitted here), then
+all pages go into one WeasyPrint document, so the packet keeps its structure tree.
 
 A bilingual packet follows each page with the same page in English. We chose
 facing pages over putting both side by side on landscape paper: side by side,
@@ -32,6 +33,7 @@ from .render import (
     filled,
     fit_page,
     layout,
+    off_the_page,
     page_context,
     page_html,
     prepare,
@@ -266,6 +268,8 @@ def bind_packet(plan: PacketPlan, profile: Profile | None) -> Bound:
             break
     else:
         raise RenderError(f"packet ({lang}): the page count of a handout changed while it was bound; build again.")
+    for part in parts:
+        off_the_page(documents[id(part)], part.prepared.job.label)
     entries = []
     for handout in PACKET_HANDOUTS:
         content = load_content(handout, lang).data
@@ -439,11 +443,17 @@ def packet_input_parts(
     lang: str, bilingual: str | None, profile: Profile | None, today: dt.date | None = None, clinic: bool | None = None
 ) -> dict[str, str]:
     """Every input that decides a packet (digest.input_parts of each handout it
-    binds, together; each handout's build options by name), for `handouts changes`."""
+    binds, together; the build options, handout.yaml and fonts of each by name),
+    for `handouts changes`."""
     from .digest import input_parts
 
     parts: dict[str, str] = {}
     for job in packet_jobs(lang, profile, bilingual):
         for key, value in input_parts(job, today, clinic).items():
-            parts[f"job:{job.handout}/{job.lang}" if key == "job" else key] = value
+            own = key in PER_HANDOUT_PARTS  # differs between the handouts bound: one entry each
+            parts[f"{key}:{job.handout}/{job.lang}" if own else key] = value
     return parts
+
+
+# Inputs (digest.input_parts) that are not the same for every handout a packet binds.
+PER_HANDOUT_PARTS = ("job", "spec", "fonts")

@@ -11,6 +11,7 @@ and outside references (it is never fetched from anywhere).
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import io
 import os
@@ -86,6 +87,10 @@ class Profile:
         else, so clinics of one shape share it: a batch fits a handout once per
         stand-in (batch.shared_fits), whatever other rows the CSV has; each
         office's page is still checked, and fitted on its own if it differs."""
+        return _stand_in(self, langs)
+
+    def _make_stand_in(self, langs: tuple[str, ...]) -> Profile:
+        """See stand_in."""
 
         def filler(text: str | None, pattern: str = _FILLER) -> str | None:
             if not text:
@@ -110,6 +115,11 @@ class Profile:
             by_language=tuple(local),
         )
         return replace(stand_in, digest="stand-in-" + hashlib.sha256(repr(stand_in).encode()).hexdigest()[:16])
+
+
+@functools.lru_cache(maxsize=256)  # a batch asks once per job of an office; the digest reads the whole logo
+def _stand_in(profile: Profile, langs: tuple[str, ...]) -> Profile:
+    return profile._make_stand_in(langs)
 
 
 def language_field(name: str) -> tuple[str, str] | None:

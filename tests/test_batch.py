@@ -243,3 +243,54 @@ def test_offices_of_one_shape_share_a_fit_and_their_files_depend_on_their_own_ro
     assert (tmp_path / "alone" / "harbor-clinic.zip").read_bytes() == (
         tmp_path / "many" / "harbor-clinic.zip"
     ).read_bytes()
+
+
+def test_a_packet_records_the_inputs_of_every_handout_it_binds():
+    """Each bound handout's handout.yaml and fonts are recorded on their own (a
+    change to any of them names the packet), not only the last handout's."""
+    from handouts.packet import PACKET_HANDOUTS, packet_input_parts
+
+    parts = packet_input_parts("zh-Hant", "en", None)
+    for handout in PACKET_HANDOUTS:
+        for code in ("zh-Hant", "en"):
+            for kind in ("job", "spec", "fonts"):
+                assert f"{kind}:{handout}/{code}" in parts, (kind, handout, code)
+    assert parts["fonts:care-access/zh-Hant"] != parts["fonts:care-access/en"]  # the CJK fonts count
+
+
+@pytest.mark.pdf
+def test_running_a_batch_again_keeps_only_what_the_rows_ask_and_fits_nothing_twice(tmp_path):
+    """A second run of a changed CSV removes what a row no longer asks for (file and
+    manifest entry, and loose PDFs an older version left), and reuses the fits
+    remembered in OUT/.fits.json: the zips of unchanged rows are the same bytes."""
+    header = "name,phone,languages,handouts,packets\n"
+    first = "Eastside Clinic,(323) 555-0101,es,red-card,yes\nWestside Clinic,(310) 555-0102,es,,yes\n"
+    offices = tmp_path / "offices.csv"
+    offices.write_text(header + first, encoding="utf-8")
+    out = tmp_path / "out"
+    assert CliRunner().invoke(main, ["batch", str(offices), "-o", str(out), "-j", "1"]).exit_code == 0
+    fits = out / ".fits.json"
+    remembered = fits.read_bytes()
+    assert len(json.loads(remembered)) == 4  # red card, and the packet's three handouts: one shape
+    zip_before = (out / "westside-clinic.zip").read_bytes()
+    loose = out / "westside-clinic" / "es" / "care-access-letter.pdf"  # as an older version wrote it
+    loose.parent.mkdir()
+    loose.write_bytes(b"%PDF-1.7 old")
+    manifest = out / "westside-clinic" / "manifest.json"
+    document = json.loads(manifest.read_text())
+    document["files"].append({"path": "es/care-access-letter.pdf", "sha256": "0"})
+    manifest.write_text(json.dumps(document))
+    offices.write_text(header + first.replace("red-card,yes", ",yes"), encoding="utf-8")
+    assert CliRunner().invoke(main, ["batch", str(offices), "-o", str(out), "-j", "1"]).exit_code == 0
+    for slug in ("eastside-clinic", "westside-clinic"):
+        names = {e["path"] for e in json.loads((out / slug / "manifest.json").read_text())["files"]}
+        assert names == {"packets/packet-es.pdf"}, slug
+        on_disk = {
+            p.relative_to(out / slug).as_posix()
+            for p in (out / slug).rglob("*")
+            if p.is_file() and not p.name.startswith(".")  # the build's lock file
+        }
+        assert on_disk == {"packets/packet-es.pdf", "manifest.json", "PRINT-ME-FIRST.txt"}, slug
+    assert not loose.parent.exists()
+    assert (out / "westside-clinic.zip").read_bytes() == zip_before
+    assert set(json.loads(fits.read_bytes())) < set(json.loads(remembered))  # the red card's fit is dropped

@@ -121,3 +121,36 @@ def test_a_packet_is_listed_once_for_reprint_with_the_fact_that_changed(data_cop
         ("es/know-your-rights-letter.pdf", "fact la_rapid_response_network_hotline changed"),
         ("packets/packet-es.pdf", "fact la_rapid_response_network_hotline changed"),
     ]
+
+
+@pytest.mark.pdf
+def test_a_shared_fit_that_does_not_suit_the_page_is_refitted_when_bound(tmp_path):
+    """A batch binds a handout at the fit of a stand-in clinic; on a page where it
+    leaves room (here: no clinic band at all), the packet fits that handout anew."""
+    import datetime as dt
+
+    from handouts.packet import KnownFit, PacketPlan, bind_packet
+    from handouts.profile import make_profile
+    from handouts.render import Job, fit_page, prepare
+
+    long_band = make_profile(
+        {
+            "name": "Clínica Comunitaria de Salud Familiar del Valle de San Fernando y Pacoima",
+            "address": "14500 Roscoe Boulevard, Suite 410, Panorama City, CA 91402 (entrance on Van Nuys "
+            "Boulevard, second floor, beside the pharmacy, across from the bus stop)",
+            "hours": "Monday to Friday 7:00 a.m. to 9:00 p.m.; Saturday 8:00 a.m. to 5:00 p.m.; closed Sundays",
+        },
+        "row",
+        tmp_path,
+    )
+    known = []
+    for handout in PACKET_HANDOUTS:
+        fitted = fit_page(prepare(Job(handout, "es", PACKET_SIZE, profile=long_band)))
+        known.append(KnownFit(handout, "es", fitted.setting, len(fitted.measured.result.pages), checked=False))
+    plan = PacketPlan("es", None, dt.date(2026, 11, 29), tuple(known))
+    assert bind_packet(plan, long_band).passes == 4  # its own shape: one pass per handout, and the cover
+    bare = bind_packet(plan, None)
+    assert bare.passes > 4
+    document = pdfium.PdfDocument(bare.pdf)
+    pages = sum(get_handout(h).pages_on(get_size(PACKET_SIZE).kind) for h in PACKET_HANDOUTS)
+    assert len(document) == 1 + pages  # no page spilled over

@@ -48,7 +48,7 @@ from .prepare import (
     prepare,
     source_unreviewed,
 )
-from .spread import SIDEWAYS_PX, filled, grow_css, sideways, spread_css, within_area
+from .spread import SIDEWAYS_PX, filled, grow_css, is_fill, sideways, spread_css, within_area
 from .variants import BLEED_MM, LARGE_PRINT_PT, VARIANTS, Variant, get_variant
 
 __all__ = [
@@ -74,9 +74,11 @@ __all__ = [
     "font_config",
     "get_variant",
     "html_to_pdf",
+    "is_fill",
     "job_claims",
     "last_page_fill",
     "layout",
+    "off_the_page",
     "page_context",
     "page_html",
     "prepare",
@@ -178,6 +180,17 @@ def fill_pages(
     )
 
 
+def off_the_page(document: Any, label: str) -> None:
+    """Refuse (FitError) a laid-out document with something past a page's edge."""
+    for number, page in enumerate(document.pages, 1):
+        sticking_out = overflow(page)
+        if sticking_out > 0.5:
+            raise FitError(
+                f"{label}: something on page {number} runs {sticking_out * 0.75:.1f} pt past the edge "
+                "of the page (a word or link too long for its column)."
+            )
+
+
 def render(job: Job, today: dt.date | None = None, hint: Setting | None = None) -> Rendered:
     """Check the job, fit it to its pages, and write its PDF. `today` decides
     which claims are due or expired (default: the real date); `hint` is the fit
@@ -185,13 +198,7 @@ def render(job: Job, today: dt.date | None = None, hint: Setting | None = None) 
     prepared = prepare(job, today)
     fitted = fit_page(prepared, hint)
     document = fitted.measured.result
-    for number, page in enumerate(document.pages, 1):
-        sticking_out = overflow(page)
-        if sticking_out > 0.5:
-            raise FitError(
-                f"{job.label}: something on page {number} runs {sticking_out * 0.75:.1f} pt past the edge "
-                "of the page (a word or link too long for its column)."
-            )
+    off_the_page(document, job.label)
     variant = get_variant(job.variant)
     warnings = list(prepared.warnings)
     if prepared.stale:

@@ -17,6 +17,7 @@ same in every pass, and the added space is a CSS rule per mark.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -164,6 +165,15 @@ def share_leftover(leftover: float, gaps: list[Gap], body_px: float) -> dict[str
         for mark, weight in weights.items():
             extra[mark] = per_unit * weight
     return dict(extra)
+
+
+_FILL_RULE = re.compile(r'\[data-gap="\d{1,5}"\]\{(font-size:\d{1,3}\.\d{3}em|padding-top:\d{1,5}\.\d{2}px)\}')
+
+
+def is_fill(css: str) -> bool:
+    """Whether `css` is made of the rules grow_css and spread_css write, nothing
+    else: a fill read back from a manifest goes into the page's <style>."""
+    return all(_FILL_RULE.fullmatch(line) for line in css.splitlines()) if css else True
 
 
 def filled(document: Any) -> bool:
