@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import ContentError, HandoutsError
+from .errors import ContentError, HandoutsError, OutputError
 
 if TYPE_CHECKING:
     from .engines import Engine
@@ -467,11 +467,17 @@ def forget_unplanned(folder: Path, planned: set[str]) -> None:
     for name in stale:
         path = (folder / name).resolve()
         if path.is_relative_to(root) and path.is_file():
-            path.unlink()
-            for parent in path.parents:  # and the folders left empty (es/ once its PDFs are gone)
-                if parent == root or not parent.is_relative_to(root) or any(parent.iterdir()):
-                    break
-                parent.rmdir()
+            try:
+                path.unlink()
+                for parent in path.parents:  # and the folders left empty (es/ once its PDFs are gone)
+                    if parent == root or not parent.is_relative_to(root) or any(parent.iterdir()):
+                        break
+                    parent.rmdir()
+            except OSError as exc:
+                raise OutputError(
+                    f"{path}: cannot remove this file from an earlier run ({exc.strerror}); remove it, "
+                    "or give another --out folder."
+                ) from None
         del manifest[name]
     write_manifest(folder, manifest)
 
