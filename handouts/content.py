@@ -31,6 +31,9 @@ PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 ALLOWED_PLACEHOLDERS = {"tty", "hours", "checked", "clinic", "date"}
 # {claim:KEY} marks text that states a claim (prints nothing); {cite:KEY} prints the claim's citation.
 CLAIM_PREFIXES = ("claim:", "cite:")
+# {say:KEY} prints a sentence the reader is told to say out loud (common/<lang>.yaml, `say:`), and on a
+# translation the English words beside it: agents speak English.
+SAY_PREFIX = "say:"
 
 
 def claim_keys(text: str) -> list[str]:
@@ -299,7 +302,9 @@ def walk_text(value: Any, here: tuple = ()):
         yield here, value
 
 
-def _check_placeholders(doc: YamlDoc, data: dict, facts: dict[str, Fact], problems: list[str]) -> None:
+def _check_placeholders(
+    doc: YamlDoc, data: dict, facts: dict[str, Fact], problems: list[str], say: frozenset[str] = frozenset()
+) -> None:
     claims = load_claims()
     for path, text in walk_text(data):
         for match in PLACEHOLDER.finditer(text):
@@ -316,6 +321,13 @@ def _check_placeholders(doc: YamlDoc, data: dict, facts: dict[str, Fact], proble
                     )
                 elif name.startswith("cite:") and not claims[key].cite:
                     problems.append(f"{doc.where(*path)}: claim '{key}' has no 'cite' to print for {{{name}}}.")
+            elif name.startswith(SAY_PREFIX):
+                if name[len(SAY_PREFIX) :] not in say:
+                    problems.append(
+                        f"{doc.where(*path)}: unknown sentence '{name[len(SAY_PREFIX) :]}' in {{{name}}}; the "
+                        f"sentences to say out loud are under 'say:' in {COMMON}/{SOURCE_LANGUAGE}.yaml"
+                        f"{' (' + ', '.join(sorted(say)) + ')' if say else ''}."
+                    )
             elif name not in ALLOWED_PLACEHOLDERS:
                 problems.append(
                     f"{doc.where(*path)}: unknown placeholder {{{name}}}; use {{fact:KEY}}, {{claim:KEY}}, "
@@ -324,6 +336,11 @@ def _check_placeholders(doc: YamlDoc, data: dict, facts: dict[str, Fact], proble
                 )
         if re.sub(PLACEHOLDER, "", text).count("{") or re.sub(PLACEHOLDER, "", text).count("}"):
             problems.append(f"{doc.where(*path)}: a '{{' or '}}' without its pair; placeholders look like {{checked}}.")
+
+
+def say_keys() -> frozenset[str]:
+    """The sentences a handout may tell its reader to say out loud ({say:KEY})."""
+    return frozenset(load_content(COMMON, SOURCE_LANGUAGE).data.get("say", {}))
 
 
 def content_path(handout: str, lang: str) -> Path:
@@ -354,12 +371,16 @@ def _load_content_file(handout: str, lang: str, path: Path, _mtime: int) -> Cont
     meta = _check_meta(doc, lang, problems)
     data = {k: v for k, v in doc.data.items() if k != "meta"}
     facts = load_facts()
-    _check_placeholders(doc, data, facts, problems)
     if handout == COMMON:
+        _check_placeholders(doc, data, facts, problems)
         strings = data.get("strings")
         if not isinstance(strings, dict):
             problems.append(f"{doc.where('strings')}: a 'strings:' block is required.")
+        say = data.get("say", {})
+        if not isinstance(say, dict) or not all(isinstance(v, str) and v.strip() for v in say.values()):
+            problems.append(f"{doc.where('say')}: 'say:' holds one sentence (text) per key.")
     else:
+        _check_placeholders(doc, data, facts, problems, say_keys())
         spec = get_handout(handout)
         KINDS[spec.kind].check(doc, data, spec, lang == SOURCE_LANGUAGE, problems)
         if lang != SOURCE_LANGUAGE:

@@ -94,6 +94,7 @@ def check_flyer(doc: YamlDoc, data: dict, spec: HandoutSpec, source: bool, probl
         require_text(doc, data, ("sections", i, "text"), problems, optional=True)
         require_text(doc, data, ("sections", i, "after"), problems, optional=True)
         require_list(doc, data, ("sections", i, "bullets"), problems, optional=True)
+        require_list(doc, data, ("sections", i, "fill_in"), problems, optional=True)  # labels of lines to write on
         if "text" not in section and "bullets" not in section:
             problems.append(f"{doc.where('sections', i)}: a section needs 'text' or 'bullets'.")
     check_contacts(doc, data, spec, problems)

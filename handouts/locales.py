@@ -69,6 +69,9 @@ LANGUAGES: dict[str, Language] = {
         Language("vi", "vi_VN", "Vietnamese", "Latn", "ltr", LATIN),
         Language("tl", "fil_PH", "Tagalog", "Latn", "ltr", LATIN),
         Language("hy", "hy_AM", "Armenian", "Armn", "ltr", ("HO Armenian", "HO Sans")),
+        # Western Armenian in classical spelling, read by many Armenians in Los Angeles. CLDR has
+        # no Western Armenian locale, so dates and quotation marks come from Armenian (hy).
+        Language("hyw", "hy_AM", "Western Armenian", "Armn", "ltr", ("HO Armenian", "HO Sans")),
         Language("ru", "ru_RU", "Russian", "Cyrl", "ltr", LATIN),
         Language("fa", "fa_IR", "Farsi", "Arab", "rtl", ("HO Arabic", "HO Sans")),
         Language("ar", "ar", "Arabic", "Arab", "rtl", ("HO Arabic", "HO Sans")),
@@ -86,7 +89,8 @@ def quotation_marks(babel_id: str) -> tuple[str, str]:
     return data.getDelimiter(kind.QUOTATION_START), data.getDelimiter(kind.QUOTATION_END)
 
 
-_NATIVE_OVERRIDES = {"tl": "Tagalog"}  # CLDR has Filipino, not Tagalog
+# CLDR has Filipino, not Tagalog, and no Western Armenian (its own name, in classical spelling).
+_NATIVE_OVERRIDES = {"tl": "Tagalog", "hyw": "Արեւմտահայերէն"}
 
 
 @cache

@@ -8,12 +8,12 @@ import datetime as dt
 from markupsafe import Markup
 
 from . import __version__
-from .content import ALLOWED_PLACEHOLDERS, SOURCE_LANGUAGE, load_content
+from .content import ALLOWED_PLACEHOLDERS, COMMON, SOURCE_LANGUAGE, load_content
 from .errors import TranslationError
 from .facts import load_facts
 from .fonts import font_css
 from .locales import LANGUAGES, get_language
-from .render import Formatter, environment, html_to_pdf
+from .render import Formatter, environment, html_to_pdf, say_phrases
 from .translations import language_strings, summary
 
 STATE_LABELS = {"stale": "changed in English", "draft": "draft", "reviewed": "reviewed"}
@@ -27,8 +27,10 @@ def proof(lang: str, only_stale: bool = False, today: dt.date | None = None) -> 
     rows_in = language_strings(lang, only_stale)
     facts = load_facts()
     literal = {name: Markup("{%s}") % name for name in ALLOWED_PLACEHOLDERS}
-    english_fmt = Formatter(LANGUAGES[SOURCE_LANGUAGE], facts, literal)
-    fmt = Formatter(language, facts, literal)
+    english_fmt = Formatter(
+        LANGUAGES[SOURCE_LANGUAGE], facts, literal, say=say_phrases(load_content(COMMON, SOURCE_LANGUAGE))
+    )
+    fmt = Formatter(language, facts, literal, say=say_phrases(load_content(COMMON, lang)))
     rows = [
         {
             "id": Markup("<wbr>").join(s.id.replace(":", ":\n").replace(".", "\n.").split("\n")),

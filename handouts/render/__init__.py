@@ -30,7 +30,7 @@ from markupsafe import Markup
 from .. import __version__
 from ..errors import FitError
 from ..kinds import KINDS
-from .context import PageContext, page_context, pages_allowed, part_stacks, poster_layout, template_name
+from .context import PageContext, page_context, pages_allowed, part_stacks, poster_layout, say_phrases, template_name
 from .engine import content_bottom, font_config, html_to_pdf, last_page_fill, layout, overflow, write_pdf
 from .engine import fill as page_fill
 from .fit import POLICIES, Fitted, Measured, Setting, fit, growth_limit
@@ -52,6 +52,7 @@ from .spread import SIDEWAYS_PX, filled, grow_css, is_fill, sideways, spread_css
 from .variants import BLEED_MM, LARGE_PRINT_PT, VARIANTS, Variant, get_variant
 
 __all__ = [
+    "say_phrases",
     "BLEED_MM",
     "CLAIM_NOTE",
     "LARGE_PRINT_PT",

@@ -18,7 +18,7 @@ from PIL import Image
 
 from .. import __version__
 from ..claims import Claim, load_claims
-from ..content import MAX_POSTER_QR, PLACEHOLDER, SOURCE_LANGUAGE, HandoutSpec, walk_text
+from ..content import COMMON, MAX_POSTER_QR, PLACEHOLDER, SOURCE_LANGUAGE, Content, HandoutSpec, load_content, walk_text
 from ..errors import RenderError
 from ..facts import Fact
 from ..fonts import font_css
@@ -243,6 +243,15 @@ def translation_reviewed(part: Part) -> bool:
     return part.lang.code != SOURCE_LANGUAGE and part.content.status == part.common.status == "reviewed"
 
 
+def say_phrases(common: Content) -> dict[str, tuple[str, str, str]]:
+    """For {say:KEY}: each sentence to say out loud in this language, in English,
+    and the words that introduce the English ("In English:")."""
+    english = load_content(COMMON, SOURCE_LANGUAGE).data.get("say", {})
+    own = common.data.get("say", {})
+    label = common.data["strings"].get("in_english", "")
+    return {key: (own.get(key, text), text, label) for key, text in english.items()}
+
+
 def part_view(prepared: Prepared, part: Part) -> PartView:
     values = {"checked": part.lang.format_date(checked_on(prepared))}
     reviewed = translation_reviewed(part)
@@ -250,7 +259,7 @@ def part_view(prepared: Prepared, part: Part) -> PartView:
         lang=part.lang,
         c=part.content.data,
         s=part.common.data["strings"],
-        fmt=Formatter(part.lang, prepared.facts, values),
+        fmt=Formatter(part.lang, prepared.facts, values, say=say_phrases(part.common)),
         draft=part.lang.code != SOURCE_LANGUAGE and not reviewed,
         translation_reviewed=reviewed,
         stale_strings=any(s.lang == part.lang.code for s in prepared.stale),
@@ -287,7 +296,9 @@ def page_context(prepared: Prepared) -> PageContext:
     """Everything the job's template needs except the fit step's body_pt and compact."""
     lang, spec = prepared.lang, prepared.spec
     variant = get_variant(prepared.job.variant)
-    fmt = Formatter(lang, prepared.facts, {"checked": lang.format_date(checked_on(prepared))})
+    fmt = Formatter(
+        lang, prepared.facts, {"checked": lang.format_date(checked_on(prepared))}, say=say_phrases(prepared.common)
+    )
     contacts = contact_views(prepared, variant.cmyk)
     accent = prepared.job.profile.color if prepared.job.profile else DEFAULT_ACCENT
     accent = MONO_ACCENT if variant.mono else accent

@@ -11,7 +11,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from ..claims import Claim, load_claims
-from ..content import PLACEHOLDER
+from ..content import PLACEHOLDER, SAY_PREFIX, SOURCE_LANGUAGE
 from ..errors import RenderError
 from ..facts import Fact
 from ..fonts import font_css
@@ -103,12 +103,32 @@ class Formatter:
     marks the word breaks of scripts without spaces."""
 
     def __init__(
-        self, lang: Language, facts: dict[str, Fact], values: Mapping[str, str], claims: dict[str, Claim] | None = None
+        self,
+        lang: Language,
+        facts: dict[str, Fact],
+        values: Mapping[str, str],
+        claims: dict[str, Claim] | None = None,
+        say: Mapping[str, tuple[str, str]] | None = None,
     ):
         self.lang = lang
         self.facts = facts
         self.values = values
         self.claims = claims if claims is not None else load_claims()
+        self.say = say or {}  # {say:KEY} -> (the sentence in this language, in English, "In English:" label)
+
+    def _say(self, key: str) -> Markup:
+        """A sentence to say out loud, in quotes; on a translation, the English words
+        follow on a line of their own (bold, left to right), since agents speak English."""
+        if key not in self.say:
+            raise RenderError(f"placeholder {{say:{key}}} has no sentence here (common/<lang>.yaml, 'say:')")
+        text, english, label = self.say[key]
+        start, end = self.lang.quotes
+        quoted = self._words(f"{start}{text}{end}")
+        if self.lang.code == SOURCE_LANGUAGE:
+            return quoted
+        return quoted + Markup(
+            '<span class="say-en"><span class="say-label">{}</span> <span lang="en">\u2066\u201c{}\u201d\u2069</span></span>'
+        ).format(self._words(label), english)
 
     def _nobr(self, text: str) -> Markup:
         out, position = [], 0
@@ -158,6 +178,8 @@ class Formatter:
                 pass  # marks text that states a claim; prints nothing
             elif name.startswith("cite:"):
                 out.append(ltr(self.claims[name[5:]].cite or "", "cite"))
+            elif name.startswith(SAY_PREFIX):
+                out.append(self._say(name[len(SAY_PREFIX) :]))
             elif name in values:
                 value = values[name]
                 out.append(value if isinstance(value, Markup) else self._words(value))
