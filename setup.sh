@@ -37,5 +37,10 @@ fi
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e '.[test]'
 
-.venv/bin/handouts build --out out
-echo "Done. Open the PDFs in ./out (one folder per language); ./out/manifest.json lists them."
+if .venv/bin/handouts build --out out; then
+  echo "Done. Open the PDFs in ./out (one folder per language); ./out/manifest.json lists them."
+else
+  # Installed, but some handouts were refused (the lines above say which and why: for
+  # example a statement of law past its review date, which someone must re-check first).
+  echo "Set up, but not every handout was built: read the messages above. The others are in ./out." >&2
+fi

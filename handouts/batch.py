@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .clock import build_date
 from .errors import ContentError, HandoutsError, OutputError
 
 if TYPE_CHECKING:
@@ -602,7 +603,6 @@ def run_batch(
     row (failed rows too). One engine serves every office: `engine` (e.g. a
     Dask cluster, see distributed.py; the caller closes it) or a pool of
     `workers` processes started for this batch."""
-    import datetime as dt
 
     from .build import build
     from .digest import input_parts, parts_digest
@@ -614,7 +614,7 @@ def run_batch(
 
     get_stock(stock)
     packet_date()  # a bad SOURCE_DATE_EPOCH is reported before any work
-    today = today or dt.date.today().isoformat()
+    today = today or build_date().isoformat()
     offices, results, warnings = read_offices(path, logo_anywhere, defaults)
     for warning in warnings:
         if on_warning:

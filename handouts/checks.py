@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .clock import build_date
 from .content import (
     COMMON,
     PLACEHOLDER,
@@ -131,7 +132,7 @@ FACT_MAX_AGE_DAYS = 180
 
 def stale_facts(today: dt.date | None = None) -> list[str]:
     """Facts printed by some handout whose `checked` date is over 180 days old."""
-    today = today or dt.date.today()
+    today = today or build_date()
     facts = load_facts()
     used = {c.fact for key in handout_keys() for c in get_handout(key).contacts}
     for key in handout_keys():

@@ -16,12 +16,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from .clock import build_date
 from .content import COMMON, SOURCE_LANGUAGE, get_handout, load_content
 from .digest import parts_digest
 from .errors import ContentError, HandoutsError, RenderError, UsageError
@@ -53,16 +53,7 @@ PACKET_SIZE = "letter"
 
 def packet_date() -> dt.date:
     """Today, or SOURCE_DATE_EPOCH's date, so a packet can be rebuilt byte for byte."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if not epoch:
-        return dt.date.today()
-    try:
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
-    except (ValueError, OverflowError, OSError):
-        raise UsageError(
-            f"SOURCE_DATE_EPOCH is '{epoch[:40]}', not a number of seconds since 1970; "
-            "unset it or give a whole number such as 1764288000."
-        ) from None
+    return build_date()
 
 
 FRONT_PAGES = 1  # the cover, which also lists what is inside

@@ -106,7 +106,7 @@ def test_batch_gives_each_office_what_its_row_asks_zipped_with_a_summary(data_co
     # A phone number changes: the reprint list names exactly the files that print it.
     facts = content_dir() / "facts.yaml"
     facts.write_text(
-        facts.read_text(encoding="utf-8").replace("display: 888-624-4752 (888-6-CHIRLA)", "display: 888-624-4752"),
+        facts.read_text(encoding="utf-8").replace("display: 1-888-624-4752 (888-6-CHIRLA)", "display: 1-888-624-4752"),
         encoding="utf-8",
     )
     listed = CliRunner().invoke(main, ["changes", str(out), "--csv", str(tmp_path / "reprint.csv")])

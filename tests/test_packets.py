@@ -110,7 +110,7 @@ def test_a_packet_is_listed_once_for_reprint_with_the_fact_that_changed(data_cop
     assert result.exit_code == 0, result.output
     facts = content_dir() / "facts.yaml"
     facts.write_text(
-        facts.read_text(encoding="utf-8").replace("display: 888-624-4752 (888-6-CHIRLA)", "display: 888-624-4752"),
+        facts.read_text(encoding="utf-8").replace("display: 1-888-624-4752 (888-6-CHIRLA)", "display: 1-888-624-4752"),
         encoding="utf-8",
     )
     listed = CliRunner().invoke(main, ["changes", str(tmp_path / "out"), "--csv", str(tmp_path / "reprint.csv")])

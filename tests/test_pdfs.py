@@ -11,7 +11,7 @@ import pypdfium2 as pdfium
 import pytest
 import zxingcpp
 
-from handouts.content import PLACEHOLDER, get_handout, load_content
+from handouts.content import PLACEHOLDER, available_languages, get_handout, handout_keys, load_content
 from handouts.facts import load_facts
 from handouts.fonts import FAMILIES, coverage, needs_glyph
 from handouts.locales import LANGUAGES
@@ -28,8 +28,8 @@ def entries(built):
 
 def test_every_default_job_was_built(built):
     built_jobs = {(e["handout"], e["language"], e["size"]) for e in entries(built)}
-    for code in LANGUAGES:
-        for key in ("know-your-rights", "red-card", "care-access", "pharmacy", "staff-protocol"):
+    for key in handout_keys():
+        for code in available_languages(key):
             for size in get_handout(key).default_sizes:
                 assert (key, code, size) in built_jobs
 

@@ -29,9 +29,9 @@ def test_new_project_then_build_from_another_folder(tmp_path):
     subprocess.run(HANDOUTS + ["new", "myproject"], cwd=tmp_path, check=True, capture_output=True, env=env)
     facts = tmp_path / "myproject" / "facts.yaml"
     text = facts.read_text(encoding="utf-8")
-    assert "(800) 593-8222" in text  # the county office's number, as bundled
+    assert "1-800-593-8222" in text  # the county office's number, as bundled
     facts.write_text(
-        text.replace("'+18005938222'", "'+18005938223'").replace("(800) 593-8222", "(800) 593-8223"), encoding="utf-8"
+        text.replace("'+18005938222'", "'+18005938223'").replace("1-800-593-8222", "1-800-593-8223"), encoding="utf-8"
     )
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()

@@ -52,7 +52,6 @@ from .spread import SIDEWAYS_PX, filled, grow_css, is_fill, sideways, spread_css
 from .variants import BLEED_MM, LARGE_PRINT_PT, VARIANTS, Variant, get_variant
 
 __all__ = [
-    "say_phrases",
     "BLEED_MM",
     "CLAIM_NOTE",
     "LARGE_PRINT_PT",
@@ -85,6 +84,7 @@ __all__ = [
     "prepare",
     "render",
     "render_template",
+    "say_phrases",
     "set_language",
     "source_unreviewed",
     "within_area",

@@ -108,7 +108,7 @@ class Formatter:
         facts: dict[str, Fact],
         values: Mapping[str, str],
         claims: dict[str, Claim] | None = None,
-        say: Mapping[str, tuple[str, str]] | None = None,
+        say: Mapping[str, tuple[str, str, str]] | None = None,
     ):
         self.lang = lang
         self.facts = facts
@@ -126,9 +126,10 @@ class Formatter:
         quoted = self._words(f"{start}{text}{end}")
         if self.lang.code == SOURCE_LANGUAGE:
             return quoted
-        return quoted + Markup(
-            '<span class="say-en"><span class="say-label">{}</span> <span lang="en">\u2066\u201c{}\u201d\u2069</span></span>'
-        ).format(self._words(label), english)
+        english_words = Markup('<span lang="en">\u2066\u201c{}\u201d\u2069</span>').format(english)
+        return quoted + Markup('<span class="say-en"><span class="say-label">{}</span> {}</span>').format(
+            self._words(label), english_words
+        )
 
     def _nobr(self, text: str) -> Markup:
         out, position = [], 0

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..claims import Claim, describe_due, expired_error, load_claims
+from ..clock import build_date
 from ..content import (
     COMMON,
     PLACEHOLDER,
@@ -77,7 +78,7 @@ def claim_notes(
 ) -> tuple[tuple[Claim, ...], tuple[Claim, ...], list[str]]:
     """(claims used, expired ones, warnings). Refuses (ClaimError) an expired
     claim unless allowed; warns when one is due for review soon or was allowed."""
-    today = today or dt.date.today()
+    today = today or build_date()
     claims = load_claims()
     unknown = [key for key in uses if key not in claims]
     if unknown:

@@ -1,0 +1,114 @@
+"""What a reader acts on (issue 20): both halves of the rule on carrying papers, the
+sentences to say out loud printed in English beside a translation, the Red Card's claim,
+and the new handouts (Medi-Cal, the year ahead; a family plan) in every language."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from handouts.claims import load_claims
+from handouts.content import COMMON, PLACEHOLDER, available_languages, claim_keys, load_content, walk_text
+from handouts.errors import ClaimError
+from handouts.locales import LANGUAGES
+from handouts.render import Job, render
+
+from .pdfread import reader, squash, text
+
+CARRY = "noncitizen_carry_proof_of_registration"
+QUOTES = re.compile("[\"“”„«»‹›「」『』]")
+NEW_HANDOUTS = ("medi-cal", "family-plan")
+
+
+def texts_relying_on(handout: str, lang: str, key: str) -> list[str]:
+    data = load_content(handout, lang).data
+    return [value for _, value in walk_text(data) if key in claim_keys(value)]
+
+
+def printed_form(value: str) -> str:
+    """A text as it must appear in a PDF's text: no placeholders, no quotation marks, no spaces."""
+    return squash(QUOTES.sub("", PLACEHOLDER.sub("", value)))
+
+
+def pdf_words(path) -> str:
+    return QUOTES.sub("", squash(text(path)))
+
+
+def says(handout: str, lang: str) -> list[str]:
+    data = load_content(handout, lang).data
+    return [m.group(1)[4:] for _, v in walk_text(data) for m in PLACEHOLDER.finditer(v) if m.group(1).startswith("say:")]
+
+
+@pytest.mark.parametrize("code", available_languages("know-your-rights"))
+def test_rights_flyer_prints_both_halves_of_the_rule_on_papers(built, code):
+    halves = texts_relying_on("know-your-rights", code, CARRY)
+    # carry valid U.S. papers if you have them; otherwise no lies, no false or foreign papers
+    assert len(halves) == 2, halves
+    if code == "km":  # Khmer clusters do not map back to text in order (see test_pdfs)
+        return
+    printed = pdf_words(built["out"] / code / "know-your-rights-letter.pdf")
+    for half in halves:
+        assert printed_form(half) in printed, half
+
+
+def test_the_english_rule_on_papers_says_carry_them_and_names_the_passport():
+    first, second = texts_relying_on("know-your-rights", "en", CARRY)
+    assert "Carry them" in first and "passport" in first and "18" in first
+    assert "Do not lie" in second and "false papers" in second
+
+
+@pytest.mark.parametrize("code", ["es", "ar", "zh-Hant", "ko", "hyw"])
+def test_a_translated_flyer_prints_each_sentence_to_say_out_loud_in_english_too(built, code):
+    english = load_content(COMMON, "en").data["say"]
+    common = load_content(COMMON, code).data
+    used = says("know-your-rights", code)
+    assert sorted(used) == sorted(says("know-your-rights", "en")) and set(used) == set(english)
+    printed = pdf_words(built["out"] / code / "know-your-rights-letter.pdf")
+    for key in used:
+        assert printed_form(english[key]) in printed, key
+        assert printed_form(common["say"][key]) in printed, key
+    assert printed.count(printed_form(common["strings"]["in_english"])) == len(used)
+
+
+def test_the_english_flyer_prints_each_sentence_once(built):
+    english = load_content(COMMON, "en").data["say"]
+    printed = pdf_words(built["out"] / "en" / "know-your-rights-letter.pdf")
+    for key in says("know-your-rights", "en"):
+        assert printed.count(printed_form(english[key])) == 1, key
+    assert printed_form(load_content(COMMON, "en").data["strings"]["in_english"]) not in printed
+
+
+def test_red_card_relies_on_a_claim_in_every_language_and_stops_printing_after_its_review_date():
+    english = {key for _, v in walk_text(load_content("red-card", "en").data) for key in claim_keys(v)}
+    assert english
+    for code in available_languages("red-card"):
+        own = {key for _, v in walk_text(load_content("red-card", code).data) for key in claim_keys(v)}
+        assert own == english, code
+    claim = min((load_claims()[key] for key in english), key=lambda c: c.review_by)
+    assert render(Job("red-card", "es", "wallet"), today=claim.review_by).pdf
+    with pytest.raises(ClaimError, match=claim.key):
+        render(Job("red-card", "es", "wallet"), today=claim.review_by + dt.timedelta(days=1))
+
+
+@pytest.mark.parametrize("handout", NEW_HANDOUTS)
+def test_new_handouts_in_every_language_fitted_on_their_pages(built, handout):
+    assert set(available_languages(handout)) >= set(LANGUAGES) - {"hyw"}
+    entries = [e for e in built["manifest"]["files"] if e["handout"] == handout]
+    assert {e["language"] for e in entries} == set(available_languages(handout))
+    for entry in entries:
+        pages = len(reader(built["out"] / entry["path"]).pages)
+        assert 1 <= pages <= 2, entry["path"]
+        if entry["language"] != "km":
+            title = load_content(handout, entry["language"]).data["title"]
+            assert printed_form(title) in pdf_words(built["out"] / entry["path"]), entry["path"]
+
+
+def test_family_plan_prints_a_line_to_write_on_for_each_label(built):
+    english = load_content("family-plan", "en").data
+    labels = [label for section in english["sections"] for label in section.get("fill_in", [])]
+    assert len(labels) >= 6
+    printed = pdf_words(built["out"] / "en" / "family-plan-letter.pdf")
+    for label in labels:
+        assert printed_form(label) in printed
