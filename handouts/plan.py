@@ -33,7 +33,10 @@ def plan(
     allow_stale: bool = False,
 ) -> list[Job]:
     """The jobs to build. Empty choices mean: every handout, every language it
-    has text in, and its default sizes. A named size a handout does not come in
+    has text in, and its default sizes. With no handout named, a named language
+    a handout has no text in is skipped for it (Western Armenian has fewer
+    handouts); a named handout in such a language is a job that fails, saying so.
+    A named size a handout does not come in
     is skipped for that handout (and is an error if no handout comes in it).
     Signs put the named languages on one page (see sign_languages)."""
     handouts, langs, sizes = list(handouts), list(langs), list(sizes)
@@ -51,7 +54,8 @@ def plan(
         if spec.multilingual:
             groups = sign_languages(key, langs)
         else:
-            groups = [(code,) for code in langs or [c for c in LANGUAGES if c in available_languages(key)]]
+            have = available_languages(key)
+            groups = [(c,) for c in langs or LANGUAGES if c in have or (langs and handouts)]
         for group in groups:
             for size in chosen_sizes:
                 if not chosen_variant.cards and get_size(size).kind == "card":
