@@ -75,6 +75,13 @@ class HandoutSpec:
     trifold_panels: tuple[int, ...] = ()  # in the tri-fold brochure: how many sections each of its panels holds
     section_icons: tuple[str, ...] = ()  # a pictogram (templates/icons/<name>.svg) beside each section heading
     poster: PosterSpec | None = None  # its own layout and text on poster sizes; None: the flyer, larger
+    # The languages it is offered in, when not every one (a new handout whose translations are still
+    # to come); () = every language with text. `handouts check` wants a file for each of these.
+    languages: tuple[str, ...] = ()
+
+    def expects(self, lang: str) -> bool:
+        """Whether a text in this language must exist: an offered language that is not a partial variant."""
+        return (not self.languages or lang in self.languages) and not get_language(lang).partial
 
     def pages_on(self, size_kind: str) -> int:
         """How many pages the handout may take on a size of this kind (flyer, poster, card)."""
@@ -183,6 +190,10 @@ def _load_spec(key: str) -> HandoutSpec:
         panels = []
     icons = icon_names(doc, raw.get("section_icons"), ("section_icons",), problems)
     poster = _poster_spec(doc, raw.get("poster"), contacts, facts, problems)
+    languages = raw.get("languages") or []
+    if not isinstance(languages, list) or any(code not in LANGUAGES for code in languages):
+        problems.append(f"{doc.where('languages')}: 'languages' lists language codes, e.g. [en, es].")
+        languages = []
     if kind not in KINDS:
         problems.append(f"{doc.where('kind')}: kind must be one of {', '.join(KINDS)}, not '{kind}'.")
     if template and not (templates_dir() / str(template)).is_file():
@@ -207,6 +218,7 @@ def _load_spec(key: str) -> HandoutSpec:
         trifold_panels=tuple(panels),
         section_icons=tuple(icons),
         poster=poster,
+        languages=tuple(languages),
     )
 
 

@@ -27,6 +27,7 @@ class Language:
     fonts: tuple[str, ...]  # CSS font families in order (see fonts.py)
     word_breaks: bool = True  # False: the script has no spaces between words (Khmer)
     han_font: str | None = None  # which CJK face draws Chinese characters (a clinic's name) on this language's pages
+    partial: bool = False  # a variant offered for some handouts only: a handout without it is not an error
 
     @property
     def native_name(self) -> str:
@@ -71,7 +72,7 @@ LANGUAGES: dict[str, Language] = {
         Language("hy", "hy_AM", "Armenian", "Armn", "ltr", ("HO Armenian", "HO Sans")),
         # Western Armenian in classical spelling, read by many Armenians in Los Angeles. CLDR has
         # no Western Armenian locale, so dates and quotation marks come from Armenian (hy).
-        Language("hyw", "hy_AM", "Western Armenian", "Armn", "ltr", ("HO Armenian", "HO Sans")),
+        Language("hyw", "hy_AM", "Western Armenian", "Armn", "ltr", ("HO Armenian", "HO Sans"), partial=True),
         Language("ru", "ru_RU", "Russian", "Cyrl", "ltr", LATIN),
         Language("fa", "fa_IR", "Farsi", "Arab", "rtl", ("HO Arabic", "HO Sans")),
         Language("ar", "ar", "Arabic", "Arab", "rtl", ("HO Arabic", "HO Sans")),

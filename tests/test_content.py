@@ -112,3 +112,23 @@ def test_family_plan_prints_a_line_to_write_on_for_each_label(built):
     printed = pdf_words(built["out"] / "en" / "family-plan-letter.pdf")
     for label in labels:
         assert printed_form(label) in printed
+
+
+def test_a_handout_is_expected_in_the_languages_it_is_offered_in_and_a_partial_variant_is_optional():
+    from handouts.build import plan
+    from handouts.content import get_handout
+
+    legal = get_handout("legal-help")
+    assert legal.languages and all(legal.expects(code) for code in legal.languages)
+    assert not any(legal.expects(code) for code in LANGUAGES if code not in legal.languages)
+    pharmacy = get_handout("pharmacy")
+    assert pharmacy.expects("es") and not pharmacy.expects("hyw")  # Western Armenian: some handouts only
+    # `build --lang hyw` with no handout named builds what exists in Western Armenian, nothing else
+    planned = {(job.handout, job.lang) for job in plan(langs=["hyw"])}
+    assert planned == {(key, "hyw") for key in available_languages_of("hyw")}
+
+
+def available_languages_of(code: str) -> set[str]:
+    from handouts.content import get_handout, handout_keys
+
+    return {k for k in handout_keys() if code in available_languages(k) and not get_handout(k).multilingual}
