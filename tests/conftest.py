@@ -10,14 +10,14 @@ import shutil
 
 import pytest
 
+from handouts.build import build, plan
+from handouts.resources import Project, use_project
+
 # The tests run as on one fixed day: claims' review dates (and a packet's printed date) are
 # checked against SOURCE_DATE_EPOCH, not the calendar, so the suite does not expire when the
 # shipped claims pass their review dates. Tests of review dates pass their own `today`.
 TEST_DAY = dt.date(2026, 12, 3)
 os.environ["SOURCE_DATE_EPOCH"] = str(int(dt.datetime(2026, 12, 3, 12, tzinfo=dt.UTC).timestamp()))
-
-from handouts.build import build, plan
-from handouts.resources import Project, use_project
 
 EXTRA_SIZE_LANGS = ["en", "es", "ar", "km", "zh-Hant"]
 

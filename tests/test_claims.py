@@ -21,7 +21,7 @@ from handouts.content import (
     walk_text,
 )
 from handouts.errors import ClaimError
-from handouts.locales import LANGUAGES, get_language
+from handouts.locales import get_language
 from handouts.render import Job, render
 
 from .pdfread import squash, text

@@ -18,7 +18,7 @@ from handouts.render import Job, render
 from .pdfread import reader, squash, text
 
 CARRY = "noncitizen_carry_proof_of_registration"
-QUOTES = re.compile("[\"“”„«»‹›「」『』]")
+QUOTES = re.compile('["“”„«»‹›「」『』]')
 NEW_HANDOUTS = ("medi-cal", "family-plan")
 
 
@@ -38,7 +38,8 @@ def pdf_words(path) -> str:
 
 def says(handout: str, lang: str) -> list[str]:
     data = load_content(handout, lang).data
-    return [m.group(1)[4:] for _, v in walk_text(data) for m in PLACEHOLDER.finditer(v) if m.group(1).startswith("say:")]
+    found = [m.group(1) for _, value in walk_text(data) for m in PLACEHOLDER.finditer(value)]
+    return [name[4:] for name in found if name.startswith("say:")]
 
 
 @pytest.mark.parametrize("code", available_languages("know-your-rights"))
