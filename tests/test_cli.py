@@ -72,7 +72,7 @@ def test_unknown_size_lists_the_valid_ones(tmp_path):
 def test_unknown_handout(tmp_path):
     result = run("build", "--handout", "nope", "--out", str(tmp_path))
     assert result.exit_code == 2
-    assert result.stderr.startswith("Error: Unknown handout 'nope'. Valid handouts: care-access, know-your-rights,")
+    assert result.stderr.startswith(f"Error: Unknown handout 'nope'. Valid handouts: {', '.join(handout_keys())}.")
 
 
 def test_require_reviewed_refuses_drafts(tmp_path):
