@@ -133,8 +133,8 @@ def test_a_fact_without_a_value_named_in_text_is_an_error_with_its_place(data_co
 def test_an_unconfirmed_fact_named_in_text_is_warned_about(data_copy):
     edit(
         data_copy / "content" / "pharmacy" / "en.yaml",
-        "Call\n      Medi-Cal Rx to find",
-        "See {fact:ccalac_immigration_resources}. Call\n      Medi-Cal Rx to find",
+        "Call Medi-Cal Rx to find",
+        "See {fact:ccalac_immigration_resources}. Call Medi-Cal Rx to find",
     )
     rendered = render(Job("pharmacy", "en", "letter"))
     assert any("ccalac_immigration_resources" in w and "inferred" in w for w in rendered.warnings)
