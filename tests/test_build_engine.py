@@ -14,6 +14,8 @@ from pypdf import PdfReader
 
 from handouts.build import build, plan
 
+from .editing import weaken_fact
+
 JOBS = {"handouts": ["red-card", "pharmacy"], "langs": ["en", "es", "ko"]}
 
 
@@ -86,13 +88,7 @@ def test_a_killed_build_leaves_whole_files_and_a_rerun_completes(tmp_path):
 def test_strict_and_require_reviewed_still_apply_to_unchanged_jobs(tmp_path, data_copy):
     """An earlier lenient build must not let a draft or an unconfirmed link through
     a later strict one just because nothing changed."""
-    facts = data_copy / "content" / "facts.yaml"  # one QR link of the staff flyer made unconfirmed
-    text = facts.read_text(encoding="utf-8")
-    start = text.index("- key: phr_health_care_immigration_enforcement")
-    entry = text[start : text.index("- key:", start + 1)]
-    weaker = entry.replace("  qr_confidence: confirmed on source page", "  qr_confidence: inferred", 1)
-    assert weaker != entry
-    facts.write_text(text.replace(entry, weaker), encoding="utf-8")
+    weaken_fact(data_copy / "content", "phr_health_care_immigration_enforcement", "qr_confidence")
     out = tmp_path / "out"
     jobs = plan(handouts=["staff-protocol"], langs=["es"])
     first = build(jobs, out)

@@ -13,6 +13,8 @@ from handouts.locales import LANGUAGES
 from handouts.sizes import SIZES
 from handouts.translations import summary
 
+from .editing import weaken_fact
+
 
 def run(*args):
     return CliRunner().invoke(main, list(args))
@@ -84,13 +86,12 @@ def test_require_reviewed_refuses_drafts(tmp_path):
 
 
 @pytest.mark.pdf
-def test_unconfirmed_facts_warn_and_strict_fails(tmp_path):
+def test_unconfirmed_facts_warn_and_strict_fails(tmp_path, data_copy):
+    weaken_fact(data_copy / "content", "phr_health_care_immigration_enforcement", "qr_confidence")
     result = run("build", "--handout", "staff-protocol", "--lang", "en", "--out", str(tmp_path))
     assert result.exit_code == 0
-    assert (
-        "Warning: fact 'ccalac_immigration_resources': QR link https://ccalac.org/ is inferred, not confirmed"
-        in result.stderr
-    )
+    assert "Warning: fact 'phr_health_care_immigration_enforcement': QR link https://phr.org/" in result.stderr
+    assert "is inferred, not confirmed" in result.stderr
     strict = run("build", "--handout", "staff-protocol", "--lang", "en", "--strict", "--out", str(tmp_path / "strict"))
     assert strict.exit_code == 1
     assert "--strict refuses facts and claims that are not confirmed" in strict.stderr
@@ -105,13 +106,7 @@ def test_check_passes_on_the_bundled_content():
 
 
 def test_check_json_lists_errors_and_warnings_apart(data_copy):
-    facts = data_copy / "content" / "facts.yaml"
-    text = facts.read_text(encoding="utf-8")
-    start = text.index("- key: lacare_nurse_advice_line")
-    entry = text[start : text.index("- key:", start + 1)]
-    facts.write_text(
-        text.replace(entry, entry.replace("  confidence: confirmed on source page", "  confidence: inferred", 1))
-    )
+    weaken_fact(data_copy / "content", "lacare_nurse_advice_line")
     result = run("check", "--json", "--lang", "en")
     assert result.exit_code == 0
     document = json.loads(result.stdout)

@@ -222,11 +222,11 @@ def test_a_remembered_fill_is_kept_only_where_it_still_fills_the_page(tmp_path):
         "row",
         tmp_path,
     )
-    banded = prepare(Job("care-access", "es", "letter", profile=long_band))
+    banded = prepare(Job("pharmacy", "es", "letter", profile=long_band))
     first = fit_page(banded)
     assert first.setting.fill, "the fit filled the page"
     again = fit_page(banded, hint=first.setting)
     assert again.passes == 1 and again.setting == first.setting
-    bare = fit_page(prepare(Job("care-access", "es", "letter")), hint=first.setting)
+    bare = fit_page(prepare(Job("pharmacy", "es", "letter")), hint=first.setting)
     assert bare.passes > 1 and bare.setting != first.setting
     assert within_area(bare.measured.result) and filled(bare.measured.result)
