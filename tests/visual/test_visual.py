@@ -74,7 +74,7 @@ def _one_line_bullet(root: Path) -> tuple[str, str]:
 
 
 @pytest.mark.pdf
-@pytest.mark.parametrize("change", ["two words swapped in one line", "the subtitle 0.5 mm lower"])
+@pytest.mark.parametrize("change", ["two words swapped in one line", "the title 0.5 mm lower"])
 def test_a_small_change_fails_and_the_same_pdf_passes(change: str, data_copy: Path, tmp_path: Path) -> None:
     """Proof that the check can fail: goldens made from the English letter
     flyer, then one line of its text changed (same letters) or one block moved
@@ -94,7 +94,7 @@ def test_a_small_change_fails_and_the_same_pdf_passes(change: str, data_copy: Pa
         _rewrite(data_copy / "content" / "know-your-rights" / "en.yaml", f"- {old}\n", f"- {new}\n")
     else:
         css = data_copy / "templates" / "css" / "handouts.css"
-        css.write_text(css.read_text(encoding="utf-8") + "\n.subtitle { position: relative; top: 0.5mm; }\n")
+        css.write_text(css.read_text(encoding="utf-8") + "\n.band h1 { position: relative; top: 0.5mm; }\n")
     after = tmp_path / "after.pdf"
     after.write_bytes(render(job).pdf)
     assert after.read_bytes() != before.read_bytes(), "the change did not reach the PDF"
