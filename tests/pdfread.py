@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from pathlib import Path
 
@@ -59,3 +60,18 @@ def squash(value: str) -> str:
     """Text without any white space, for comparing wrapped lines with source text."""
     joined = "".join(unicodedata.normalize("NFC", value).split())
     return "".join(ch for ch in joined if unicodedata.category(ch) != "Cf")
+
+
+LATIN_OR_DIGITS = re.compile(r"[A-Za-z0-9.,:;()/-]")
+
+
+def comparable(value: str, rtl: bool = False) -> str:
+    """Text as it can be compared with what a PDF gives back. Arabic letters come back
+    as presentation forms (NFKC maps them home) and combining marks move, so right-to-left
+    text is compared without its marks; and left-to-right runs inside it (names, numbers,
+    their punctuation) come back reversed, so they are left out there (test_claims checks
+    them on the page's lines)."""
+    value = squash(unicodedata.normalize("NFKC", value))
+    if not rtl:
+        return value
+    return LATIN_OR_DIGITS.sub("", "".join(ch for ch in value if unicodedata.category(ch) != "Mn"))

@@ -92,6 +92,7 @@ def isolate(text: str) -> Markup:
 # Office of Immigrant Affairs", "I-205". A final period belongs to the run only
 # after a single letter ("L.A."), not at the end of a sentence.
 LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:(?:[.'’&/-]\s*|\s+)[A-Za-z0-9]+)*(?:(?<=\b[A-Za-z])\.)?")
+LATIN_RUN_WHOLE = 36  # at most this many characters: a Latin run in right-to-left text never wraps
 STRAIGHT_QUOTES = re.compile(r'"([^"]*)"')
 # A word with a hyphen ("Medi-Cal", "I-205"): never broken at the hyphen, in any script.
 HYPHENATED = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+")
@@ -148,10 +149,14 @@ class Formatter:
             return self._plain(text)
         # In right-to-left text, each Latin run is a left-to-right isolate (LRI ... PDI):
         # "L.A. Care" stays in order and its period and parentheses stay where they belong.
+        # A short run (a name such as "Department of Homeland Security") is kept on one line:
+        # split across two right-to-left lines, its words would read out of order.
         out, position = [], 0
         for match in LATIN_RUN.finditer(text):
             out.append(self._plain(text[position : match.start()]))
-            out.append(Markup('<span class="latin" dir="ltr">\u2066{}\u2069</span>').format(self._nobr(match.group(0))))
+            run = match.group(0)
+            css = "latin nobr" if len(run) <= LATIN_RUN_WHOLE else "latin"
+            out.append(Markup('<span class="{}" dir="ltr">\u2066{}\u2069</span>').format(css, self._nobr(run)))
             position = match.end()
         out.append(self._plain(text[position:]))
         return Markup("").join(out)
