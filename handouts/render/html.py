@@ -92,7 +92,7 @@ def isolate(text: str) -> Markup:
 # Office of Immigrant Affairs", "I-205". A final period belongs to the run only
 # after a single letter ("L.A."), not at the end of a sentence.
 LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:(?:[.'’&/-]\s*|\s+)[A-Za-z0-9]+)*(?:(?<=\b[A-Za-z])\.)?")
-LATIN_RUN_WHOLE = 36  # at most this many characters: a Latin run in right-to-left text never wraps
+LATIN_RUN_WHOLE = 32  # at most this many characters: a Latin run in right-to-left running text never wraps
 STRAIGHT_QUOTES = re.compile(r'"([^"]*)"')
 # A word with a hyphen ("Medi-Cal", "I-205"): never broken at the hyphen, in any script.
 HYPHENATED = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+")
