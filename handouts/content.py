@@ -343,7 +343,7 @@ def _check_placeholders(
             elif name not in ALLOWED_PLACEHOLDERS:
                 problems.append(
                     f"{doc.where(*path)}: unknown placeholder {{{name}}}; use {{fact:KEY}}, {{claim:KEY}}, "
-                    "{cite:KEY} or one of "
+                    "{cite:KEY}, {say:KEY} or one of "
                     f"{', '.join('{' + p + '}' for p in sorted(ALLOWED_PLACEHOLDERS))}."
                 )
         if re.sub(PLACEHOLDER, "", text).count("{") or re.sub(PLACEHOLDER, "", text).count("}"):
