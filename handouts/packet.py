@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from .engines import Engine
     from .tasks import Task
 
-PACKET_HANDOUTS = ("know-your-rights", "care-access", "pharmacy")
+PACKET_HANDOUTS = ("know-your-rights", "medi-cal", "care-access", "pharmacy")
 PACKET_SIZE = "letter"
 
 

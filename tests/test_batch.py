@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from handouts.batch import OfficePlan, card_sheets, parse_cards, parse_plan
 from handouts.cli import main
 from handouts.errors import ContentError
+from handouts.packet import PACKET_HANDOUTS
 from handouts.resources import content_dir
 from handouts.sheets import get_stock
 
@@ -271,7 +272,7 @@ def test_running_a_batch_again_keeps_only_what_the_rows_ask_and_fits_nothing_twi
     assert CliRunner().invoke(main, ["batch", str(offices), "-o", str(out), "-j", "1"]).exit_code == 0
     fits = out / ".fits.json"
     remembered = fits.read_bytes()
-    assert len(json.loads(remembered)) == 4  # red card, and the packet's three handouts: one shape
+    assert len(json.loads(remembered)) == 1 + len(PACKET_HANDOUTS)  # red card, and the packet's handouts: one shape
     zip_before = (out / "westside-clinic.zip").read_bytes()
     loose = out / "westside-clinic" / "es" / "care-access-letter.pdf"  # as an older version wrote it
     loose.parent.mkdir()

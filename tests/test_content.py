@@ -12,7 +12,7 @@ import pytest
 from handouts.claims import load_claims
 from handouts.content import COMMON, PLACEHOLDER, available_languages, claim_keys, load_content, walk_text
 from handouts.errors import ClaimError
-from handouts.locales import LANGUAGES
+from handouts.locales import LANGUAGES, get_language
 from handouts.render import Job, render
 
 from .pdfread import comparable, reader, text
@@ -135,21 +135,28 @@ def test_family_plan_prints_a_line_to_write_on_for_each_label(built):
         assert printed_form(label) in printed
 
 
-def test_a_handout_is_expected_in_the_languages_it_is_offered_in_and_a_partial_variant_is_optional():
+def test_a_handout_offered_in_some_languages_is_checked_in_those_alone(data_copy):
+    from handouts.checks import check_all
+    from handouts.resources import current_project, use_project
+
+    (data_copy / "content" / "legal-help" / "vi.yaml").unlink()
+    missing = check_all(handouts=["legal-help"])
+    assert any("legal-help/vi.yaml" in e for e in missing.errors)  # every language with text is expected
+    spec = data_copy / "content" / "legal-help" / "handout.yaml"
+    offered = [code for code in LANGUAGES if code != "vi"]
+    spec.write_text(spec.read_text(encoding="utf-8") + f"languages: [{', '.join(offered)}]\n", encoding="utf-8")
+    use_project(current_project())  # handout.yaml is read once per project
+    assert check_all(handouts=["legal-help"]).errors == []
+
+
+def test_a_partial_variant_is_not_required_and_build_skips_what_it_lacks(data_copy):
     from handouts.build import plan
-    from handouts.content import get_handout
-
-    legal = get_handout("legal-help")
-    assert legal.languages and all(legal.expects(code) for code in legal.languages)
-    assert not any(legal.expects(code) for code in LANGUAGES if code not in legal.languages)
-    pharmacy = get_handout("pharmacy")
-    assert pharmacy.expects("es") and not pharmacy.expects("hyw")  # Western Armenian: some handouts only
-    # `build --lang hyw` with no handout named builds what exists in Western Armenian, nothing else
-    planned = {(job.handout, job.lang) for job in plan(langs=["hyw"]) if not get_handout(job.handout).multilingual}
-    assert planned == {(key, "hyw") for key in available_languages_of("hyw")}
-
-
-def available_languages_of(code: str) -> set[str]:
     from handouts.content import get_handout, handout_keys
 
-    return {k for k in handout_keys() if code in available_languages(k) and not get_handout(k).multilingual}
+    assert get_language("hyw").partial and not get_language("hy").partial
+    (data_copy / "content" / "pharmacy" / "hyw.yaml").unlink()
+    (data_copy / "content" / "pharmacy" / "hyw.review.yaml").unlink()
+    assert not get_handout("pharmacy").expects("hyw") and get_handout("pharmacy").expects("es")
+    planned = {job.handout for job in plan(langs=["hyw"]) if not get_handout(job.handout).multilingual}
+    assert "pharmacy" not in planned
+    assert planned == {k for k in handout_keys() if "hyw" in available_languages(k) and not get_handout(k).multilingual}
