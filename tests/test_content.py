@@ -14,6 +14,7 @@ from handouts.content import COMMON, PLACEHOLDER, available_languages, claim_key
 from handouts.errors import ClaimError
 from handouts.locales import LANGUAGES, get_language
 from handouts.render import Job, render
+from handouts.sizes import get_size
 
 from .pdfread import comparable, reader, text
 
@@ -160,3 +161,30 @@ def test_a_partial_variant_is_not_required_and_build_skips_what_it_lacks(data_co
     planned = {job.handout for job in plan(langs=["hyw"]) if not get_handout(job.handout).multilingual}
     assert "pharmacy" not in planned
     assert planned == {k for k in handout_keys() if "hyw" in available_languages(k) and not get_handout(k).multilingual}
+
+
+@pytest.mark.pdf
+@pytest.mark.parametrize("code", ["en", "tl", "hy", "ru"])  # the languages whose pages came out longest
+def test_every_handout_fits_with_a_long_clinic_band(tmp_path, code):
+    """An office manager's clinic (its name, address and hours in the band) must not make an
+    offered handout 'not fit' (care-access and legal-help did, once they grew)."""
+    from handouts.content import get_handout, handout_keys
+    from handouts.profile import make_profile
+
+    clinic = make_profile(
+        {
+            "name": "Clínica Comunitaria de Salud Familiar del Valle de San Fernando y Pacoima",
+            "address": "14500 Roscoe Boulevard, Suite 410, Panorama City, CA 91402",
+            "hours": "Monday to Friday 7:00 a.m. to 9:00 p.m.; Saturday 8:00 a.m. to 5:00 p.m.",
+            "phone": "(818) 555-0105",
+        },
+        "row",
+        tmp_path,
+    )
+    for key in handout_keys():
+        spec = get_handout(key)
+        if spec.multilingual or code not in available_languages(key):
+            continue
+        size = spec.default_sizes[0]
+        rendered = render(Job(key, code, size, profile=clinic))  # a FitError here is the failure
+        assert 1 <= rendered.pages <= spec.pages_on(get_size(size).kind), key

@@ -48,6 +48,9 @@ HANDOUTS = {
     "know-your-rights": ("letter", ["es", "ar", "zh-Hant"]),
     "care-access": ("letter", ["en", "hy", "ko"]),
     "pharmacy": ("letter", ["vi", "fa", "zh-Hans"]),
+    "medi-cal": ("letter", ["es", "ar", "ko"]),
+    "family-plan": ("letter", ["en", "hyw", "km"]),
+    "legal-help": ("letter", ["tl", "fa", "zh-Hant"]),
     "staff-protocol": ("tabloid", ["en", "ar", "km"]),
     "red-card": ("wallet", ["es", "fa", "km"]),
     "nonpublic-area": ("half-letter", ["es", "hy", "zh-Hant"]),  # signs: English plus this language
