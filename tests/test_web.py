@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from handouts.cli import main
+from handouts.content import get_handout
 from handouts.errors import UsageError
 from handouts.web import DEFAULT_HOST, check_options
 from handouts.web.app import LOGO_LIMIT, create_app
@@ -487,11 +488,13 @@ def test_live_preview_picture(web):
     page = client.get(f"/c/{token}/print").text
     assert re.search(r'<section id="live" class="live" hidden', page) and f'data-base="/c/{token}/peek"' in page
     assert '<script src="/static/preview.js" defer></script>' in page
-    picture = client.get(f"/c/{token}/peek/know-your-rights/ko.png")
+    # a one-page flyer: the clinic's band is printed on the last page, so it is on this one
+    assert get_handout("pharmacy").pages_on("flyer") == 1
+    picture = client.get(f"/c/{token}/peek/pharmacy/ko.png")
     assert picture.status_code == 200 and picture.headers["content-type"] == "image/png"
     image = Image.open(io.BytesIO(picture.content)).convert("L")
     assert image.width == 500 and image.height > image.width and ImageStat.Stat(image).stddev[0] > 10
-    without = client.get("/peek/know-your-rights/ko.png").content
+    without = client.get("/peek/pharmacy/ko.png").content
     assert without != picture.content  # the clinic's band is in the picture
     for path in ("/peek/nope/ko.png", "/peek/know-your-rights/xx.png", f"/c/{'A' * 22}/peek/know-your-rights/ko.png"):
         assert client.get(path).status_code == 404, path
