@@ -31,8 +31,7 @@ PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 ALLOWED_PLACEHOLDERS = {"tty", "hours", "checked", "clinic", "date"}
 # {claim:KEY} marks text that states a claim (prints nothing); {cite:KEY} prints the claim's citation.
 CLAIM_PREFIXES = ("claim:", "cite:")
-# {say:KEY} prints a sentence the reader is told to say out loud (common/<lang>.yaml, `say:`), and on a
-# translation the English words beside it: agents speak English.
+# {say:KEY}: a sentence to say out loud (common/<lang>.yaml `say:`), its English beside a translation.
 SAY_PREFIX = "say:"
 
 
@@ -75,8 +74,7 @@ class HandoutSpec:
     trifold_panels: tuple[int, ...] = ()  # in the tri-fold brochure: how many sections each of its panels holds
     section_icons: tuple[str, ...] = ()  # a pictogram (templates/icons/<name>.svg) beside each section heading
     poster: PosterSpec | None = None  # its own layout and text on poster sizes; None: the flyer, larger
-    # The languages it is offered in, when not every one (a new handout whose translations are still
-    # to come); () = every language with text. `handouts check` wants a file for each of these.
+    # The languages it is offered in while its translations are under way; () = every language.
     languages: tuple[str, ...] = ()
 
     def expects(self, lang: str) -> bool:
@@ -335,10 +333,9 @@ def _check_placeholders(
                     problems.append(f"{doc.where(*path)}: claim '{key}' has no 'cite' to print for {{{name}}}.")
             elif name.startswith(SAY_PREFIX):
                 if name[len(SAY_PREFIX) :] not in say:
+                    known = f" ({', '.join(sorted(say))})" if say else ""
                     problems.append(
-                        f"{doc.where(*path)}: unknown sentence '{name[len(SAY_PREFIX) :]}' in {{{name}}}; the "
-                        f"sentences to say out loud are under 'say:' in {COMMON}/{SOURCE_LANGUAGE}.yaml"
-                        f"{' (' + ', '.join(sorted(say)) + ')' if say else ''}."
+                        f"{doc.where(*path)}: unknown sentence in {{{name}}}; see 'say:' in common/en.yaml{known}."
                     )
             elif name not in ALLOWED_PLACEHOLDERS:
                 problems.append(
@@ -348,11 +345,6 @@ def _check_placeholders(
                 )
         if re.sub(PLACEHOLDER, "", text).count("{") or re.sub(PLACEHOLDER, "", text).count("}"):
             problems.append(f"{doc.where(*path)}: a '{{' or '}}' without its pair; placeholders look like {{checked}}.")
-
-
-def say_keys() -> frozenset[str]:
-    """The sentences a handout may tell its reader to say out loud ({say:KEY})."""
-    return frozenset(load_content(COMMON, SOURCE_LANGUAGE).data.get("say", {}))
 
 
 def content_path(handout: str, lang: str) -> Path:
@@ -392,7 +384,8 @@ def _load_content_file(handout: str, lang: str, path: Path, _mtime: int) -> Cont
         if not isinstance(say, dict) or not all(isinstance(v, str) and v.strip() for v in say.values()):
             problems.append(f"{doc.where('say')}: 'say:' holds one sentence (text) per key.")
     else:
-        _check_placeholders(doc, data, facts, problems, say_keys())
+        say = frozenset(load_content(COMMON, SOURCE_LANGUAGE).data.get("say", {}))  # the sentences {say:KEY} names
+        _check_placeholders(doc, data, facts, problems, say)
         spec = get_handout(handout)
         KINDS[spec.kind].check(doc, data, spec, lang == SOURCE_LANGUAGE, problems)
         if lang != SOURCE_LANGUAGE:

@@ -188,3 +188,13 @@ def test_every_handout_fits_with_a_long_clinic_band(tmp_path, code):
         size = spec.default_sizes[0]
         rendered = render(Job(key, code, size, profile=clinic))  # a FitError here is the failure
         assert 1 <= rendered.pages <= spec.pages_on(get_size(size).kind), key
+
+
+def test_an_unknown_sentence_to_say_is_an_error_naming_file_and_field(data_copy):
+    from handouts.errors import ContentError
+
+    path = data_copy / "content" / "know-your-rights" / "en.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("{say:no_entry}", "{say:no_entyr}"), encoding="utf-8")
+    with pytest.raises(ContentError) as error:
+        load_content("know-your-rights", "en")
+    assert "en.yaml" in str(error.value) and "{say:no_entyr}" in str(error.value) and "no_entry" in str(error.value)
