@@ -9,11 +9,24 @@ import re
 
 import pytest
 
+from handouts.build import plan
+from handouts.checks import check_all
 from handouts.claims import load_claims
-from handouts.content import COMMON, PLACEHOLDER, available_languages, claim_keys, load_content, walk_text
-from handouts.errors import ClaimError
+from handouts.content import (
+    COMMON,
+    PLACEHOLDER,
+    available_languages,
+    claim_keys,
+    get_handout,
+    handout_keys,
+    load_content,
+    walk_text,
+)
+from handouts.errors import ClaimError, ContentError
 from handouts.locales import LANGUAGES, get_language
+from handouts.profile import make_profile
 from handouts.render import Job, render
+from handouts.resources import current_project, use_project
 from handouts.sizes import get_size
 
 from .pdfread import comparable, reader, text
@@ -137,8 +150,6 @@ def test_family_plan_prints_a_line_to_write_on_for_each_label(built):
 
 
 def test_a_handout_offered_in_some_languages_is_checked_in_those_alone(data_copy):
-    from handouts.checks import check_all
-    from handouts.resources import current_project, use_project
 
     (data_copy / "content" / "legal-help" / "vi.yaml").unlink()
     missing = check_all(handouts=["legal-help"])
@@ -151,8 +162,6 @@ def test_a_handout_offered_in_some_languages_is_checked_in_those_alone(data_copy
 
 
 def test_a_partial_variant_is_not_required_and_build_skips_what_it_lacks(data_copy):
-    from handouts.build import plan
-    from handouts.content import get_handout, handout_keys
 
     assert get_language("hyw").partial and not get_language("hy").partial
     (data_copy / "content" / "pharmacy" / "hyw.yaml").unlink()
@@ -168,8 +177,6 @@ def test_a_partial_variant_is_not_required_and_build_skips_what_it_lacks(data_co
 def test_every_handout_fits_with_a_long_clinic_band(tmp_path, code):
     """An office manager's clinic (its name, address and hours in the band) must not make an
     offered handout 'not fit' (care-access and legal-help did, once they grew)."""
-    from handouts.content import get_handout, handout_keys
-    from handouts.profile import make_profile
 
     clinic = make_profile(
         {
@@ -191,7 +198,6 @@ def test_every_handout_fits_with_a_long_clinic_band(tmp_path, code):
 
 
 def test_an_unknown_sentence_to_say_is_an_error_naming_file_and_field(data_copy):
-    from handouts.errors import ContentError
 
     path = data_copy / "content" / "know-your-rights" / "en.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("{say:no_entry}", "{say:no_entyr}"), encoding="utf-8")
