@@ -16,6 +16,7 @@ from .content import load_content
 from .digest import input_parts, parts_digest
 from .engines import Engine, local_engine
 from .errors import HandoutsError, OutputError
+from .model import Job, Rendered, Setting
 from .output import (
     manifest_path,
     output_lock,
@@ -25,8 +26,10 @@ from .output import (
     write_manifest,
 )
 from .plan import output_path, plan, sign_languages
-from .render import CLAIM_NOTE, Job, Rendered, Setting, is_fill, job_claims
+from .reliance import CLAIM_NOTE, job_claims
+from .render import is_fill
 from .tasks import BuildOptions, Task, check_reviewed, refuse_unconfirmed
+from .translations import status_of
 
 __all__ = [
     "BuildOptions",
@@ -229,7 +232,7 @@ def manifest_entry(out: Path, result: JobResult, digest: str, parts: dict[str, s
         "fill": rendered.fill,  # the CSS that filled its pages (a rebuild, or a packet binding it, lays it out again)
         "layout_passes": rendered.passes,  # how many layouts the fit took (usually 1 when a fit was remembered)
         "content_version": rendered.content_version,
-        "review_status": content.status,
+        "review_status": status_of(content),
         "warnings": rendered.warnings,
         "inputs": digest,
         "inputs_detail": parts,  # what decided this file, part by part (see digest.py, `handouts changes`)

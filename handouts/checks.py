@@ -18,18 +18,19 @@ from typing import Any
 from .clock import build_date
 from .content import (
     COMMON,
-    PLACEHOLDER,
     SOURCE_LANGUAGE,
     available_languages,
     get_handout,
     handout_keys,
     load_content,
-    walk_text,
 )
 from .errors import ClaimError, ContentError, HandoutsError
 from .facts import load_facts
 from .locales import LANGUAGES, get_language
-from .render import CLAIM_NOTE, Job, claim_notes, claim_uses, prepare
+from .model import Job
+from .placeholders import fact_keys, placeholders, walk_text, without_placeholders
+from .reliance import CLAIM_NOTE, claim_notes, claim_uses
+from .render import prepare
 from .translations import translated_strings
 
 # Three or more digits, or digit groups: a phone number typed into text. Not a form's
@@ -61,7 +62,7 @@ def _shape(value: Any, here: tuple = ()) -> set[str]:
 
 
 def _placeholders(value: Any) -> Counter:
-    return Counter(m.group(0) for _, text in walk_text(value) for m in PLACEHOLDER.finditer(text))
+    return Counter("{" + p.raw + "}" for _, text in walk_text(value) for p in placeholders(text))
 
 
 def typed_facts(content) -> list[str]:
@@ -70,7 +71,7 @@ def typed_facts(content) -> list[str]:
     for path, text in walk_text(content.data):
         bare = "".join(
             str(unicodedata.digit(ch, 0)) if ch.isdigit() else ch  # ۲۰۲۶ -> 2026
-            for ch in PLACEHOLDER.sub(" ", text)
+            for ch in without_placeholders(text, " ")
         )
         for pattern, what in ((TYPED_NUMBER, "a number"), (TYPED_LINK, "a link")):
             match = pattern.search(bare)
@@ -89,10 +90,10 @@ def compare_with_source(content, source, english_only: Iterable[str] = ()) -> li
     theirs = {k: v for k, v in source.data.items() if k not in skip}
     problems = []
     missing, extra = _shape(theirs) - _shape(ours), _shape(ours) - _shape(theirs)
-    for path in sorted(missing):
-        problems.append(f"{content.doc.path}: '{path}' is in {source.doc.path.name} but not here.")
-    for path in sorted(extra):
-        problems.append(f"{content.doc.path}: '{path}' is here but not in {source.doc.path.name}.")
+    for shape in sorted(missing):
+        problems.append(f"{content.doc.path}: '{shape}' is in {source.doc.path.name} but not here.")
+    for shape in sorted(extra):
+        problems.append(f"{content.doc.path}: '{shape}' is here but not in {source.doc.path.name}.")
     for path, text in walk_text(theirs):
         translated: Any = ours
         for part in path:
@@ -141,12 +142,7 @@ def stale_facts(today: dt.date | None = None) -> list[str]:
                 content = load_content(key, code)
             except ContentError:
                 continue  # check_all reports the file's own problems
-            used |= {
-                m.group(1)[5:]
-                for _, text in walk_text(content.data)
-                for m in PLACEHOLDER.finditer(text)
-                if m.group(1).startswith("fact:")
-            }
+            used |= {key for _, text in walk_text(content.data) for key in fact_keys(text)}
     notes = []
     for key in sorted(used):
         age = (today - facts[key].checked).days

@@ -788,7 +788,7 @@ def list_command():
         spec = get_handout(key)
         sizes = ", ".join(s + ("*" if s in spec.default_sizes else "") for s in spec.sizes)
         click.echo(f"  {key:<18} {spec.name} [{spec.audience}]: {sizes}")
-    from .translations import summary
+    from .translations import status_of, summary
 
     click.echo("\nLanguages (code, name, script, direction, review status, handouts with text):")
     for code, lang in LANGUAGES.items():
@@ -796,7 +796,7 @@ def list_command():
         if code not in available_languages(COMMON):
             status = "missing"
         elif code == SOURCE_LANGUAGE:  # English is the source, not a translation
-            reviewed = load_content(COMMON, code).status == "reviewed"
+            reviewed = status_of(load_content(COMMON, code)) == "reviewed"
             status = "source, reviewed" if reviewed else "source, not yet reviewed by a lawyer"
         else:
             counts = summary(code)

@@ -7,17 +7,17 @@ file, line and field, so one run tells an editor everything to fix.
 from __future__ import annotations
 
 import datetime as dt
-import re
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from .claims import load_claims
+from .content_schema import SCHEMA_CHECKS
 from .errors import ContentError, UsageError
 from .facts import Fact, load_facts
-from .kinds import KINDS
 from .locales import LANGUAGES, get_language
+from .model import KINDS, ContactSpec, Content, HandoutSpec, PosterSpec
+from .placeholders import ALLOWED_PLACEHOLDERS, placeholders, unpaired_brace, walk_text
 from .resources import content_dir, register_cache, templates_dir
 from .sizes import SIZES
 from .yamlfile import YamlDoc, load_yaml
@@ -26,93 +26,6 @@ SOURCE_LANGUAGE = "en"
 COMMON = "common"
 STATUSES = ("draft", "reviewed")
 SHOW = ("phone", "qr")
-PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
-# Placeholders each kind of text may hold; {fact:KEY} is allowed everywhere.
-ALLOWED_PLACEHOLDERS = {"tty", "hours", "checked", "clinic", "date"}
-# {claim:KEY} marks text that states a claim (prints nothing); {cite:KEY} prints the claim's citation.
-CLAIM_PREFIXES = ("claim:", "cite:")
-# {say:KEY}: a sentence to say out loud (common/<lang>.yaml `say:`), its English beside a translation.
-SAY_PREFIX = "say:"
-
-
-def claim_keys(text: str) -> list[str]:
-    """The claims a text relies on: every {claim:KEY} and {cite:KEY} in it."""
-    return [m.group(1).split(":", 1)[1] for m in PLACEHOLDER.finditer(text) if m.group(1).startswith(CLAIM_PREFIXES)]
-
-
-@dataclass(frozen=True)
-class ContactSpec:
-    fact: str
-    show: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class PosterSpec:
-    """What a handout prints on poster sizes, beside its `poster` text."""
-
-    hotline: str  # the fact whose number is printed large
-    qr: tuple[str, ...]  # facts whose QR codes it prints (one or two)
-    icons: tuple[str, ...]  # a pictogram beside each poster line
-
-
-@dataclass(frozen=True)
-class HandoutSpec:
-    key: str
-    name: str
-    audience: str
-    template: str
-    sizes: tuple[str, ...]
-    default_sizes: tuple[str, ...]
-    pages: int  # at most this many pages (a card: exactly), on every size unless page_limits says otherwise
-    english_only: tuple[str, ...]
-    contacts: tuple[ContactSpec, ...]
-    folder: Path
-    kind: str = "flyer"  # a key of kinds.KINDS: flyer | card | sign
-    page_limits: tuple[tuple[str, int], ...] = ()  # (size kind, pages), e.g. posters on one page
-    break_before: int | None = None  # on a page-size that allows two pages, section N starts page 2
-    clinic_telehealth: bool = False  # a clinic profile's video-visit link prints as the first contact
-    trifold_panels: tuple[int, ...] = ()  # in the tri-fold brochure: how many sections each of its panels holds
-    section_icons: tuple[str, ...] = ()  # a pictogram (templates/icons/<name>.svg) beside each section heading
-    poster: PosterSpec | None = None  # its own layout and text on poster sizes; None: the flyer, larger
-    # The languages it is offered in while its translations are under way; () = every language.
-    languages: tuple[str, ...] = ()
-
-    def expects(self, lang: str) -> bool:
-        """Whether a text in this language must exist: an offered language that is not a partial variant."""
-        return (not self.languages or lang in self.languages) and not get_language(lang).partial
-
-    def pages_on(self, size_kind: str) -> int:
-        """How many pages the handout may take on a size of this kind (flyer, poster, card)."""
-        return dict(self.page_limits).get(size_kind, self.pages)
-
-    @property
-    def multilingual(self) -> bool:
-        return KINDS[self.kind].multilingual
-
-
-@dataclass
-class Content:
-    """One handout's text in one language, validated."""
-
-    handout: str
-    lang: str
-    meta: dict[str, Any]
-    data: dict[str, Any]
-    doc: YamlDoc = field(repr=False)
-
-    @property
-    def status(self) -> str:
-        """'reviewed' or 'draft'. English (the source) says so in its meta; a
-        translation is reviewed only when every one of its strings is (translations.py)."""
-        if self.lang == SOURCE_LANGUAGE:
-            return str(self.meta["status"])
-        from .translations import file_status
-
-        return file_status(self)
-
-    @property
-    def as_of(self) -> dt.date:
-        return self.meta["as_of"]
 
 
 def _problems_error(path: Path, problems: list[str]) -> ContentError:
@@ -300,39 +213,26 @@ def _check_meta(doc: YamlDoc, lang: str, problems: list[str]) -> dict[str, Any]:
     return meta
 
 
-def walk_text(value: Any, here: tuple = ()):
-    """Yield (field path, string) for every text value."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from walk_text(item, here + (key,))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from walk_text(item, here + (i,))
-    elif isinstance(value, str):
-        yield here, value
-
-
 def _check_placeholders(
     doc: YamlDoc, data: dict, facts: dict[str, Fact], problems: list[str], say: frozenset[str] = frozenset()
 ) -> None:
     claims = load_claims()
     for path, text in walk_text(data):
-        for match in PLACEHOLDER.finditer(text):
-            name = match.group(1)
-            if name.startswith("fact:"):
-                if name[5:] not in facts:
-                    problems.append(f"{doc.where(*path)}: unknown fact '{name[5:]}' in {{{name}}}.")
-            elif name.startswith(CLAIM_PREFIXES):
-                key = name.split(":", 1)[1]
+        for placeholder in placeholders(text):
+            name, key = placeholder.raw, placeholder.key
+            if placeholder.kind == "fact":
+                if key not in facts:
+                    problems.append(f"{doc.where(*path)}: unknown fact '{key}' in {{{name}}}.")
+            elif placeholder.is_claim:
                 if key not in claims:
                     problems.append(
                         f"{doc.where(*path)}: unknown claim '{key}' in {{{name}}}; "
                         "claims are listed in content/claims.yaml."
                     )
-                elif name.startswith("cite:") and not claims[key].cite:
+                elif placeholder.kind == "cite" and not claims[key].cite:
                     problems.append(f"{doc.where(*path)}: claim '{key}' has no 'cite' to print for {{{name}}}.")
-            elif name.startswith(SAY_PREFIX):
-                if name[len(SAY_PREFIX) :] not in say:
+            elif placeholder.kind == "say":
+                if key not in say:
                     known = f" ({', '.join(sorted(say))})" if say else ""
                     problems.append(
                         f"{doc.where(*path)}: unknown sentence in {{{name}}}; see 'say:' in common/en.yaml{known}."
@@ -343,7 +243,7 @@ def _check_placeholders(
                     "{cite:KEY}, {say:KEY} or one of "
                     f"{', '.join('{' + p + '}' for p in sorted(ALLOWED_PLACEHOLDERS))}."
                 )
-        if re.sub(PLACEHOLDER, "", text).count("{") or re.sub(PLACEHOLDER, "", text).count("}"):
+        if unpaired_brace(text):
             problems.append(f"{doc.where(*path)}: a '{{' or '}}' without its pair; placeholders look like {{checked}}.")
 
 
@@ -387,7 +287,7 @@ def _load_content_file(handout: str, lang: str, path: Path, _mtime: int) -> Cont
         say = frozenset(load_content(COMMON, SOURCE_LANGUAGE).data.get("say", {}))  # the sentences {say:KEY} names
         _check_placeholders(doc, data, facts, problems, say)
         spec = get_handout(handout)
-        KINDS[spec.kind].check(doc, data, spec, lang == SOURCE_LANGUAGE, problems)
+        SCHEMA_CHECKS[spec.kind](doc, data, spec, lang == SOURCE_LANGUAGE, problems)
         if lang != SOURCE_LANGUAGE:
             for key in spec.english_only:
                 if key in data:

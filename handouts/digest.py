@@ -18,11 +18,13 @@ from pathlib import Path
 
 from . import __version__
 from .claims import load_claims
-from .content import COMMON, PLACEHOLDER, SOURCE_LANGUAGE, content_path, get_handout, load_content, walk_text
+from .content import COMMON, SOURCE_LANGUAGE, content_path, get_handout, load_content
 from .facts import load_facts
 from .fonts import FAMILIES, font_path
 from .locales import get_language
-from .render import Job, claim_uses, job_claims
+from .model import Job
+from .placeholders import fact_keys, walk_text
+from .reliance import claim_uses, job_claims
 from .resources import content_dir, templates_dir
 from .translations import review_path
 
@@ -98,13 +100,7 @@ def input_parts(job: Job, today: dt.date | None = None, clinic: bool | None = No
     loaded = [load_content(key, c) for c in job.langs for key in (job.handout, COMMON)]
     facts = load_facts()
     used = {contact.fact for contact in spec.contacts}
-    used |= {
-        m.group(1)[5:]
-        for content in loaded
-        for _, text in walk_text(content.data)
-        for m in PLACEHOLDER.finditer(text)
-        if m.group(1).startswith("fact:")
-    }
+    used |= {key for content in loaded for _, text in walk_text(content.data) for key in fact_keys(text)}
     for key in sorted(used):
         if key in facts:
             parts[f"fact:{key}"] = _short(repr(facts[key]))

@@ -38,7 +38,6 @@ from typing import Any
 
 from .content import (
     COMMON,
-    PLACEHOLDER,
     SOURCE_LANGUAGE,
     content_path,
     get_handout,
@@ -48,6 +47,7 @@ from .content import (
 from .errors import HandoutsError, TranslationError
 from .locales import LANGUAGES
 from .output import write_atomically
+from .placeholders import has_placeholder, split
 from .resources import Project, current_project, use_project
 from .translations import (
     Review,
@@ -67,7 +67,7 @@ _SEPARATOR = "\x04"  # translate-toolkit joins an XLIFF <file original> and a un
 def _note(string: TranslatedString) -> str:
     where = "words shared by every handout" if string.handout == COMMON else get_handout(string.handout).name
     note = f"{string.id}: {where}, field {string.field}. State: {string.state}."
-    if PLACEHOLDER.search(string.english):
+    if has_placeholder(string.english):
         note += " Keep every {...} exactly as it is: the tool prints the phone number, link or date there."
     return note
 
@@ -78,14 +78,13 @@ def _rich(text: str) -> list:
     from translate.storage.placeables.xliff import Ph
 
     parts: list[Any] = []
-    position = 0
-    for number, match in enumerate(PLACEHOLDER.finditer(text), 1):
-        if match.start() > position:
-            parts.append(text[position : match.start()])
-        parts.append(Ph(id=str(number), sub=[match.group(0)]))
-        position = match.end()
-    if position < len(text):
-        parts.append(text[position:])
+    number = 0
+    for piece in split(text):
+        if isinstance(piece, str):
+            parts.append(piece)
+        else:
+            number += 1
+            parts.append(Ph(id=str(number), sub=["{" + piece.raw + "}"]))
     return [StringElem(parts)]
 
 
@@ -128,7 +127,7 @@ def export(lang: str, fmt: str = "xliff", only_stale: bool = False) -> bytes:
         unit.target = string.text
         unit.setcontext(string.id)
         unit.addnote(_note(string), origin="developer")
-        if PLACEHOLDER.search(string.english):
+        if has_placeholder(string.english):
             unit.settypecomment("python-brace-format")
         if string.state == "stale":
             unit.markfuzzy(True)

@@ -26,6 +26,7 @@ from .content import COMMON, SOURCE_LANGUAGE, get_handout, load_content
 from .digest import parts_digest
 from .errors import ContentError, HandoutsError, RenderError, UsageError
 from .locales import get_language
+from .model import KnownFit, PacketPlan
 from .profile import Profile
 from .render import (
     Job,
@@ -42,6 +43,7 @@ from .render import (
     write_pdf,
 )
 from .render.pdf import identifier
+from .translations import status_of
 
 if TYPE_CHECKING:
     from .engines import Engine
@@ -91,31 +93,6 @@ def _cover(lang: str, profile: Profile | None, entries: list[dict], draft: bool,
     if len(document.pages) != FRONT_PAGES:
         raise RenderError(f"The packet cover for {lang} does not fit on one page; shorten the handouts' subtitles.")
     return document
-
-
-@dataclass(frozen=True)
-class KnownFit:
-    """A handout the packet binds, as it was built beforehand from the same inputs:
-    its fit setting and page count, so the packet need not fit it again.
-    `checked` False: the fit of a stand-in clinic of the same shape (a batch,
-    see batch.shared_fits), which the packet checks on its own page."""
-
-    handout: str
-    lang: str
-    setting: Setting
-    pages: int
-    checked: bool = True
-
-
-@dataclass(frozen=True)
-class PacketPlan:
-    """Everything a packet is made from besides the profile (which travels in the
-    task's job): a worker on any machine renders it without reading files."""
-
-    lang: str
-    bilingual: str | None
-    date: dt.date
-    known: tuple[KnownFit, ...] = ()
 
 
 def known_fits(out: Path, langs: list[str], profile: Profile | None, bilingual: str | None) -> tuple[KnownFit, ...]:
@@ -268,7 +245,7 @@ def bind_packet(plan: PacketPlan, profile: Profile | None) -> Bound:
         first = next(n for n, (p, _i) in enumerate(order, 1) if p.handout == handout)
         entries.append({"title": title, "what": content.get("subtitle") or "", "page": first})
     draft = lang != SOURCE_LANGUAGE and any(
-        load_content(key, lang).status != "reviewed" for key in (*PACKET_HANDOUTS, COMMON)
+        status_of(load_content(key, lang)) != "reviewed" for key in (*PACKET_HANDOUTS, COMMON)
     )
     cover = _cover(lang, profile, entries, draft, plan.date)
     pages = list(cover.pages) + [documents[id(part)].pages[index] for part, index in order]

@@ -14,7 +14,7 @@ from .facts import load_facts
 from .fonts import font_css
 from .locales import LANGUAGES, get_language
 from .render import Formatter, environment, html_to_pdf, say_phrases
-from .translations import language_strings, summary
+from .translations import language_strings, status_of, summary
 
 STATE_LABELS = {"stale": "changed in English", "draft": "draft", "reviewed": "reviewed"}
 
@@ -55,7 +55,7 @@ def proof(lang: str, only_stale: bool = False, today: dt.date | None = None) -> 
         "only_stale": only_stale,
         "summary": summary(lang),
         "printed": (today or dt.date.today()).isoformat(),
-        "source_reviewed": load_content("common", SOURCE_LANGUAGE).status == "reviewed",
+        "source_reviewed": status_of(load_content("common", SOURCE_LANGUAGE)) == "reviewed",
         "footer": f"handouts {__version__} · {title} · {'changed strings only' if only_stale else 'all strings'}",
         "font_faces": Markup(faces),
         "font_stack": Markup(stack),

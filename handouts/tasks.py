@@ -3,7 +3,6 @@ written here, so a job can run in any process, on any machine (see engines.py)."
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -12,7 +11,10 @@ from .content import COMMON, SOURCE_LANGUAGE, load_content
 from .digest import content_version
 from .errors import ContentError, FactError, ReviewError
 from .locales import get_language
-from .render import CLAIM_NOTE, Job, Rendered, Setting, fit_page, prepare, render
+from .model import BuildOptions, Job, Rendered, Setting
+from .reliance import CLAIM_NOTE
+from .render import fit_page, prepare, render
+from .translations import status_of
 
 if TYPE_CHECKING:
     from .packet import PacketPlan
@@ -22,7 +24,7 @@ def check_reviewed(job: Job) -> None:
     for code in job.langs:
         for handout in (job.handout, COMMON):
             content = load_content(handout, code)
-            if content.status != "reviewed":
+            if status_of(content) != "reviewed":
                 if code == SOURCE_LANGUAGE:
                     what, who = "English source text is not yet reviewed by a lawyer", "a lawyer"
                 else:
@@ -33,15 +35,6 @@ def check_reviewed(job: Job) -> None:
                     f"not yet reviewed by a person). Build without --require-reviewed, or have {who} "
                     "review it and set status: reviewed, reviewed_by (their name) and reviewed_on."
                 )
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    strict: bool = False
-    require_reviewed: bool = False
-    force: bool = False  # rebuild even when nothing changed
-    workers: int = 1  # parallel render processes
-    today: dt.date | None = None  # the date claims are checked against (None: the real date)
 
 
 @dataclass(frozen=True)

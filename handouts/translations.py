@@ -200,8 +200,11 @@ def translated_strings(handout: str, lang: str) -> list[TranslatedString]:
     return out
 
 
-def file_status(content: Content) -> str:
-    """'reviewed' when every string of a translation file is reviewed and current, else 'draft'."""
+def status_of(content: Content) -> str:
+    """'reviewed' or 'draft'. English (the source) says so in its meta; a
+    translation is reviewed only when every one of its strings is reviewed and current."""
+    if content.lang == SOURCE_LANGUAGE:
+        return str(content.meta["status"])
     strings = translated_strings(content.handout, content.lang)
     return "reviewed" if strings and all(s.state == "reviewed" for s in strings) else "draft"
 

@@ -13,15 +13,13 @@ from handouts.checks import check_all
 from handouts.claims import REVIEW_WARNING_DAYS, load_claims
 from handouts.content import (
     COMMON,
-    PLACEHOLDER,
     available_languages,
-    claim_keys,
     get_handout,
     load_content,
-    walk_text,
 )
 from handouts.errors import ClaimError
 from handouts.locales import get_language
+from handouts.placeholders import PLACEHOLDER, claim_keys, walk_text
 from handouts.render import Job, render
 
 from .pdfread import squash, text

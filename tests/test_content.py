@@ -14,16 +14,14 @@ from handouts.checks import check_all
 from handouts.claims import load_claims
 from handouts.content import (
     COMMON,
-    PLACEHOLDER,
     available_languages,
-    claim_keys,
     get_handout,
     handout_keys,
     load_content,
-    walk_text,
 )
 from handouts.errors import ClaimError, ContentError
 from handouts.locales import LANGUAGES, get_language
+from handouts.placeholders import PLACEHOLDER, claim_keys, walk_text
 from handouts.profile import make_profile
 from handouts.render import Job, render
 from handouts.resources import current_project, use_project

@@ -11,10 +11,11 @@ import pypdfium2 as pdfium
 import pytest
 import zxingcpp
 
-from handouts.content import PLACEHOLDER, available_languages, get_handout, handout_keys, load_content
+from handouts.content import available_languages, get_handout, handout_keys, load_content
 from handouts.facts import load_facts
 from handouts.fonts import FAMILIES, coverage, needs_glyph
 from handouts.locales import LANGUAGES
+from handouts.placeholders import PLACEHOLDER
 from handouts.sizes import MM_PER_IN, get_size
 
 from .pdfread import comparable, embedded_fonts, rasterize, reader, squash, text

@@ -29,31 +29,19 @@ from markupsafe import Markup
 
 from .. import __version__
 from ..errors import FitError
-from ..kinds import KINDS
+from ..model import KINDS, Job, Rendered, Setting
 from .context import PageContext, page_context, pages_allowed, part_stacks, poster_layout, say_phrases, template_name
 from .engine import content_bottom, font_config, html_to_pdf, last_page_fill, layout, overflow, write_pdf
 from .engine import fill as page_fill
-from .fit import POLICIES, Fitted, Measured, Setting, fit, growth_limit
+from .fit import POLICIES, Fitted, Measured, fit, growth_limit
 from .html import Formatter, environment, render_template
-from .job import Job, Rendered
 from .pdf import identifier, set_language
-from .prepare import (
-    CLAIM_NOTE,
-    Part,
-    Prepared,
-    checked_on,
-    claim_notes,
-    claim_uses,
-    job_claims,
-    prepare,
-    source_unreviewed,
-)
+from .prepare import Part, Prepared, checked_on, prepare, source_unreviewed
 from .spread import SIDEWAYS_PX, filled, grow_css, is_fill, sideways, spread_css, within_area
 from .variants import BLEED_MM, LARGE_PRINT_PT, VARIANTS, Variant, get_variant
 
 __all__ = [
     "BLEED_MM",
-    "CLAIM_NOTE",
     "LARGE_PRINT_PT",
     "VARIANTS",
     "Formatter",
@@ -65,8 +53,6 @@ __all__ = [
     "Setting",
     "Variant",
     "checked_on",
-    "claim_notes",
-    "claim_uses",
     "content_bottom",
     "environment",
     "filled",
@@ -75,7 +61,6 @@ __all__ = [
     "get_variant",
     "html_to_pdf",
     "is_fill",
-    "job_claims",
     "last_page_fill",
     "layout",
     "off_the_page",

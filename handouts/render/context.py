@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, TypedDict
@@ -18,15 +19,17 @@ from PIL import Image
 
 from .. import __version__
 from ..claims import Claim, load_claims
-from ..content import COMMON, MAX_POSTER_QR, PLACEHOLDER, SOURCE_LANGUAGE, Content, HandoutSpec, load_content, walk_text
+from ..content import COMMON, MAX_POSTER_QR, SOURCE_LANGUAGE, load_content
 from ..errors import RenderError
 from ..facts import Fact
 from ..fonts import font_css
 from ..icons import icon_uri
-from ..kinds import KINDS
 from ..locales import Language
+from ..model import Content, HandoutSpec
+from ..placeholders import fact_keys, walk_text
 from ..qr import printed_width_mm, qr_data_uri
 from ..sizes import Size
+from ..translations import status_of
 from .html import Formatter
 from .prepare import Part, Prepared, checked_on, source_unreviewed
 from .spread import GapMarks
@@ -240,7 +243,7 @@ def grey_logo(uri: str) -> str:
 
 def translation_reviewed(part: Part) -> bool:
     """Every string this language prints (the handout's and the shared words) reviewed and current."""
-    return part.lang.code != SOURCE_LANGUAGE and part.content.status == part.common.status == "reviewed"
+    return part.lang.code != SOURCE_LANGUAGE and status_of(part.content) == status_of(part.common) == "reviewed"
 
 
 def say_phrases(common: Content) -> dict[str, tuple[str, str, str]]:
@@ -324,12 +327,7 @@ def page_context(prepared: Prepared) -> PageContext:
         "source_unreviewed": source_unreviewed(prepared.job.handout),
         "with_claims": bool(prepared.claims),
         "with_facts": bool(spec.contacts)
-        or any(
-            m.group(1).startswith("fact:")
-            for part in prepared.parts
-            for _, text in walk_text(part.content.data)
-            for m in PLACEHOLDER.finditer(text)
-        ),
+        or any(fact_keys(text) for part in prepared.parts for _, text in walk_text(part.content.data)),
         "expired_claims": bool(prepared.expired),
         "job_langs": prepared.job.lang_label,
         "pages_allowed": pages_allowed(prepared),
@@ -351,5 +349,33 @@ def page_context(prepared: Prepared) -> PageContext:
         "gap": GapMarks(),
         "spread_css": Markup(""),
     }
-    extra = KINDS[spec.kind].context(prepared, dict(context))
+    extra = EXTRA_CONTEXT[spec.kind](prepared, dict(context))
     return PageContext(**{**context, **extra})  # type: ignore[typeddict-item]
+
+
+def flyer_context(prepared: Prepared, common: dict[str, Any]) -> dict[str, Any]:
+    """Contacts in table rows of (columns, contacts): three across when the next
+    three are alike (three QR codes with short captions, or three phone
+    numbers), otherwise two; always three on posters."""
+    contacts, rows, i = common["contacts"], [], 0
+    while i < len(contacts):
+        following = contacts[i : i + 3]
+        alike = len(following) == 3 and len({c.show for c in following}) == 1 and following[0].show != ("phone", "qr")
+        columns = 3 if prepared.size.kind == "poster" or alike else 2
+        rows.append((columns, contacts[i : i + columns]))
+        i += columns
+    return {"contact_rows": rows}
+
+
+def no_context(prepared: Prepared, common: dict[str, Any]) -> dict[str, Any]:
+    return {}
+
+
+def sign_context(prepared: Prepared, common: dict[str, Any]) -> dict[str, Any]:
+    """One block per language on the page, each with its own formatter."""
+    return {"parts": [part_view(prepared, part) for part in prepared.parts]}
+
+
+ExtraContext = Callable[[Prepared, dict[str, Any]], dict[str, Any]]
+# What each kind's template gets beyond the common page context, by kind name (model.KINDS).
+EXTRA_CONTEXT: dict[str, ExtraContext] = {"flyer": flyer_context, "card": no_context, "sign": sign_context}

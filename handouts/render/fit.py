@@ -22,6 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from ..model import Setting
+
 T = TypeVar("T")
 
 
@@ -43,17 +45,6 @@ POLICIES: dict[str, FitPolicy] = {
     "sign": FitPolicy(growth=2.5),  # a sign's text may grow to 2.5x its size's body text, to fill the page
     "panel": FitPolicy(),  # tri-fold panels only shrink
 }
-
-
-@dataclass(frozen=True)
-class Setting:
-    """One point of the search: the body type size and how compact the layout
-    is; after filling (spread.py), also the CSS that filled the page, so a
-    remembered setting lays the page out again exactly, in one pass."""
-
-    body_pt: float
-    compact: int = 0
-    fill: str = ""
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,12 @@ import jinja2
 from markupsafe import Markup, escape
 
 from ..claims import Claim, load_claims
-from ..content import PLACEHOLDER, SAY_PREFIX, SOURCE_LANGUAGE
+from ..content import SOURCE_LANGUAGE
 from ..errors import RenderError
 from ..facts import Fact
 from ..fonts import font_css
 from ..locales import Language
+from ..placeholders import split
 from ..resources import register_cache, templates_dir
 from ..segment import insert_word_breaks
 from .spread import GapMarks
@@ -172,25 +173,21 @@ class Formatter:
         values = {**self.values, **extra}
         text = self._quotes(text)
         out: list[str] = []
-        position = 0
-        for match in PLACEHOLDER.finditer(text):
-            out.append(self._words(text[position : match.start()]))
-            name = match.group(1)
-            if name.startswith("fact:"):
-                fact = self.facts[name[5:]]
-                shown = fact.phone_text if fact.kind == "phone" else fact.short_url
-                out.append(ltr(shown))
-            elif name.startswith("claim:"):
+        for piece in split(text):
+            if isinstance(piece, str):
+                out.append(self._words(piece))
+            elif piece.kind == "fact":
+                fact = self.facts[piece.key]
+                out.append(ltr(fact.phone_text if fact.kind == "phone" else fact.short_url))
+            elif piece.kind == "claim":
                 pass  # marks text that states a claim; prints nothing
-            elif name.startswith("cite:"):
-                out.append(ltr(self.claims[name[5:]].cite or "", "cite"))
-            elif name.startswith(SAY_PREFIX):
-                out.append(self._say(name[len(SAY_PREFIX) :]))
-            elif name in values:
-                value = values[name]
+            elif piece.kind == "cite":
+                out.append(ltr(self.claims[piece.key].cite or "", "cite"))
+            elif piece.kind == "say":
+                out.append(self._say(piece.key))
+            elif piece.key in values:
+                value = values[piece.key]
                 out.append(value if isinstance(value, Markup) else self._words(value))
             else:
-                raise RenderError(f"placeholder {{{name}}} has no value here")
-            position = match.end()
-        out.append(self._words(text[position:]))
+                raise RenderError(f"placeholder {{{piece.raw}}} has no value here")
         return Markup("".join(out))

@@ -7,26 +7,22 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..claims import Claim, describe_due, expired_error, load_claims
-from ..clock import build_date
+from ..claims import Claim
 from ..content import (
     COMMON,
-    PLACEHOLDER,
     SOURCE_LANGUAGE,
-    Content,
-    HandoutSpec,
-    claim_keys,
     get_handout,
     load_content,
-    walk_text,
 )
-from ..errors import ClaimError, FactError, GlyphError, RenderError, TranslationError
-from ..facts import CONFIRMED, Fact, fact_warning, load_facts
+from ..errors import FactError, GlyphError, RenderError, TranslationError
+from ..facts import Fact, fact_warning, load_facts
 from ..fonts import describe_char, fonts_for, missing_glyphs
 from ..locales import Language, get_language
+from ..model import Content, HandoutSpec, Job
+from ..placeholders import fact_keys, walk_text, without_placeholders
+from ..reliance import job_claims
 from ..sizes import Size, get_size
-from ..translations import TranslatedString, stale_strings
-from .job import Job
+from ..translations import TranslatedString, stale_strings, status_of
 from .variants import get_variant
 
 
@@ -57,65 +53,6 @@ class Prepared:
     claims: tuple[Claim, ...] = ()  # the claims the printed text relies on
     expired: tuple[Claim, ...] = ()  # of those, the ones past review (printed because allowed)
     stale: tuple[TranslatedString, ...] = ()  # translated strings whose English changed (printed because allowed)
-
-
-def claim_uses(content_files, facts: dict[str, Fact], spec: HandoutSpec) -> dict[str, list[str]]:
-    """Which claims these texts rely on, each with the places ('file:line (field)') that name it."""
-    uses: dict[str, list[str]] = {}
-    for content_file in content_files:
-        for path, text in walk_text(content_file.data):
-            for key in claim_keys(text):
-                uses.setdefault(key, []).append(content_file.doc.where(*path))
-    for contact in spec.contacts:
-        fact = facts[contact.fact]
-        if fact.tty_claim and "phone" in contact.show:
-            uses.setdefault(fact.tty_claim, []).append(f"facts.yaml ({fact.key}: TTY hours)")
-    return uses
-
-
-def claim_notes(
-    uses: dict[str, list[str]], today: dt.date | None, allow_expired: bool
-) -> tuple[tuple[Claim, ...], tuple[Claim, ...], list[str]]:
-    """(claims used, expired ones, warnings). Refuses (ClaimError) an expired
-    claim unless allowed; warns when one is due for review soon or was allowed."""
-    today = today or build_date()
-    claims = load_claims()
-    unknown = [key for key in uses if key not in claims]
-    if unknown:
-        raise ClaimError(
-            "; ".join(
-                f"{', '.join(uses[k])}: unknown claim '{k}'; claims are listed in content/claims.yaml" for k in unknown
-            )
-        )
-    used = tuple(claims[key] for key in sorted(uses))
-    expired = tuple(c for c in used if c.state(today) == "expired")
-    if expired and not allow_expired:
-        raise expired_error(list(expired), uses)
-    notes = [
-        f"claim '{c.key}' is {c.confidence}, not confirmed; check it on {', '.join(c.sources)}"
-        for c in used
-        if c.confidence not in CONFIRMED
-    ]
-    notes += [CLAIM_NOTE + describe_due(c, today, uses[c.key]) for c in used if c.state(today) == "due"]
-    notes += [
-        f"{CLAIM_NOTE}claim '{c.key}' is past its review date ({c.review_by}) and was printed because "
-        "--allow-expired-claims was given; the PDF says so"
-        for c in expired
-    ]
-    return used, expired, notes
-
-
-CLAIM_NOTE = "claim review: "  # starts the warnings that depend on today's date
-
-
-def job_claims(job: Job, today: dt.date | None = None) -> tuple[tuple[Claim, ...], tuple[Claim, ...], list[str]]:
-    """The claims a job prints, those past review, and the warnings about them
-    (see claim_notes), without preparing the whole job."""
-    spec = get_handout(job.handout)
-    texts = [load_content(job.handout, code) for code in job.langs]
-    if spec.english_only and SOURCE_LANGUAGE not in job.langs:
-        texts.append(load_content(job.handout, SOURCE_LANGUAGE))
-    return claim_notes(claim_uses(texts, load_facts(), spec), today, job.allow_expired_claims)
 
 
 def prepare(job: Job, today: dt.date | None = None) -> Prepared:
@@ -163,13 +100,11 @@ def prepare(job: Job, today: dt.date | None = None) -> Prepared:
     others = [load_content(h, code) for code in job.also for h in (job.handout, COMMON)]
     for content_file in [content, common, *others] + ([english] if english else []):
         for path, text in walk_text(content_file.data):
-            for match in PLACEHOLDER.finditer(text):
-                if not match.group(1).startswith("fact:"):
-                    continue
-                fact = facts[match.group(1)[5:]]
+            for key in fact_keys(text):
+                fact = facts[key]
                 if fact.value is None:
                     raise FactError(
-                        f"{content_file.doc.where(*path)}: {{{match.group(1)}}} has no value in facts.yaml "
+                        f"{content_file.doc.where(*path)}: {{fact:{key}}} has no value in facts.yaml "
                         f"({fact.confidence}). Add the confirmed value or reword the text without it."
                     )
                 note = fact_warning(fact, "phone")
@@ -203,7 +138,7 @@ def prepare(job: Job, today: dt.date | None = None) -> Prepared:
 
 def _texts(content: Content) -> Iterator[tuple[Content, tuple, str]]:
     for path, text in walk_text(content.data):
-        yield content, path, PLACEHOLDER.sub("", text)
+        yield content, path, without_placeholders(text)
 
 
 def check_glyphs(prepared: Prepared) -> None:
@@ -248,16 +183,11 @@ def checked_on(prepared: Prepared) -> dt.date:
     """The oldest check date of what the page prints: its facts and its claims."""
     used = [prepared.facts[c.fact] for c in prepared.spec.contacts]
     for part in prepared.parts or (Part(prepared.lang, prepared.content, prepared.common),):
-        used += [
-            prepared.facts[m.group(1)[5:]]
-            for _, text in walk_text(part.content.data)
-            for m in PLACEHOLDER.finditer(text)
-            if m.group(1).startswith("fact:")
-        ]
+        used += [prepared.facts[key] for _, text in walk_text(part.content.data) for key in fact_keys(text)]
     dates = [f.checked for f in used] + [c.checked for c in prepared.claims]
     return min(dates, default=prepared.content.as_of)
 
 
 def source_unreviewed(handout: str) -> bool:
     """True until a named person has reviewed the English source text."""
-    return load_content(handout, SOURCE_LANGUAGE).status != "reviewed"
+    return status_of(load_content(handout, SOURCE_LANGUAGE)) != "reviewed"

@@ -1,38 +1,20 @@
-"""Template kinds: what a handout's text must contain, and what its template
-gets beyond the common page context.
-
-A handout names its kind in handout.yaml (`kind: flyer`, the default). To add a
-kind, add one `Kind` to KINDS with its content check and its context, and a
-template for it in templates/ (see content/README.md, "Adding a kind").
+"""What each kind of handout's text must contain: its schema, checked when a
+text is loaded (content.py). A kind is named in handout.yaml (`kind: flyer`);
+the registry of kinds is model.KINDS, and what each kind's template gets
+beyond the common page context is render/context.EXTRA_CONTEXT.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from .model import HandoutSpec
 from .yamlfile import YamlDoc, field_value, format_field
 
 MAX_POSTER_LINES = 3
 
-if TYPE_CHECKING:
-    from .content import HandoutSpec
-    from .render.prepare import Prepared
-
-Check = Callable[[YamlDoc, dict, "HandoutSpec", bool, list[str]], None]
-ExtraContext = Callable[["Prepared", dict[str, Any]], dict[str, Any]]
-
-
-@dataclass(frozen=True)
-class Kind:
-    name: str
-    summary: str
-    check: Check  # (doc, data, spec, is_source_language, problems): append every problem found
-    context: ExtraContext  # (prepared, common context) -> what else its template needs
-    fit_policy: str  # a key of render.fit.POLICIES, or "" for the size's own kind (flyer, poster, card)
-    multilingual: bool = False  # several languages on one page (named with --lang)
-    contacts: bool = True  # whether the handout lists contacts (phones, QR codes)
+Check = Callable[[YamlDoc, dict, HandoutSpec, bool, list[str]], None]
 
 
 def require_text(doc: YamlDoc, data: Any, path: tuple, problems: list[str], optional: bool = False) -> None:
@@ -129,56 +111,8 @@ def check_sign(doc: YamlDoc, data: dict, spec: HandoutSpec, source: bool, proble
         problems.append(f"{doc.where('contacts')}: a sign is a legal notice and prints no contacts; remove 'contacts'.")
 
 
-def flyer_context(prepared: Prepared, common: dict[str, Any]) -> dict[str, Any]:
-    """Contacts in table rows of (columns, contacts): three across when the next
-    three are alike (three QR codes with short captions, or three phone
-    numbers), otherwise two; always three on posters."""
-    contacts, rows, i = common["contacts"], [], 0
-    while i < len(contacts):
-        following = contacts[i : i + 3]
-        alike = len(following) == 3 and len({c.show for c in following}) == 1 and following[0].show != ("phone", "qr")
-        columns = 3 if prepared.size.kind == "poster" or alike else 2
-        rows.append((columns, contacts[i : i + columns]))
-        i += columns
-    return {"contact_rows": rows}
-
-
-def no_context(prepared: Prepared, common: dict[str, Any]) -> dict[str, Any]:
-    return {}
-
-
-def sign_context(prepared: Prepared, common: dict[str, Any]) -> dict[str, Any]:
-    """One block per language on the page, each with its own formatter."""
-    from .render.context import part_view
-
-    return {"parts": [part_view(prepared, part) for part in prepared.parts]}
-
-
-KINDS: dict[str, Kind] = {
-    k.name: k
-    for k in [
-        Kind(
-            "flyer",
-            "sections of text, then contacts with phone numbers and QR codes",
-            check_flyer,
-            flyer_context,
-            fit_policy="",
-        ),
-        Kind(
-            "card",
-            "a wallet card: front in the reader's language, back in English",
-            check_card,
-            no_context,
-            fit_policy="card",
-        ),
-        Kind(
-            "sign",
-            "a notice for a door or entrance: English plus other languages on one page",
-            check_sign,
-            sign_context,
-            fit_policy="sign",
-            multilingual=True,
-            contacts=False,
-        ),
-    ]
+SCHEMA_CHECKS: dict[str, Check] = {  # by kind name (model.KINDS): (doc, data, spec, is_source_language, problems)
+    "flyer": check_flyer,
+    "card": check_card,
+    "sign": check_sign,
 }
