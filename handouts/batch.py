@@ -29,7 +29,7 @@ from .errors import ContentError, HandoutsError, OutputError
 
 if TYPE_CHECKING:
     from .engines import Engine
-    from .packet import KnownFit
+    from .model import KnownFit
     from .render import Job
 from .profile import FIELDS, Profile, ProfileError, is_field, make_profile
 
@@ -302,7 +302,7 @@ def office_jobs(office: Office) -> list:
 def fitted_jobs(office: Office) -> list[Job]:
     """Every page an office's files are fitted for: its handouts and signs, and
     the handouts its packets bind."""
-    from .packet import packet_jobs
+    from .packet.plan import packet_jobs
 
     jobs = office_jobs(office)
     if office.plan.packets != "no":
@@ -329,9 +329,8 @@ def shared_fits(offices: list[Office], engine: Engine, out: Path | None = None) 
     from dataclasses import replace
 
     from .digest import inputs_digest
-    from .packet import KnownFit
+    from .model import FitTask, KnownFit
     from .render import Setting
-    from .tasks import BuildOptions, Task
 
     groups: dict[Job, list[Job]] = {}  # a stand-in clinic's job: the offices' jobs it stands in for
     for office in offices:
@@ -354,7 +353,7 @@ def shared_fits(offices: list[Office], engine: Engine, out: Path | None = None) 
             setting, pages = used[digest] = known[digest]
             fits.update({job: KnownFit(job.handout, job.lang, setting, pages, checked=False) for job in jobs})
         else:
-            tasks.append(Task(stand_in, BuildOptions(), digest, fit_only=True))
+            tasks.append(FitTask(stand_in, digest))
     for task, outcome in engine.run(tasks):
         if not isinstance(outcome, HandoutsError):
             setting = Setting(outcome.body_pt, outcome.compact, outcome.fill)
@@ -440,7 +439,7 @@ def sheet_file(code: str, count: int, stock_name: str) -> str:
 def planned_files(office: Office, folder: Path, jobs: list[Job], stock: str) -> set[str]:
     """The files (relative to the office's folder) this run makes for the office."""
     from .build import output_path
-    from .packet import packet_name
+    from .packet.plan import packet_name
 
     planned = {output_path(folder, job).relative_to(folder).as_posix() for job in jobs}
     if office.plan.packets != "no":
@@ -608,7 +607,8 @@ def run_batch(
     from .digest import input_parts, parts_digest
     from .engines import local_engine, offices_in_flight
     from .output import add_to_manifest, read_manifest, write_atomically
-    from .packet import build_packets, packet_date
+    from .packet.build import build_packets
+    from .packet.plan import packet_date
     from .render import Job
     from .sheets import alignment_sheet, get_stock
 

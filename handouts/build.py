@@ -16,7 +16,7 @@ from .content import load_content
 from .digest import input_parts, parts_digest
 from .engines import Engine, local_engine
 from .errors import HandoutsError, OutputError
-from .model import Job, Rendered, Setting
+from .model import BuildOptions, Job, Rendered, RenderTask, Setting
 from .output import (
     manifest_path,
     output_lock,
@@ -28,8 +28,8 @@ from .output import (
 from .plan import output_path, plan, sign_languages
 from .reliance import CLAIM_NOTE, job_claims
 from .render import is_fill
-from .tasks import BuildOptions, Task, check_reviewed, refuse_unconfirmed
-from .translations import status_of
+from .tasks import refuse_unconfirmed
+from .translations import check_reviewed, status_of
 
 __all__ = [
     "BuildOptions",
@@ -200,7 +200,7 @@ def _build(
     owned = engine is None
     engine = engine if engine is not None else local_engine(workers if len(todo) > 1 else 1)
     try:
-        for task, outcome in engine.run([Task(job, options, digest, hint) for job, digest, hint in todo]):
+        for task, outcome in engine.run([RenderTask(job, options, digest, hint) for job, digest, hint in todo]):
             if isinstance(outcome, HandoutsError):
                 finish(task.job, task.digest, None, outcome)
             else:

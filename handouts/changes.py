@@ -96,7 +96,7 @@ def _today_parts(entry: dict, today: dt.date | None) -> dict[str, str] | None:
         return None
     languages = entry.get("languages") or [entry["language"]]
     if entry.get("kind") == "packet":
-        from .packet import packet_input_parts
+        from .packet.build import packet_input_parts
 
         bilingual = languages[1] if len(languages) > 1 else None
         parts = packet_input_parts(

@@ -365,7 +365,7 @@ def packet(langs, bilingual, profile_path, logo_anywhere, out, workers):
       handouts packet --lang ko
       handouts packet --lang es --bilingual en --profile clinic.toml
     """
-    from .packet import build_packets
+    from .packet.build import build_packets
 
     profile = load_profile(profile_path, logo_anywhere) if profile_path else None
     for path in build_packets(list(langs), out, profile, bilingual, workers, on_warning=_warn_one):

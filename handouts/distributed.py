@@ -20,16 +20,17 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from .engines import Outcome
 from .errors import ClusterError, HandoutsError
+from .model import Task
 from .profile import Profile
 from .render import Rendered, font_config
 from .resources import Project, current_project, use_project
-from .tasks import Task, run_task
+from .tasks import run_task
 
 RETRIES = 3
 
@@ -110,7 +111,7 @@ def render_on_worker(profile: Profile | None, task: Task, project: Project | Non
 
 
 def _key(task: Task, project: Project | None) -> str:
-    text = repr((task.digest, task.job, task.options, task.hint, task.packet, task.fit_only, project))
+    text = repr((task, project))
     return "handouts-render-" + hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
@@ -161,7 +162,7 @@ class DaskEngine:
         check_workers(installation(project), theirs)
         self.checked |= {(w, project) for w in theirs}
 
-    def run(self, tasks: list[Task]) -> Iterator[Outcome]:
+    def run(self, tasks: Sequence[Task]) -> Iterator[Outcome]:
         from distributed import as_completed
 
         if not tasks:

@@ -12,14 +12,15 @@ import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from typing import Protocol
 
 from .errors import HandoutsError
+from .model import Task
 from .render import Rendered, font_config
 from .resources import Project, current_project, use_project
-from .tasks import Task, run_task
+from .tasks import run_task
 
 Outcome = tuple[Task, "Rendered | HandoutsError"]
 
@@ -30,7 +31,7 @@ class Engine(Protocol):
 
     def start(self) -> None: ...
 
-    def run(self, tasks: list[Task]) -> Iterator[Outcome]: ...
+    def run(self, tasks: Sequence[Task]) -> Iterator[Outcome]: ...
 
     def close(self) -> None: ...
 
@@ -50,7 +51,7 @@ class InProcess:
     def start(self) -> None:
         pass
 
-    def run(self, tasks: list[Task]) -> Iterator[Outcome]:
+    def run(self, tasks: Sequence[Task]) -> Iterator[Outcome]:
         for task in tasks:
             try:
                 yield task, run_task(task)
@@ -106,7 +107,7 @@ class ProcessPool:
             self.project = project
         return self.pool
 
-    def run(self, tasks: list[Task]) -> Iterator[Outcome]:
+    def run(self, tasks: Sequence[Task]) -> Iterator[Outcome]:
         if len(tasks) < 2 and self.pool is None:
             yield from InProcess().run(tasks)  # not worth starting processes for
             return

@@ -199,3 +199,39 @@ class PacketPlan:
     bilingual: str | None
     date: dt.date
     known: tuple[KnownFit, ...] = ()
+
+
+@dataclass(frozen=True)
+class RenderTask:
+    """One job to render, with what decides it (its inputs digest) and the
+    remembered fit of an earlier build with the same inputs."""
+
+    job: Job
+    options: BuildOptions
+    digest: str
+    hint: Setting | None = None
+
+
+@dataclass(frozen=True)
+class FitTask:
+    """Only the fit of a job is wanted (Rendered without PDF bytes): a stand-in
+    clinic's page, fitted once for every office of its shape (batch fits)."""
+
+    job: Job
+    digest: str
+    hint: Setting | None = None
+    options: BuildOptions = BuildOptions()
+
+
+@dataclass(frozen=True)
+class PacketTask:
+    """A packet for the clinic in `job.profile` (job names the packet's first handout and language)."""
+
+    job: Job
+    plan: PacketPlan
+    digest: str
+    options: BuildOptions = BuildOptions()
+
+
+# What an engine runs (tasks.run_task): picklable records, so a task runs in any process, on any machine.
+Task = RenderTask | FitTask | PacketTask

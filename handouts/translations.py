@@ -38,16 +38,16 @@ import yaml
 from .content import (
     COMMON,
     SOURCE_LANGUAGE,
-    Content,
     available_languages,
     content_path,
     get_handout,
     handout_keys,
     load_content,
-    walk_text,
 )
-from .errors import ContentError, TranslationError
+from .errors import ContentError, ReviewError, TranslationError
 from .locales import get_language
+from .model import Content, Job
+from .placeholders import walk_text
 from .resources import register_cache
 from .yamlfile import field_value, format_field, load_yaml
 
@@ -298,3 +298,21 @@ def sign(
             reviews[s.field] = Review(fingerprint(s.english), fingerprint(s.text), "reviewed", by, today)
         write_reviews(handout, lang, reviews)
     return chosen
+
+
+def check_reviewed(job: Job) -> None:
+    """Refuses (ReviewError) a job whose text in any of its languages a person has not yet reviewed."""
+    for code in job.langs:
+        for handout in (job.handout, COMMON):
+            content = load_content(handout, code)
+            if status_of(content) != "reviewed":
+                if code == SOURCE_LANGUAGE:
+                    what, who = "English source text is not yet reviewed by a lawyer", "a lawyer"
+                else:
+                    what = f"{get_language(code).english_name} text is a draft translation"
+                    who = "a reader of the language"
+                raise ReviewError(
+                    f"{content.doc.path}: the {what} (written by {content.meta.get('written_by')}, "
+                    f"not yet reviewed by a person). Build without --require-reviewed, or have {who} "
+                    "review it and set status: reviewed, reviewed_by (their name) and reviewed_on."
+                )

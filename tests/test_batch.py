@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from handouts.batch import OfficePlan, card_sheets, parse_cards, parse_plan
 from handouts.cli import main
 from handouts.errors import ContentError
-from handouts.packet import PACKET_HANDOUTS
+from handouts.packet.plan import PACKET_HANDOUTS
 from handouts.resources import content_dir
 from handouts.sheets import get_stock
 
@@ -250,7 +250,7 @@ def test_offices_of_one_shape_share_a_fit_and_their_files_depend_on_their_own_ro
 def test_a_packet_records_the_inputs_of_every_handout_it_binds():
     """Each bound handout's handout.yaml and fonts are recorded on their own (a
     change to any of them names the packet), not only the last handout's."""
-    from handouts.packet import PACKET_HANDOUTS, packet_input_parts
+    from handouts.packet.build import packet_input_parts
 
     parts = packet_input_parts("zh-Hant", "en", None)
     for handout in PACKET_HANDOUTS:

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from handouts.cli import main
 from handouts.content import get_handout, load_content
 from handouts.locales import LANGUAGES
-from handouts.packet import PACKET_HANDOUTS, PACKET_SIZE
+from handouts.packet.plan import PACKET_HANDOUTS, PACKET_SIZE
 from handouts.sizes import get_size
 
 from .pdfread import squash, text
@@ -131,7 +131,8 @@ def test_a_shared_fit_that_does_not_suit_the_page_is_refitted_when_bound(tmp_pat
     leaves room (here: no clinic band at all), the packet fits that handout anew."""
     import datetime as dt
 
-    from handouts.packet import KnownFit, PacketPlan, bind_packet
+    from handouts.model import KnownFit, PacketPlan
+    from handouts.packet.bind import bind_packet
     from handouts.profile import make_profile
     from handouts.render import Job, fit_page, prepare
 

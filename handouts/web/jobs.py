@@ -255,7 +255,7 @@ def do_handouts(folder: str, params: dict[str, Any], profile: Profile | None) ->
     them with PRINT-ME-FIRST.txt."""
     from ..build import build, plan
     from ..output import read_manifest
-    from ..packet import build_packets
+    from ..packet.build import build_packets
 
     out = Path(folder)
     files_dir = out / "files"
