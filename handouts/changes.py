@@ -17,8 +17,11 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .digest import input_parts
 from .errors import HandoutsError, UsageError
+from .model import Job
 from .output import MANIFEST
+from .packet.build import packet_input_parts
 
 _LABELS = {
     "fact": "fact {name}",
@@ -89,15 +92,11 @@ def read_manifests(where: Path) -> dict[str, dict[str, dict]]:
 
 def _today_parts(entry: dict, today: dt.date | None) -> dict[str, str] | None:
     """The inputs a build today would use for this manifest entry (None: not a handout PDF)."""
-    from .digest import input_parts
-    from .render import Job
 
     if "inputs_detail" not in entry:
         return None
     languages = entry.get("languages") or [entry["language"]]
     if entry.get("kind") == "packet":
-        from .packet.build import packet_input_parts
-
         bilingual = languages[1] if len(languages) > 1 else None
         parts = packet_input_parts(
             languages[0], bilingual, None, today, clinic=bool(entry["inputs_detail"].get("profile"))

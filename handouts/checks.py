@@ -27,7 +27,7 @@ from .locales import LANGUAGES, get_language
 from .model import Job
 from .placeholders import fact_keys, walk_text
 from .reliance import CLAIM_NOTE, claim_notes, claim_uses
-from .render import prepare
+from .render import prepare, render
 from .translations import translated_strings
 
 
@@ -68,8 +68,6 @@ def render_checks(job: Job, today: dt.date | None = None) -> list[str]:
     """Render one job in memory: it must fit, and every QR code must decode to its link."""
     import pypdfium2 as pdfium
     import zxingcpp
-
-    from .render import render
 
     rendered = render(job, today=today)
     expected = sorted(load_facts()[c.fact].qr_url or "" for c in get_handout(job.handout).contacts if "qr" in c.show)

@@ -24,6 +24,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from . import __version__
 from .engines import Outcome
 from .errors import ClusterError, HandoutsError
 from .model import Task
@@ -54,13 +55,11 @@ def installation(project: Project | None) -> dict[str, str]:
     the package's code, and of the project's content, templates and fonts
     (None: this installation's bundled project)."""
     if project not in _digests:
-        import handouts
-
         used = project or Project.bundled()
         missing = [str(p) for p in (used.content, used.templates, used.fonts) if not p.is_dir()]
         _digests[project] = {
-            "version": handouts.__version__,
-            "code": _tree_digest([Path(handouts.__file__).parent], (".py",)),
+            "version": __version__,
+            "code": _tree_digest([Path(__file__).parent], (".py",)),
             "data": "missing: " + ", ".join(missing)
             if missing
             else _tree_digest([used.content, used.templates, used.fonts]),

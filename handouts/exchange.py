@@ -36,6 +36,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .build import build
+from .checks import check_all
 from .content import (
     COMMON,
     SOURCE_LANGUAGE,
@@ -48,6 +50,7 @@ from .errors import HandoutsError, TranslationError
 from .locales import LANGUAGES
 from .output import write_atomically
 from .placeholders import has_placeholder, split
+from .plan import plan
 from .resources import Project, current_project, use_project
 from .translations import (
     Review,
@@ -55,6 +58,7 @@ from .translations import (
     fingerprint,
     language_strings,
     read_reviews,
+    sign,
     string_id,
     write_reviews,
 )
@@ -280,8 +284,6 @@ def import_file(
             reviews[string_id(handout, field_path).split(":", 1)[1]] = Review(fingerprint(english), fingerprint(text))
         write_reviews(handout, lang, reviews)
     if signed_by:
-        from .translations import sign
-
         approved = [
             u.id
             for u in units
@@ -297,8 +299,6 @@ def import_file(
 
 def _check_in_scratch(lang: str, texts: dict[str, str], check_fit: bool, origin: Path) -> None:
     """Run the build's checks on the changed files in a scratch copy of the project."""
-    from .build import build, plan
-    from .checks import check_all
 
     project = current_project()
     scratch = Path(tempfile.mkdtemp(prefix="handouts-import-"))

@@ -12,6 +12,11 @@ import io
 from dataclasses import dataclass
 
 from .errors import UsageError
+from .fonts import font_css
+from .locales import LANGUAGES, get_language
+from .model import Job
+from .render import environment, html_to_pdf, render, set_language
+from .translations import check_reviewed
 
 PT_PER_IN = 72
 
@@ -117,9 +122,6 @@ def _marks_pdf(stock: Stock, outlines: bool, label: str = "") -> bytes:
     (plain paper) or, for the alignment test, card outlines with numbers."""
     from markupsafe import Markup
 
-    from .fonts import font_css
-    from .render import environment, html_to_pdf
-
     w, h = stock.card_w_in, stock.card_h_in
     xs = [stock.left_in + c * w for c in range(stock.columns + 1)]
     ys = [stock.top_in + r * h for r in range(stock.rows + 1)]
@@ -167,8 +169,6 @@ def impose(cards: list[bytes], stock: Stock, langs: tuple[str, ...] = ("en",)) -
         writer.add_page(sheet)
     # A print product: its pages are merged, not laid out, so it is not tagged; it says
     # what it is (title, subject) and its main language for screen readers and file lists.
-    from .locales import LANGUAGES
-    from .render import set_language
 
     names = ", ".join(LANGUAGES[code].english_name for code in langs if code in LANGUAGES)
     writer.add_metadata(
@@ -199,9 +199,6 @@ def red_card_sheet(
 ) -> tuple[bytes, list[str], str]:
     """A sheet of Red Cards for the given languages ('es:6', 'zh-Hant:4', or 'es'
     for a full sheet): (PDF bytes, warnings, a file name for it)."""
-    from .build import check_reviewed
-    from .locales import get_language
-    from .render import Job, render
 
     stock = get_stock(stock_name)
     counts = parse_counts(list(lang_counts) or ["en"], stock.per_sheet)

@@ -47,6 +47,7 @@ from .content import (
 from .errors import ContentError, ReviewError, TranslationError
 from .locales import get_language
 from .model import Content, Job
+from .output import write_atomically
 from .placeholders import walk_text
 from .resources import register_cache
 from .yamlfile import field_value, format_field, load_yaml
@@ -143,8 +144,6 @@ class _NoAliases(yaml.SafeDumper):
 
 
 def write_reviews(handout: str, lang: str, reviews: dict[str, Review]) -> None:
-    from .output import write_atomically
-
     strings: dict[str, dict[str, Any]] = {}
     for field, review in reviews.items():
         entry: dict[str, Any] = {"source": review.source, "text": review.text, "state": review.state}
