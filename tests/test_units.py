@@ -1,0 +1,177 @@
+"""Millisecond tests of pure pieces, on strings and numbers (no WeasyPrint):
+the placeholder reader, the Formatter (quotes, placeholders, right-to-left Latin
+runs, names kept whole), the 2-or-3-column rule for contacts, the spread
+arithmetic and the input digest. Each has one end-to-end PDF test elsewhere."""
+
+from __future__ import annotations
+
+import dataclasses
+from types import SimpleNamespace
+
+import pytest
+
+from handouts.digest import input_parts, parts_digest
+from handouts.errors import RenderError
+from handouts.facts import load_facts
+from handouts.locales import get_language
+from handouts.model import Job
+from handouts.placeholders import (
+    Placeholder,
+    claim_keys,
+    fact_keys,
+    placeholders,
+    split,
+    unpaired_brace,
+    walk_text,
+    without_placeholders,
+)
+from handouts.render.context import flyer_context
+from handouts.render.html import Formatter
+from handouts.render.spread import ITEM_CAP, Gap, share_leftover
+
+PHONE = "lacare_member_services"  # a phone fact of the bundled facts.yaml
+
+
+# --- placeholders ---------------------------------------------------------------
+
+
+def test_placeholders_are_read_by_kind():
+    text = "Call {fact:a} ({tty}). {claim:b}Rule {cite:c}. {say:silent} {odd:thing}"
+    assert list(placeholders(text)) == [
+        Placeholder("fact", "a", "fact:a"),
+        Placeholder("", "tty", "tty"),
+        Placeholder("claim", "b", "claim:b"),
+        Placeholder("cite", "c", "cite:c"),
+        Placeholder("say", "silent", "say:silent"),
+        Placeholder("", "odd:thing", "odd:thing"),  # not a keyed kind: a named placeholder, refused by the checks
+    ]
+    assert fact_keys(text) == ["a"]
+    assert claim_keys(text) == ["b", "c"]
+
+
+def test_split_keeps_the_text_in_order():
+    assert list(split("a {fact:x} b{tty}")) == [
+        "a ",
+        Placeholder("fact", "x", "fact:x"),
+        " b",
+        Placeholder("", "tty", "tty"),
+    ]
+    assert list(split("no braces")) == ["no braces"]
+    assert list(split("")) == []
+
+
+def test_unpaired_braces_and_stripping():
+    assert unpaired_brace("a { b")
+    assert unpaired_brace("a } b {tty}")
+    assert not unpaired_brace("a {tty} b")
+    assert without_placeholders("a {tty} b {fact:x}", "_") == "a _ b _"
+
+
+def test_walk_text_yields_every_string_with_its_path():
+    data = {"title": "T", "sections": [{"heading": "H", "bullets": ["x", "y"]}], "n": 3}
+    assert list(walk_text(data)) == [
+        (("title",), "T"),
+        (("sections", 0, "heading"), "H"),
+        (("sections", 0, "bullets", 0), "x"),
+        (("sections", 0, "bullets", 1), "y"),
+    ]
+
+
+# --- the Formatter ---------------------------------------------------------------
+
+
+def _formatter(code: str, **values: str) -> Formatter:
+    return Formatter(get_language(code), load_facts(), values, claims={})
+
+
+def test_formatter_prints_a_fact_as_a_left_to_right_number():
+    facts = load_facts()
+    html = _formatter("en")(f"Call {{fact:{PHONE}}} now.")
+    assert facts[PHONE].phone_text in html
+    assert 'dir="ltr"' in html
+
+
+def test_formatter_uses_the_languages_own_quotes_in_pairs_only():
+    start, end = get_language("ru").quotes
+    assert (start, end) != ('"', '"')
+    assert f"{start}Hello{end}" in _formatter("ru")('Say "Hello".')
+    odd = _formatter("ru")('An odd " quote')  # not in pairs: left as typed (escaped)
+    assert "&#34;" in odd
+    assert start not in odd
+
+
+def test_formatter_escapes_text_and_fills_named_values():
+    html = _formatter("en", hours="9-5")("<b>Open</b> {hours}")
+    assert "&lt;b&gt;" in html
+    assert "9-5" in html
+
+
+def test_formatter_refuses_a_placeholder_without_a_value():
+    with pytest.raises(RenderError, match=r"\{hours\}"):
+        _formatter("en")("Open {hours}")
+
+
+def test_formatter_prints_nothing_for_a_claim_mark():
+    assert _formatter("en")("{claim:anything}Text") == _formatter("en")("Text")
+
+
+def test_formatter_isolates_latin_runs_in_right_to_left_text():
+    html = _formatter("ar")("اتصل بـ L.A. Care اليوم")
+    assert "\u2066" in html
+    assert "\u2069" in html
+    assert "L.A. Care" in html
+    assert "\u2066" not in _formatter("en")("Call L.A. Care today")
+
+
+# --- the 2-or-3-column rule for contacts --------------------------------------------
+
+
+def _contacts(*shows: tuple[str, ...]) -> list[SimpleNamespace]:
+    return [SimpleNamespace(show=show) for show in shows]
+
+
+def _rows(contacts: list[SimpleNamespace], size_kind: str = "flyer") -> list[int]:
+    prepared = SimpleNamespace(size=SimpleNamespace(kind=size_kind))
+    return [columns for columns, _ in flyer_context(prepared, {"contacts": contacts})["contact_rows"]]  # type: ignore[arg-type]
+
+
+def test_three_alike_contacts_share_a_row_of_three():
+    assert _rows(_contacts(("qr",), ("qr",), ("qr",))) == [3]
+    assert _rows(_contacts(("phone",), ("phone",), ("phone",), ("phone",))) == [3, 2]
+
+
+def test_mixed_or_phone_and_qr_contacts_go_two_across():
+    assert _rows(_contacts(("phone",), ("qr",), ("phone",))) == [2, 2]
+    assert _rows(_contacts(("phone", "qr"), ("phone", "qr"), ("phone", "qr"))) == [2, 2]
+
+
+def test_posters_always_put_three_across():
+    assert _rows(_contacts(("phone",), ("qr",), ("phone",), ("qr",)), "poster") == [3, 3]
+
+
+# --- the spread arithmetic ------------------------------------------------------------
+
+
+def test_leftover_is_shared_by_weight():
+    gaps = [Gap("1", "section", 0, 10, True), Gap("2", "block", 0, 10, True)]
+    extra = share_leftover(50.0, gaps, body_px=100)
+    assert extra == pytest.approx({"1": 30.0, "2": 20.0})
+    assert sum(extra.values()) == pytest.approx(50.0)
+
+
+def test_list_items_are_capped_and_their_excess_goes_to_the_others():
+    gaps = [Gap("1", "section", 0, 10, True), Gap("2", "item", 0, 10, True), Gap("3", "item", 0, 10, True)]
+    extra = share_leftover(100.0, gaps, body_px=10)
+    assert extra["2"] == extra["3"] == pytest.approx(ITEM_CAP * 10)
+    assert extra["1"] == pytest.approx(100.0 - 2 * ITEM_CAP * 10)
+
+
+# --- the input digest --------------------------------------------------------------------
+
+
+def test_the_digest_changes_with_the_job_and_not_with_the_order_of_its_parts():
+    job = Job("know-your-rights", "es", "letter")
+    parts = input_parts(job)
+    assert parts_digest(parts) == parts_digest(dict(reversed(list(parts.items()))))
+    assert parts_digest(input_parts(dataclasses.replace(job, size="a4"))) != parts_digest(parts)
+    assert any(key.startswith("fact:") for key in parts)
