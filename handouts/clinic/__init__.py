@@ -37,7 +37,7 @@ from .profile import (
     language_field,
 )
 from .toml import EXAMPLE, MAX_PROFILE_BYTES, load_profile
-from .validate import MIN_CONTRAST, check_link, contrast_with_white, make_profile
+from .validate import MIN_CONTRAST, check_link, contrast_with_white, format_phone, make_profile
 
 __all__ = [
     "BAND_STEP",
@@ -59,6 +59,7 @@ __all__ = [
     "checked_logo",
     "clean_svg",
     "contrast_with_white",
+    "format_phone",
     "is_field",
     "language_field",
     "load_profile",

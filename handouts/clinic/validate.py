@@ -66,16 +66,39 @@ def check_link(value: str, where: str) -> str:
     return f"https://{host}{sep}{tail}"
 
 
-def make_profile(values: dict, where: str, base: Path, logo_anywhere: bool = False) -> Profile:
-    """Check a profile's fields (from a TOML file or a CSV row) and build it."""
-    problems = []
+def format_phone(value: str) -> str | None:
+    """A phone number as printed, or None if it is not a valid one. US numbers
+    as (213) 555-0100; others keep their country code: +52 664 123 4567."""
+    try:
+        number = phonenumbers.parse(value, "US")
+        valid = phonenumbers.is_valid_number(number)
+    except phonenumbers.NumberParseException:
+        valid = False
+    if not valid:
+        return None
+    style = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if number.country_code == 1
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(number, style)
+
+
+# The checks make_profile runs, in order. Each adds what is wrong to `problems`,
+# so that one error lists every problem of a profile at once.
+
+
+def _unknown_fields(values: dict, where: str, problems: list[str]) -> None:
     unknown = sorted(k for k in values if not is_field(k))
     if unknown:
         problems.append(
             f"{where}: unknown field(s) {', '.join(unknown)}; known fields: {', '.join(FIELDS)}, "
             "and per language hours_<code> and message_<code> (for example message_ko)."
         )
-    text = {k: (str(v).strip() if v is not None else "") for k, v in values.items() if is_field(k)}
+
+
+def _too_long(text: dict[str, str], where: str, problems: list[str]) -> list[str]:
+    """The fields longer than MAX_FIELD_CHARS allows, each emptied in `text`."""
     too_long = [key for key, limit in MAX_FIELD_CHARS.items() if len(text.get(key, "")) > limit]
     for key in too_long:
         problems.append(
@@ -83,33 +106,38 @@ def make_profile(values: dict, where: str, base: Path, logo_anywhere: bool = Fal
             f"{MAX_FIELD_CHARS[key]} fit on a handout. Shorten it."
         )
         text[key] = ""
+    return too_long
+
+
+def _name(text: dict[str, str], too_long: list[str], where: str, problems: list[str]) -> str:
     name = text.get("name", "")
     if not name and "name" not in too_long:
         problems.append(f"{where}: field 'name' is required (the clinic's name as patients know it).")
-    phone = None
-    if text.get("phone"):
-        try:
-            number = phonenumbers.parse(text["phone"], "US")
-            valid = phonenumbers.is_valid_number(number)
-        except phonenumbers.NumberParseException:
-            valid = False
-        if not valid:
-            problems.append(
-                f"{where}: field 'phone': '{text['phone']}' is not a valid phone number; write it like (213) 555-0100."
-            )
-        else:  # US numbers as (213) 555-0100; others keep their country code: +52 664 123 4567
-            style = (
-                phonenumbers.PhoneNumberFormat.NATIONAL
-                if number.country_code == 1
-                else phonenumbers.PhoneNumberFormat.INTERNATIONAL
-            )
-            phone = phonenumbers.format_number(number, style)
+    return name
+
+
+def _phone(text: dict[str, str], where: str, problems: list[str]) -> str | None:
+    if not text.get("phone"):
+        return None
+    phone = format_phone(text["phone"])
+    if phone is None:
+        problems.append(
+            f"{where}: field 'phone': '{text['phone']}' is not a valid phone number; write it like (213) 555-0100."
+        )
+    return phone
+
+
+def _links(text: dict[str, str], where: str, problems: list[str]) -> None:
+    """Each link that is given, checked and put in `text` as it will print."""
     for link in ("website", "telehealth"):
         if text.get(link):
             try:
                 text[link] = check_link(text[link], f"{where}: field '{link}'")
             except ProfileError as exc:
                 problems.append(str(exc))
+
+
+def _color(text: dict[str, str], where: str, problems: list[str]) -> str:
     color = text.get("color") or "#9b1c1c"
     if not re.fullmatch(r"#[0-9a-fA-F]{6}", color):
         problems.append(f"{where}: field 'color': '{color}' must be a colour like #1d4ed8.")
@@ -120,12 +148,24 @@ def make_profile(values: dict, where: str, base: Path, logo_anywhere: bool = Fal
                 f"{where}: field 'color': white text on {color} has a contrast of {ratio:.1f}:1; "
                 f"it needs at least {MIN_CONTRAST}:1 to be readable (WCAG AA). Choose a darker colour."
             )
-    logo_uri, notes = None, list[str]()
+    return color
+
+
+def _logo(
+    text: dict[str, str], where: str, base: Path, anywhere: bool, problems: list[str]
+) -> tuple[str | None, list[str]]:
+    """The logo's data: URI (None when there is none) and what cleaning it removed."""
     if text.get("logo"):
         try:
-            logo_uri, notes = checked_logo(base / text["logo"], f"{where}: field 'logo'", base, logo_anywhere)
+            return checked_logo(base / text["logo"], f"{where}: field 'logo'", base, anywhere)
         except ProfileError as exc:
             problems.append(str(exc))
+    return None, []
+
+
+def _by_language(text: dict[str, str], where: str, problems: list[str]) -> list[tuple[str, str, str]]:
+    """(field, language code, text) of each hours_<code> and message_<code> given:
+    short enough, and in characters that language's fonts can draw."""
     by_language = []
     for key in sorted(text):
         local = language_field(key)
@@ -147,6 +187,29 @@ def make_profile(values: dict, where: str, base: Path, logo_anywhere: bool = Fal
             )
             continue
         by_language.append((name_, code, text[key]))
+    return by_language
+
+
+def _missing_glyphs(value: str, code: str) -> str:
+    """The first characters of `value` that `code`'s fonts cannot draw, described, or ''."""
+    missing = missing_glyphs(value, LANGUAGES[code].fonts)
+    return ", ".join(describe_char(ch) for ch in missing[:3])
+
+
+def make_profile(values: dict, where: str, base: Path, logo_anywhere: bool = False) -> Profile:
+    """Check a profile's fields (from a TOML file or a CSV row) and build it.
+    One ProfileError lists every problem, in the order of the checks below. The
+    digest hashes the fields as checked (links as they print) and the logo."""
+    problems: list[str] = []
+    _unknown_fields(values, where, problems)
+    text = {k: (str(v).strip() if v is not None else "") for k, v in values.items() if is_field(k)}
+    too_long = _too_long(text, where, problems)
+    name = _name(text, too_long, where, problems)
+    phone = _phone(text, where, problems)
+    _links(text, where, problems)
+    color = _color(text, where, problems)
+    logo_uri, notes = _logo(text, where, base, logo_anywhere, problems)
+    by_language = _by_language(text, where, problems)
     if problems:
         raise ProfileError(
             problems[0] if len(problems) == 1 else f"{len(problems)} problems:\n  - " + "\n  - ".join(problems),
@@ -167,9 +230,3 @@ def make_profile(values: dict, where: str, base: Path, logo_anywhere: bool = Fal
         notes=tuple(notes),
         by_language=tuple(by_language),
     )
-
-
-def _missing_glyphs(value: str, code: str) -> str:
-    """The first characters of `value` that `code`'s fonts cannot draw, described, or ''."""
-    missing = missing_glyphs(value, LANGUAGES[code].fonts)
-    return ", ".join(describe_char(ch) for ch in missing[:3])
