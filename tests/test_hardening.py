@@ -22,8 +22,8 @@ from PIL import Image
 from handouts.batch import office_folder, read_offices, slugify
 from handouts.build import build, plan
 from handouts.cli import main
+from handouts.clinic import LOGO_MAX_PIXELS, ProfileError, load_profile, make_profile
 from handouts.errors import ContentError
-from handouts.profile import LOGO_MAX_PIXELS, ProfileError, load_profile, make_profile
 from handouts.yamlfile import load_yaml
 
 PYTHON = sys.executable

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from handouts.cli import main
-from handouts.profile import (
+from handouts.clinic import (
     ProfileError,
     contrast_with_white,
     load_profile,
