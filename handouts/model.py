@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .locales import get_language
-from .profile import Profile
+from .clinic.profile import Profile
 from .yamlfile import YamlDoc
 
 DEFAULT_VARIANT = "office"  # a name in render.variants.VARIANTS
