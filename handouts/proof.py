@@ -8,11 +8,13 @@ import datetime as dt
 from markupsafe import Markup
 
 from . import __version__
-from .content import ALLOWED_PLACEHOLDERS, COMMON, SOURCE_LANGUAGE, load_content
+from .clock import build_date
+from .content import COMMON, SOURCE_LANGUAGE, load_content
 from .errors import TranslationError
 from .facts import load_facts
 from .fonts import font_css
 from .locales import LANGUAGES, get_language
+from .placeholders import ALLOWED_PLACEHOLDERS
 from .render import Formatter, environment, html_to_pdf, say_phrases
 from .translations import language_strings, status_of, summary
 
@@ -54,7 +56,7 @@ def proof(lang: str, only_stale: bool = False, today: dt.date | None = None) -> 
         "rows": rows,
         "only_stale": only_stale,
         "summary": summary(lang),
-        "printed": (today or dt.date.today()).isoformat(),
+        "printed": (today or build_date()).isoformat(),
         "source_reviewed": status_of(load_content("common", SOURCE_LANGUAGE)) == "reviewed",
         "footer": f"handouts {__version__} · {title} · {'changed strings only' if only_stale else 'all strings'}",
         "font_faces": Markup(faces),
