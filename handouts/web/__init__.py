@@ -2,8 +2,9 @@
 
 Fill in the clinic, tick what to print, see each page, download a PDF or a ZIP.
 Modules: `app` (routes, security, pages), `storage` (SQLite: profiles, logos,
-job records), `jobs` (the worker pool and the work it does), `i18n` (the
-page's own words, from gettext catalogues in `locale/`).
+job records), `pool` (the worker pool), `work` (the work it does, with
+`handover`, `previews` and the result `cache`), `i18n` (the page's own words,
+from gettext catalogues in `locale/`).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The web page: Starlette routes, security middleware and Jinja2 pages.
 
 Every page works with plain form posts (no script is needed). Rendering runs
-in `jobs.Workers`, never on the event loop; profiles and job records live in
+in `pool.Workers`, never on the event loop; profiles and job records live in
 `storage.Storage` in the data folder.
 """
 
@@ -34,9 +34,12 @@ from ..errors import HandoutsError
 from ..locales import LANGUAGES
 from ..profile import LANGUAGE_FIELDS, MAX_LOGO_BYTES, MAX_MESSAGE_CHARS, Profile, is_field, make_profile
 from ..sizes import SIZES
-from . import i18n, jobs
+from . import i18n
+from .cache import cached, progress, selection_key
+from .pool import BusyError, TooSlowError, Workers
 from .storage import Storage, sniff_logo
 from .uifonts import UI_FONTS, ui_font
+from .work import PEEK, THUMB, count_offices, do_handouts, do_offices, do_peek, do_proof, do_sheet, do_thumbnail
 
 HERE = Path(__file__).parent
 Scope = MutableMapping[str, Any]
@@ -250,7 +253,7 @@ def plain_warning(text: str) -> str:
 class Web:
     def __init__(self, data: Path, workers: int = 2, capacity: int = 8, timeout: float = 300.0):
         self.storage = Storage(data)
-        self.pool = jobs.Workers(workers, capacity, timeout)
+        self.pool = Workers(workers, capacity, timeout)
         self.running: dict[str, asyncio.Task[Any]] = {}  # job id -> a batch still building
         self.thumbs = asyncio.Lock()  # one thumbnail at a time: the other workers stay free for people
         self.env = Environment(
@@ -300,7 +303,7 @@ class Web:
 
     async def run(self, request: Request, function: Callable[..., Any], folder: Path, *args: Any) -> Any:
         """A job's summary: from the cache when the same choices were made before, else from a worker."""
-        found = jobs.cached(folder)
+        found = cached(folder)
         if found is not None:
             return found
         return await self.pool.run(function, str(folder), *args)
@@ -412,8 +415,8 @@ class Web:
             "packet": chosen["packet"],
             "bilingual": chosen["bilingual"],
         }
-        key = jobs.selection_key("handouts", params, profile)
-        result = await self.run(request, jobs.do_handouts, self.storage.builds / key, params, profile)
+        key = selection_key("handouts", params, profile)
+        result = await self.run(request, do_handouts, self.storage.builds / key, params, profile)
         if result.get("error"):
             return self.page(request, "print.html", status=400, chosen=chosen, error=result["error"], **context)
         job_id = self.storage.add_job("handouts", key, {**result, "token": token})
@@ -450,8 +453,8 @@ class Web:
                 request, "sheets.html", status=400, languages=languages, counts=counts, stock=stock, error=error
             )
         params = {"counts": list(counts.items()), "stock": stock}
-        key = jobs.selection_key("sheet", params, None)
-        result = await self.run(request, jobs.do_sheet, self.storage.builds / key, params)
+        key = selection_key("sheet", params, None)
+        result = await self.run(request, do_sheet, self.storage.builds / key, params)
         if result.get("error"):
             return self.page(
                 request,
@@ -479,9 +482,7 @@ class Web:
                 result = {"error": i18n.gettext("This batch stopped before it was done. Make it again.")}
             else:
                 total = int(result.get("total") or 0)
-                return self.page(
-                    request, "progress.html", job=job_id, done=min(jobs.progress(folder), total), total=total
-                )
+                return self.page(request, "progress.html", job=job_id, done=min(progress(folder), total), total=total)
         warnings = [plain_warning(w) for w in result.get("warnings", [])]
         drafts = []
         for entry in result.get("files", []):
@@ -557,15 +558,15 @@ class Web:
         if not chosen:
             errors["lang"] = i18n.gettext("Choose at least one language.")
         params = {"csv": hashlib.sha256(data).hexdigest(), "langs": chosen}
-        key = jobs.selection_key("offices", params, None)
+        key = selection_key("offices", params, None)
         folder = self.storage.builds / key
         total = 0
         if not errors:
-            found = jobs.cached(folder)
+            found = cached(folder)
             if found is not None:
                 return RedirectResponse(f"/r/{self.storage.add_job('offices', key, found)}", status_code=303)
             try:  # read every row first (quick): a file that is not a list of offices is an error beside its field
-                total = await asyncio.to_thread(jobs.count_offices, folder, data, chosen)
+                total = await asyncio.to_thread(count_offices, folder, data, chosen)
             except HandoutsError as exc:
                 errors["csv"] = str(exc).replace(str(folder / "offices.csv"), "offices.csv")
             else:
@@ -573,7 +574,7 @@ class Web:
                     errors["csv"] = i18n.gettext("The CSV file has no offices: one row per office under a header row.")
         if errors:
             return self.page(request, "offices.html", status=400, languages=languages, chosen=chosen, errors=errors)
-        task = self.pool.submit(jobs.do_offices, str(folder), data, chosen)  # BusyError: 503 at once
+        task = self.pool.submit(do_offices, str(folder), data, chosen)  # BusyError: 503 at once
         job_id = self.storage.add_job("offices", key, {"running": True, "total": total})
         self.running[job_id] = asyncio.ensure_future(self.finish(job_id, task))
         return RedirectResponse(f"/r/{job_id}", status_code=303)
@@ -582,7 +583,7 @@ class Web:
         """Record a batch's result when its worker is done (the page polls for it)."""
         try:
             result = await task
-        except jobs.TooSlowError:
+        except TooSlowError:
             result = {"error": i18n.gettext("This took too long. Choose fewer handouts or languages and try again.")}
         except Exception as exc:  # a worker that died: say so on the page, never a traceback
             result = {"error": f"The batch stopped: {type(exc).__name__}. Try again."}
@@ -599,7 +600,7 @@ class Web:
         _kind, folder, result = self.job(request)
         running = bool(result.get("running")) and job_id in self.running
         total = int(result.get("total") or 0) if result.get("running") else len(result.get("offices", []))
-        done = min(jobs.progress(folder), total) if running else total
+        done = min(progress(folder), total) if running else total
         return JSONResponse({"done": done, "total": total, "finished": not running})
 
     async def office_zip(self, request: Request) -> Response:
@@ -652,8 +653,8 @@ class Web:
     async def translation_proof(self, request: Request) -> Response:
         """The review proof PDF of a language (`handouts translations proof`), made by a worker."""
         code = self.translation_language(request)
-        key = jobs.selection_key("proof", {"lang": code}, None)
-        result = await self.run(request, jobs.do_proof, self.storage.builds / key, code)
+        key = selection_key("proof", {"lang": code}, None)
+        result = await self.run(request, do_proof, self.storage.builds / key, code)
         if result.get("error"):
             raise HTTPException(400, result["error"])
         return FileResponse(
@@ -665,14 +666,14 @@ class Web:
         handout = str(request.path_params["handout"])
         if handout not in handout_keys():
             raise HTTPException(404, "Not found.")
-        folder = self.storage.builds / jobs.selection_key("thumb", {"handout": handout}, None)
-        result = jobs.cached(folder)
+        folder = self.storage.builds / selection_key("thumb", {"handout": handout}, None)
+        result = cached(folder)
         if result is None:
             async with self.thumbs:
-                result = await self.run(request, jobs.do_thumbnail, folder, handout)
+                result = await self.run(request, do_thumbnail, folder, handout)
         if result.get("error"):
             raise HTTPException(404, "Not found.")
-        return FileResponse(folder / jobs.THUMB, media_type="image/png", headers={"cache-control": "max-age=3600"})
+        return FileResponse(folder / THUMB, media_type="image/png", headers={"cache-control": "max-age=3600"})
 
     async def peek(self, request: Request) -> Response:
         """The live preview's picture (see static/preview.js): one handout, one language, this clinic."""
@@ -683,11 +684,11 @@ class Web:
             raise HTTPException(404, "Not found.")
         profile = await asyncio.to_thread(self.make, values) if values else None
         params = {"handout": handout, "lang": lang}
-        folder = self.storage.builds / jobs.selection_key("peek", params, profile)
-        result = await self.run(request, jobs.do_peek, folder, handout, lang, profile)
+        folder = self.storage.builds / selection_key("peek", params, profile)
+        result = await self.run(request, do_peek, folder, handout, lang, profile)
         if result.get("error"):
             raise HTTPException(404, "Not found.")
-        return FileResponse(folder / jobs.PEEK, media_type="image/png", headers={"cache-control": "max-age=600"})
+        return FileResponse(folder / PEEK, media_type="image/png", headers={"cache-control": "max-age=600"})
 
     async def csv_template(self, request: Request) -> Response:
         return Response(
@@ -713,12 +714,12 @@ class Web:
                 413,
                 i18n.gettext("The upload is too large: a logo may be up to 2 MB, a CSV up to 1 MB and 500 rows."),
             )
-        elif isinstance(exc, jobs.BusyError):
+        elif isinstance(exc, BusyError):
             status, message = (
                 503,
                 i18n.gettext("Busy: many people are printing right now. Wait a few seconds and try again."),
             )
-        elif isinstance(exc, jobs.TooSlowError):
+        elif isinstance(exc, TooSlowError):
             status, message = 504, i18n.gettext("This took too long. Choose fewer handouts or languages and try again.")
         elif isinstance(exc, HTTPException):
             status, message = exc.status_code, str(exc.detail)
@@ -772,8 +773,8 @@ def create_app(
         lifespan=lifespan,
         exception_handlers={
             TooLargeError: web.error,
-            jobs.BusyError: web.error,
-            jobs.TooSlowError: web.error,
+            BusyError: web.error,
+            TooSlowError: web.error,
             HTTPException: web.error,
         },
     )
