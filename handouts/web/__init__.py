@@ -1,7 +1,8 @@
 """`handouts serve`: a local web page for office managers and outreach leads.
 
 Fill in the clinic, tick what to print, see each page, download a PDF or a ZIP.
-Modules: `app` (routes, security, pages), `storage` (SQLite: profiles, logos,
+Modules: `app` (the routes), `security` (the guard), `views/` (the pages),
+`presenters`, `state` (what the views share), `storage` (SQLite: profiles, logos,
 job records), `pool` (the worker pool), `work` (the work it does, with
 `handover`, `previews` and the result `cache`), `i18n` (the page's own words,
 from gettext catalogues in `locale/`).
@@ -43,7 +44,8 @@ def serve(
     """Run the web page until Ctrl+C."""
     import uvicorn
 
-    from .app import LOCAL_RATE_LIMIT, RATE_LIMIT, create_app
+    from .app import create_app
+    from .security import LOCAL_RATE_LIMIT, RATE_LIMIT
 
     folder = check_options(host, data, public)
     app = create_app(folder, workers=workers, rate_limit=RATE_LIMIT if public else LOCAL_RATE_LIMIT)
