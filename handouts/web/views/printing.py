@@ -11,13 +11,17 @@ from starlette.responses import RedirectResponse, Response
 
 from ...content import get_handout, handout_keys
 from ...locales import LANGUAGES
+from ...render.variants import VARIANTS
 from ...sizes import SIZES
 from .. import i18n
 from ..cache import selection_key
 from ..state import Web
 from ..work import do_handouts
 
-VARIANTS = ("office", "large-print", "print-shop")
+# The variants the page offers: the registry's, but not "mono" (black and white,
+# added after the page was made): print.html has no label for it, nor its Spanish
+# words. To offer a variant here, give it a label in print.html and translate it.
+OFFERED_VARIANTS = tuple(name for name in VARIANTS if name != "mono")
 
 
 def print_context(token: str | None) -> dict[str, Any]:
@@ -27,7 +31,7 @@ def print_context(token: str | None) -> dict[str, Any]:
         "handouts": handouts,
         "languages": list(LANGUAGES.values()),
         "sizes": [s for s in SIZES.values() if s.kind != "card"],
-        "variants": VARIANTS,
+        "variants": OFFERED_VARIANTS,
     }
 
 
@@ -62,7 +66,7 @@ async def print_page(web: Web, request: Request) -> Response:
         "bilingual": "en" if form.get("bilingual") else "",
     }
     error = ""
-    if chosen["variant"] not in VARIANTS:
+    if chosen["variant"] not in OFFERED_VARIANTS:
         chosen["variant"] = "office"
     if not chosen["handout"] and not chosen["packet"]:
         error = i18n.gettext("Choose at least one handout.")
