@@ -12,8 +12,6 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from pypdf import PdfReader, PdfWriter
-
 from ..batch import OfficePlan, read_offices, run_batch
 from ..build import build
 from ..errors import HandoutsError
@@ -34,6 +32,8 @@ PEEK = "peek.png"
 
 
 def _pages(pdf: bytes) -> int:
+    from pypdf import PdfReader  # heavy (0.4 s, ~20 MB), and only ever needed inside a worker
+
     return len(PdfReader(io.BytesIO(pdf)).pages)
 
 
@@ -120,6 +120,8 @@ def sheet_chunks(counts: list[tuple[str, int]], per_sheet: int) -> list[list[str
 def do_sheet(folder: str, params: dict[str, Any]) -> dict[str, Any]:
     """Red Card sheets: one PDF per distinct sheet (each what `handouts sheet`
     makes), all sheets in one PDF to print, and the alignment page."""
+    from pypdf import PdfReader, PdfWriter  # heavy (0.4 s, ~20 MB), and only ever needed inside a worker
+
     out = Path(folder)
     try:
         stock = get_stock(params["stock"])
