@@ -878,7 +878,7 @@ def serve(host, port, data, public, workers):
       handouts serve --port 8080 --data ~/handouts-data
       handouts serve --host 0.0.0.0 --public --data /srv/handouts
     """
-    from .web import serve as run_server
+    from .web.server import serve as run_server  # lazy: Starlette and uvicorn load only for `handouts serve`
 
     run_server(host, port, data, public, workers, echo=click.echo)
 

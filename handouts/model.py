@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .locales import get_language
 from .clinic.profile import Profile
+from .locales import get_language
 from .yamlfile import YamlDoc
 
 DEFAULT_VARIANT = "office"  # a name in render.variants.VARIANTS

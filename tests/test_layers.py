@@ -19,7 +19,7 @@ MAX_LINES = 400
 
 def _layers() -> list[list[str]]:
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
-    (contract,) = [c for c in config["contracts"] if c["type"] == "layers"]
+    (contract,) = [c for c in config["contracts"] if c["type"] == "layers" and "containers" not in c]
     return [[name.strip() for name in layer.replace("|", ":").split(":")] for layer in contract["layers"]]
 
 

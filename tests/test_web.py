@@ -16,7 +16,8 @@ from handouts.cli import main
 from handouts.content import get_handout
 from handouts.errors import UsageError
 from handouts.web import DEFAULT_HOST, check_options
-from handouts.web.app import LOGO_LIMIT, create_app
+from handouts.web.app import create_app
+from handouts.web.security import LOGO_LIMIT
 
 from . import pdfread
 

@@ -1,14 +1,22 @@
 """`handouts serve`: a local web page for office managers and outreach leads.
 
 Fill in the clinic, tick what to print, see each page, download a PDF or a ZIP.
-Modules: `app` (routes, security, pages), `storage` (SQLite: profiles, logos,
-job records), `jobs` (the worker pool and the work it does), `i18n` (the
-page's own words, from gettext catalogues in `locale/`).
+
+Modules, from the top: `server` (`serve`: uvicorn), `app` (`create_app`: the
+routes), `security` (the guard: headers, CSRF cookie, limits), `views/` (the
+request handlers, by page), `presenters` (library messages in the page's
+words), `state` (`Web`: what the views share), `pool` (the worker processes),
+`work` (what a worker does), `handover` (PRINT-ME-FIRST and ZIPs), `previews`
+(PDF pages as PNGs), `cache` (results by a hash of the choices), `storage`
+(SQLite: profiles, logos, job records), `i18n` and `uifonts` (the page's own
+words and fonts).
+
+This file imports none of them: it holds only what `handouts serve` checks
+before it starts.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import UsageError
@@ -29,29 +37,3 @@ def check_options(host: str, data: Path | None, public: bool) -> Path:
         if data is None:
             raise UsageError("--public needs a data folder: add --data DIR (saved clinics and their logos go there).")
     return data if data is not None else DEFAULT_DATA
-
-
-def serve(
-    host: str = DEFAULT_HOST,
-    port: int = 8000,
-    data: Path | None = None,
-    public: bool = False,
-    workers: int = 2,
-    echo: Callable[[str], None] = print,
-) -> None:
-    """Run the web page until Ctrl+C."""
-    import uvicorn
-
-    from .app import LOCAL_RATE_LIMIT, RATE_LIMIT, create_app
-
-    folder = check_options(host, data, public)
-    app = create_app(folder, workers=workers, rate_limit=RATE_LIMIT if public else LOCAL_RATE_LIMIT)
-    shown = f"[{host}]" if ":" in host else host
-    echo(f"handouts: open http://{shown}:{port}/ in your browser (Ctrl+C stops it).")
-    echo(f"Saved clinics, logos and PDFs go to {folder.resolve()}/")
-    if public:
-        echo(
-            "PUBLIC: anyone who can reach this address can make PDFs and save clinics; each saved clinic "
-            "is visible to whoever holds its private link."
-        )
-    uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning")

@@ -32,7 +32,7 @@ def ui_font(name: str) -> bytes:
     path = font_path(filename)
     if not cut:
         return path.read_bytes()
-    from fontTools import subset
+    from fontTools import subset  # heavy, and only needed for the three cut-down CJK faces
 
     options = subset.Options()
     options.layout_features = ["*"]

@@ -1,0 +1,71 @@
+"""The web page's result cache: each job writes into one folder of the data
+folder named by a hash of its inputs (`selection_key`), and leaves its summary
+there (`result.json`), so the same choices twice are served from it. A batch
+also counts the offices done so far (`progress.json`) for the progress bar.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..output import write_atomically
+from ..profile import Profile
+from ..resources import current_project
+
+RESULT = "result.json"
+PROGRESS = "progress.json"
+
+
+def selection_key(kind: str, params: dict[str, Any], profile: Profile | None) -> str:
+    """The cache key of a selection: what was chosen, for which clinic, on which day
+    (claims age), by which version of the tool, with which content."""
+    project = current_project()
+    stamp = max(
+        (path.stat().st_mtime_ns for folder in (project.content, project.templates) for path in folder.rglob("*")),
+        default=0,
+    )
+    text = json.dumps(
+        {
+            "stamp": stamp,  # an edit of the content or templates
+            "kind": kind,
+            "params": params,
+            "profile": profile.digest if profile else "",
+            "version": __version__,
+            "day": dt.date.today().isoformat(),
+        },
+        sort_keys=True,
+    )
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def progress(folder: Path) -> int:
+    """How many offices of a batch in this folder are done so far."""
+    try:
+        return int(json.loads((folder / PROGRESS).read_text(encoding="utf-8"))["done"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return 0
+
+
+def write_progress(folder: Path, done: int) -> None:
+    write_atomically(folder / PROGRESS, json.dumps({"done": done}).encode())
+
+
+def cached(folder: Path) -> dict[str, Any] | None:
+    """The summary of a job already done in this folder (see selection_key)."""
+    try:
+        found: dict[str, Any] = json.loads((folder / RESULT).read_text(encoding="utf-8"))
+        return found
+    except (OSError, ValueError):
+        return None
+
+
+def remember(out: Path, result: dict[str, Any]) -> dict[str, Any]:
+    """Keep a job's summary in its folder (not when it failed: the next try builds again)."""
+    if not result.get("error") and not result.get("errors"):
+        write_atomically(out / RESULT, json.dumps(result).encode())
+    return result

@@ -1,0 +1,141 @@
+"""The page's guard, in front of every request: security headers, the CSRF
+cookie, upload limits enforced while the body streams in, and a per-client
+limit on POSTs. (The CSRF token itself is checked by `Web.form`.)
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+from collections import defaultdict, deque
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from ..profile import MAX_LOGO_BYTES
+from . import i18n
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+FORM_LIMIT = 64_000  # a form without a file
+LOGO_LIMIT = MAX_LOGO_BYTES
+CSV_LIMIT = 1_000_000
+CSV_MAX_ROWS = 500
+SLACK = 16_000  # the other fields and multipart headers around a file
+RATE_LIMIT = 60  # POSTs per client per minute, when serving a network
+LOCAL_RATE_LIMIT = 1000  # on 127.0.0.1 there is one person (or a benchmark)
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+)
+TOO_LARGE = "The upload is too large: a logo may be up to 2 MB, a CSV up to 1 MB and 500 rows."
+
+
+class TooLargeError(Exception):
+    def __init__(self, what: str = "upload"):
+        self.what = what
+
+
+def body_limit(path: str) -> int:
+    if path == "/clinic" or (path.startswith("/c/") and path.count("/") == 2):
+        return LOGO_LIMIT + SLACK
+    if path == "/offices":
+        return CSV_LIMIT + SLACK
+    return FORM_LIMIT
+
+
+class Guard:
+    """Security headers, the CSRF cookie, upload limits enforced while the body
+    streams in, and a per-client limit on POSTs."""
+
+    def __init__(self, app: ASGIApp, rate_limit: int = RATE_LIMIT):
+        self.app = app
+        self.rate_limit = rate_limit
+        self.posts: dict[str, deque[float]] = defaultdict(deque)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        cookie = _cookie(headers.get("cookie", ""), "csrf")
+        token = cookie if cookie and re.fullmatch(r"[A-Za-z0-9_-]{20,64}", cookie) else secrets.token_urlsafe(24)
+        scope.setdefault("state", {})["csrf"] = token
+        new_cookie = token != cookie
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                extra = [
+                    (b"content-security-policy", CSP.encode()),
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"referrer-policy", b"no-referrer"),
+                    (b"x-frame-options", b"DENY"),
+                ]
+                if not any(k.lower() == b"cache-control" for k, _ in message.get("headers", [])):
+                    extra.append((b"cache-control", b"no-store"))
+                if new_cookie:
+                    extra.append((b"set-cookie", f"csrf={token}; Path=/; HttpOnly; SameSite=Strict".encode()))
+                message["headers"] = list(message.get("headers", [])) + extra
+            await send(message)
+
+        lang = i18n.choose(_cookie(headers.get("cookie", ""), "ui_lang"), headers.get("accept-language", ""))
+        with i18n.active(lang):
+            await self.route(scope, receive, send_with_headers, headers)
+
+    async def route(self, scope: Scope, receive: Receive, send_with_headers: Send, headers: dict[str, str]) -> None:
+        if scope["method"] == "POST":
+            client = (scope.get("client") or ("?", 0))[0]
+            now, window = time.monotonic(), self.posts[client]
+            while window and window[0] < now - 60:
+                window.popleft()
+            if len(window) >= self.rate_limit:
+                await _plain(send_with_headers, 429, "Too many requests: wait a minute.", [(b"retry-after", b"60")])
+                return
+            window.append(now)
+            limit = body_limit(scope["path"])
+            try:
+                declared = int(headers.get("content-length", "0"))
+            except ValueError:
+                declared = 0
+            if declared > limit:
+                await _plain(send_with_headers, 413, i18n.gettext(TOO_LARGE))
+                return
+            received = 0
+
+            async def limited() -> Message:
+                nonlocal received
+                message = await receive()
+                if message["type"] == "http.request":
+                    received += len(message.get("body", b""))
+                    if received > limit:
+                        raise TooLargeError()
+                return message
+
+            await self.app(scope, limited, send_with_headers)
+            return
+        await self.app(scope, receive, send_with_headers)
+
+
+def _cookie(header: str, name: str) -> str:
+    for part in header.split(";"):
+        key, _, value = part.strip().partition("=")
+        if key == name:
+            return value
+    return ""
+
+
+async def _plain(send: Send, status: int, text: str, headers: list[tuple[bytes, bytes]] | None = None) -> None:
+    body = text.encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode())]
+            + (headers or []),
+        }
+    )
+    await send({"type": "http.response.body", "body": body})

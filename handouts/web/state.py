@@ -1,0 +1,99 @@
+"""`Web`: what the page's views share for the life of the server (storage,
+the worker pool, the Jinja environment) and the helpers every view uses
+(render a page, read a form with its CSRF token, look up a clinic or a job,
+get a job's result from the cache or a worker).
+
+Views take the `Web` as their first argument (see app.create_app); this module
+imports none of them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from ..locales import LANGUAGES
+from ..profile import MAX_MESSAGE_CHARS, Profile, make_profile
+from . import i18n
+from .cache import cached
+from .pool import Workers
+from .storage import Storage
+
+HERE = Path(__file__).parent
+
+
+class Web:
+    def __init__(self, data: Path, workers: int = 2, capacity: int = 8, timeout: float = 300.0):
+        self.storage = Storage(data)
+        self.pool = Workers(workers, capacity, timeout)
+        self.running: dict[str, asyncio.Task[Any]] = {}  # job id -> a batch still building
+        self.thumbs = asyncio.Lock()  # one thumbnail at a time: the other workers stay free for people
+        self.env = Environment(
+            loader=FileSystemLoader(str(HERE / "templates")),
+            autoescape=select_autoescape(["html"], default=True),
+            extensions=["jinja2.ext.i18n"],
+        )
+        self.env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+        self.env.globals["max_message"] = MAX_MESSAGE_CHARS
+        self.env.globals["all_languages"] = list(LANGUAGES.values())
+
+    def page(self, request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+        lang = i18n.choose(request.cookies.get("ui_lang"), request.headers.get("accept-language", ""))
+        with i18n.active(lang):
+            html = self.env.get_template(name).render(
+                request=request,
+                csrf=request.scope["state"]["csrf"],
+                ui_lang=lang,
+                ui_langs=i18n.UI_LANGUAGES,
+                path=request.url.path,
+                **context,
+            )
+        response = HTMLResponse(html, status_code=status)
+        if status == 503:
+            response.headers["retry-after"] = "5"
+        return response
+
+    async def form(self, request: Request) -> FormData:
+        form = await request.form(max_files=2, max_fields=200)
+        sent = form.get("csrf_token")
+        cookie = request.cookies.get("csrf", "")
+        if not isinstance(sent, str) or not cookie or not secrets.compare_digest(sent, cookie):
+            raise HTTPException(403, "This form has expired or came from another site. Reload the page and try again.")
+        return form
+
+    def profile_values(self, token: str | None) -> dict[str, str] | None:
+        if token is None:
+            return None
+        values = self.storage.get_profile(token)
+        if values is None:
+            raise HTTPException(404, "Not found.")
+        return values
+
+    def make(self, values: dict[str, str]) -> Profile:
+        return make_profile(values, "clinic", self.storage.logos)
+
+    async def run(self, request: Request, function: Callable[..., Any], folder: Path, *args: Any) -> Any:
+        """A job's summary: from the cache when the same choices were made before, else from a worker."""
+        found = cached(folder)
+        if found is not None:
+            return found
+        return await self.pool.run(function, str(folder), *args)
+
+    def job(self, request: Request) -> tuple[str, Path, dict[str, Any]]:
+        found = self.storage.get_job(str(request.path_params["job"]))
+        if found is None:
+            raise HTTPException(404, "Not found.")
+        return found
+
+    def close(self) -> None:
+        self.pool.stop()
+        self.storage.close()

@@ -1,0 +1,92 @@
+"""My clinic: the profile form (saved behind a private token, with its logo)
+and the live preview's picture of one handout with the clinic."""
+
+from __future__ import annotations
+
+import asyncio
+
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import FileResponse, RedirectResponse, Response
+
+from ...content import handout_keys
+from ...errors import HandoutsError
+from ...locales import LANGUAGES
+from ...profile import LANGUAGE_FIELDS
+from ..cache import selection_key
+from ..presenters import field_errors
+from ..security import LOGO_LIMIT, TooLargeError
+from ..state import Web
+from ..storage import sniff_logo
+from ..work import PEEK, do_peek
+
+TEXT_FIELDS = ("name", "address", "phone", "hours", "website", "telehealth", "color")
+# per language: message_ko, hours_es, ... (see handouts.profile.LANGUAGE_FIELDS)
+LANGUAGE_TEXT_FIELDS = tuple(f"{name}_{code}" for code in LANGUAGES for name in LANGUAGE_FIELDS)
+
+
+async def home(web: Web, request: Request) -> Response:
+    return web.page(request, "clinic.html", values={}, errors={}, other=[], token=None, saved=False)
+
+
+async def clinic(web: Web, request: Request) -> Response:
+    token = request.path_params.get("token")
+    stored = web.profile_values(token)
+    if request.method == "GET":
+        return web.page(
+            request,
+            "clinic.html",
+            values=stored,
+            errors={},
+            other=[],
+            token=token,
+            saved="saved" in request.query_params,
+        )
+    form = await web.form(request)
+    values = {key: str(form.get(key) or "").strip() for key in TEXT_FIELDS + LANGUAGE_TEXT_FIELDS}
+    values = {k: v for k, v in values.items() if v}
+    errors: dict[str, str] = {}
+    logo = form.get("logo")
+    if stored and stored.get("logo") and not form.get("remove_logo"):
+        values["logo"] = stored["logo"]
+    if isinstance(logo, UploadFile) and logo.filename:
+        data = await logo.read(LOGO_LIMIT + 1)
+        if len(data) > LOGO_LIMIT:
+            raise TooLargeError("logo")
+        kind = sniff_logo(data)
+        if kind is None:
+            errors["logo"] = "The logo must be a PNG, JPEG or SVG image."
+        else:
+            values["logo"] = web.storage.save_logo(data, kind)
+    other: list[str] = []
+    if not errors:
+        try:
+            await asyncio.to_thread(web.make, values)
+        except HandoutsError as exc:
+            errors, other = field_errors(getattr(exc, "problems", None) or [str(exc)])
+    if errors or other:
+        return web.page(
+            request, "clinic.html", status=400, values=values, errors=errors, other=other, token=token, saved=False
+        )
+    if token is None:
+        token = web.storage.new_profile(values)
+    else:
+        web.storage.update_profile(token, values)
+    return RedirectResponse(f"/c/{token}?saved=1", status_code=303)
+
+
+async def peek(web: Web, request: Request) -> Response:
+    """The live preview's picture (see static/preview.js): one handout, one language, this clinic."""
+    token = request.path_params.get("token")
+    values = web.profile_values(token)
+    handout, lang = str(request.path_params["handout"]), str(request.path_params["lang"])
+    if handout not in handout_keys() or lang not in LANGUAGES:
+        raise HTTPException(404, "Not found.")
+    profile = await asyncio.to_thread(web.make, values) if values else None
+    params = {"handout": handout, "lang": lang}
+    folder = web.storage.builds / selection_key("peek", params, profile)
+    result = await web.run(request, do_peek, folder, handout, lang, profile)
+    if result.get("error"):
+        raise HTTPException(404, "Not found.")
+    return FileResponse(folder / PEEK, media_type="image/png", headers={"cache-control": "max-age=600"})

@@ -1,0 +1,107 @@
+"""Many offices: a CSV of offices, built as `handouts batch` builds it, in the
+background while the page shows a progress bar."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import hashlib
+import io
+from typing import Any
+
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+
+from ...errors import HandoutsError
+from ...locales import LANGUAGES
+from .. import i18n
+from ..cache import cached, progress, selection_key
+from ..pool import TooSlowError
+from ..security import CSV_LIMIT, CSV_MAX_ROWS, TooLargeError
+from ..state import Web
+from ..work import count_offices, do_offices
+
+CSV_TEMPLATE = (
+    "name,address,phone,hours,website,telehealth,color,slug,hours_es,message_es\r\n"
+    '"Example Clinic","123 Example St, Los Angeles, CA 90012","(213) 555-0100",'
+    '"Mon-Fri 8-5","https://example.org","","#1d4ed8","example","lunes a viernes, 8-5","Hablamos español"\r\n'
+)
+
+
+async def offices(web: Web, request: Request) -> Response:
+    languages = list(LANGUAGES.values())
+    if request.method == "GET":
+        return web.page(request, "offices.html", languages=languages, chosen=["en"], errors={})
+    form = await web.form(request)
+    chosen = [c for c in form.getlist("lang") if c in LANGUAGES]
+    upload = form.get("csv")
+    errors: dict[str, str] = {}  # by field: csv, lang
+    data = b""
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        errors["csv"] = i18n.gettext("Choose a CSV file with one row per office.")
+    else:
+        data = await upload.read(CSV_LIMIT + 1)
+        if len(data) > CSV_LIMIT:
+            raise TooLargeError("csv")
+        try:
+            rows = sum(1 for _ in csv.reader(io.StringIO(data.decode("utf-8-sig")))) - 1
+        except (UnicodeDecodeError, csv.Error):
+            rows = 0
+        if rows > CSV_MAX_ROWS:
+            raise TooLargeError("csv")
+    if not chosen:
+        errors["lang"] = i18n.gettext("Choose at least one language.")
+    params = {"csv": hashlib.sha256(data).hexdigest(), "langs": chosen}
+    key = selection_key("offices", params, None)
+    folder = web.storage.builds / key
+    total = 0
+    if not errors:
+        found = cached(folder)
+        if found is not None:
+            return RedirectResponse(f"/r/{web.storage.add_job('offices', key, found)}", status_code=303)
+        try:  # read every row first (quick): a file that is not a list of offices is an error beside its field
+            total = await asyncio.to_thread(count_offices, folder, data, chosen)
+        except HandoutsError as exc:
+            errors["csv"] = str(exc).replace(str(folder / "offices.csv"), "offices.csv")
+        else:
+            if not total:
+                errors["csv"] = i18n.gettext("The CSV file has no offices: one row per office under a header row.")
+    if errors:
+        return web.page(request, "offices.html", status=400, languages=languages, chosen=chosen, errors=errors)
+    task = web.pool.submit(do_offices, str(folder), data, chosen)  # BusyError: 503 at once
+    job_id = web.storage.add_job("offices", key, {"running": True, "total": total})
+    web.running[job_id] = asyncio.ensure_future(finish(web, job_id, task))
+    return RedirectResponse(f"/r/{job_id}", status_code=303)
+
+
+async def finish(web: Web, job_id: str, task: asyncio.Task[Any]) -> None:
+    """Record a batch's result when its worker is done (the page polls for it)."""
+    try:
+        result = await task
+    except TooSlowError:
+        result = {"error": i18n.gettext("This took too long. Choose fewer handouts or languages and try again.")}
+    except Exception as exc:  # a worker that died: say so on the page, never a traceback
+        result = {"error": f"The batch stopped: {type(exc).__name__}. Try again."}
+    try:
+        web.storage.update_job(job_id, result)
+    finally:
+        web.running.pop(job_id, None)
+
+
+async def job_progress(web: Web, request: Request) -> Response:
+    """{done, total, finished}: what the progress bar shows."""
+    job_id = str(request.path_params["job"])
+    _kind, folder, result = web.job(request)
+    running = bool(result.get("running")) and job_id in web.running
+    total = int(result.get("total") or 0) if result.get("running") else len(result.get("offices", []))
+    done = min(progress(folder), total) if running else total
+    return JSONResponse({"done": done, "total": total, "finished": not running})
+
+
+async def csv_template(web: Web, request: Request) -> Response:
+    return Response(
+        CSV_TEMPLATE,
+        media_type="text/csv; charset=utf-8",
+        headers={"content-disposition": 'attachment; filename="offices.csv"'},
+    )

@@ -1,0 +1,87 @@
+"""Translations: each language's review status (as `handouts translations
+status` shows it), its strings as XLIFF for a translator, and its review proof."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import FileResponse, Response
+
+from ...content import COMMON, SOURCE_LANGUAGE, available_languages, get_handout, handout_keys
+from ...exchange import export
+from ...locales import LANGUAGES
+from ...translations import summary, translated_strings
+from ..cache import selection_key
+from ..state import Web
+from ..work import do_proof
+
+
+def translation_status() -> list[dict[str, Any]]:
+    """Per language, then per handout (the shared words first): strings in
+    total, reviewed, draft, changed in English (stale), and who reviewed how
+    many strings on which day. From handouts.translations, as `handouts
+    translations status` shows it."""
+    out = []
+    for code, language in LANGUAGES.items():
+        if code == SOURCE_LANGUAGE:
+            continue
+        rows = []
+        for key in (COMMON, *handout_keys()):
+            if code not in available_languages(key):
+                continue
+            strings = translated_strings(key, code)
+            reviewers: dict[tuple[str, str], int] = {}
+            for string in strings:
+                if string.state == "reviewed" and string.review is not None:
+                    who = (str(string.review.by), string.review.on.isoformat() if string.review.on else "")
+                    reviewers[who] = reviewers.get(who, 0) + 1
+            rows.append(
+                {
+                    "key": key,
+                    "name": "" if key == COMMON else get_handout(key).name,
+                    "total": len(strings),
+                    **{state: sum(s.state == state for s in strings) for state in ("reviewed", "draft", "stale")},
+                    "reviewers": sorted(reviewers.items(), key=lambda item: (item[0][1], item[0][0])),
+                }
+            )
+        counts = summary(code)
+        out.append({"language": language, "summary": counts, "rows": rows})
+    return out
+
+
+def translation_language(request: Request) -> str:
+    code = str(request.path_params["lang"])
+    if code not in LANGUAGES or code == SOURCE_LANGUAGE:
+        raise HTTPException(404, "Not found.")
+    return code
+
+
+async def translations(web: Web, request: Request) -> Response:
+    status = await asyncio.to_thread(translation_status)
+    return web.page(request, "translations.html", status_rows=status)
+
+
+async def translation_file(web: Web, request: Request) -> Response:
+    """A language's strings as XLIFF, for a translator's CAT tool (`handouts translations export`)."""
+    code = translation_language(request)
+    data = await asyncio.to_thread(export, code, "xliff")
+    return Response(
+        data,
+        media_type="application/x-xliff+xml",
+        headers={"content-disposition": f'attachment; filename="{code}.xlf"'},
+    )
+
+
+async def translation_proof(web: Web, request: Request) -> Response:
+    """The review proof PDF of a language (`handouts translations proof`), made by a worker."""
+    code = translation_language(request)
+    key = selection_key("proof", {"lang": code}, None)
+    result = await web.run(request, do_proof, web.storage.builds / key, code)
+    if result.get("error"):
+        raise HTTPException(400, result["error"])
+    return FileResponse(
+        web.storage.builds / key / "proof.pdf", media_type="application/pdf", filename=f"proof-{code}.pdf"
+    )

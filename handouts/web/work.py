@@ -1,0 +1,254 @@
+"""The work the web page asks for. The functions named `do_*` run inside a
+worker (see pool.Workers), each through the library exactly as the CLI does.
+Each writes into one folder of the data folder named by a hash of its inputs
+(cache.selection_key: the same choices twice are served from it) and returns a
+small JSON-able summary.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from pathlib import Path
+from typing import Any
+
+from ..batch import OfficePlan, read_offices, run_batch
+from ..build import build
+from ..errors import HandoutsError
+from ..output import read_manifest, write_atomically
+from ..packet.build import build_packets
+from ..plan import plan
+from ..profile import Profile
+from ..proof import proof
+from ..sheets import alignment_sheet, get_stock, red_card_sheet
+from .cache import remember, write_progress
+from .handover import entry_for, language_label, print_me_first, write_zip
+from .previews import file_previews, render_preview
+
+THUMB_WIDTH_PX = 240
+THUMB = "thumb.png"
+PEEK_WIDTH_PX = 500
+PEEK = "peek.png"
+
+
+def _pages(pdf: bytes) -> int:
+    from pypdf import PdfReader  # heavy (0.4 s, ~20 MB), and only ever needed inside a worker
+
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def do_handouts(folder: str, params: dict[str, Any], profile: Profile | None) -> dict[str, Any]:
+    """Build the chosen handouts exactly as `handouts build` does (plan, then
+    build into the folder), and packets as `handouts packet` does, then zip
+    them with PRINT-ME-FIRST.txt."""
+    out = Path(folder)
+    files_dir = out / "files"
+    entries, files, errors, warnings = [], [], [], []
+    if params["handouts"]:
+        try:
+            jobs = plan(
+                params["handouts"], params["langs"], params["sizes"], variant=params["variant"], profile=profile
+            )
+        except HandoutsError as exc:
+            return {"error": str(exc)}
+        if not jobs:
+            return {"error": "Nothing to print: choose at least one handout."}
+        report = build(jobs, files_dir)
+        warnings += report.warnings
+        manifest = read_manifest(files_dir)
+        for result in report.results:
+            if result.error is not None or result.path is None:
+                errors.append(f"{result.job.label}: {result.error}")
+                continue
+            name = result.path.relative_to(files_dir).as_posix()
+            data = result.path.read_bytes()
+            entry = manifest.get(name, {})
+            pages = int(entry.get("pages") or _pages(data))
+            entries.append(entry_for(result.job, name, pages, entry.get("review_status", "")))
+            files.append((name, data))
+    if params.get("packet"):
+        bilingual = params.get("bilingual") or None
+        langs = [code for code in params["langs"] if code != bilingual]
+        try:
+            written = build_packets(langs, files_dir, profile, bilingual, on_warning=warnings.append) if langs else []
+        except HandoutsError as exc:
+            errors.append(f"packets: {exc}")
+            written = []
+        for code, path in zip(langs, written, strict=False):
+            data = path.read_bytes()
+            name = path.relative_to(files_dir).as_posix()
+            extra = f", each page followed by {language_label(bilingual)}" if bilingual else ""
+            entries.append(
+                {
+                    "name": name,
+                    "title": f"Packet of patient handouts, {language_label(code)}{extra}",
+                    "paper": "US Letter 8.5 x 11 in",
+                    "pages": _pages(data),
+                    "how": "two-sided, flip on the long edge",
+                    "langs": [code],
+                    "review_status": "draft",
+                }
+            )
+            files.append((name, data))
+    if files:
+        write_zip(out / "bundle.zip", [("PRINT-ME-FIRST.txt", print_me_first(entries).encode()), *files])
+    file_previews(out, entries)
+    notes = [f"Removed from the SVG logo: {note}" for note in profile.notes] if profile else []
+    summary = {
+        "files": entries,
+        "warnings": list(dict.fromkeys(warnings)),
+        "errors": errors,
+        "notes": notes,
+        "zip": bool(files),
+    }
+    return remember(out, summary)
+
+
+def sheet_chunks(counts: list[tuple[str, int]], per_sheet: int) -> list[list[str]]:
+    """[('es', 20), ('ko', 10)] with 10 a sheet -> [['es:10'], ['es:10'], ['ko:10']]."""
+    cards = [code for code, number in counts for _ in range(number)]
+    chunks = []
+    for start in range(0, len(cards), per_sheet):
+        part = cards[start : start + per_sheet]
+        grouped: dict[str, int] = {}
+        for code in part:
+            grouped[code] = grouped.get(code, 0) + 1
+        chunks.append([f"{code}:{number}" for code, number in grouped.items()])
+    return chunks
+
+
+def do_sheet(folder: str, params: dict[str, Any]) -> dict[str, Any]:
+    """Red Card sheets: one PDF per distinct sheet (each what `handouts sheet`
+    makes), all sheets in one PDF to print, and the alignment page."""
+    from pypdf import PdfReader, PdfWriter  # heavy (0.4 s, ~20 MB), and only ever needed inside a worker
+
+    out = Path(folder)
+    try:
+        stock = get_stock(params["stock"])
+        chunks = sheet_chunks([(c, n) for c, n in params["counts"]], stock.per_sheet)
+        made: dict[tuple[str, ...], tuple[bytes, str]] = {}
+        warnings: list[str] = []
+        for chunk in chunks:
+            if tuple(chunk) not in made:
+                pdf, found, name = red_card_sheet(chunk, stock.name)
+                made[tuple(chunk)] = (pdf, name)
+                warnings += [w for w in found if w not in warnings]
+    except HandoutsError as exc:
+        return {"error": str(exc)}
+    writer = PdfWriter()
+    for chunk in chunks:
+        writer.append(PdfReader(io.BytesIO(made[tuple(chunk)][0])))
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    total = sum(n for _, n in params["counts"])
+    all_name = f"red-cards-{total}-{stock.name}.pdf"
+    align_name = f"alignment-{stock.name}.pdf"
+    align = alignment_sheet(stock)
+    files = [(all_name, buffer.getvalue()), (align_name, align)]
+    for path_name, data in files:
+        write_atomically(out / "files" / path_name, data)
+    mix = " + ".join(f"{n} {c}" for c, n in params["counts"])
+    entries = [
+        {
+            "name": all_name,
+            "title": f"Red Cards, {total} cards ({mix}) on {len(chunks)} sheet(s)",
+            "paper": stock.description,
+            "pages": len(chunks) * 2,
+            "how": "two-sided, flip on the long edge; page 1 of each sheet fronts, page 2 backs",
+            "sheets": len(chunks),
+        },
+        {
+            "name": align_name,
+            "title": "Alignment test page: print this first",
+            "paper": "plain Letter paper",
+            "pages": 1,
+            "how": "one-sided",
+        },
+    ]
+    write_zip(out / "bundle.zip", [("PRINT-ME-FIRST.txt", print_me_first(entries, cards=True).encode()), *files])
+    file_previews(out, entries[:1])
+    return remember(out, {"files": entries, "warnings": warnings, "errors": [], "notes": [], "zip": True})
+
+
+def do_proof(folder: str, lang: str) -> dict[str, Any]:
+    """The review proof of one language, as `handouts translations proof` writes it."""
+    out = Path(folder)
+    try:
+        data = proof(lang)
+    except HandoutsError as exc:
+        return {"error": str(exc)}
+    write_atomically(out / "proof.pdf", data)
+    return remember(out, {"files": [{"name": "proof.pdf", "pages": _pages(data)}]})
+
+
+def do_thumbnail(folder: str, handout: str) -> dict[str, Any]:
+    """A small picture of a handout's first page (English, its usual size, no
+    clinic) for its card on What to print."""
+    out = Path(folder)
+    try:
+        report = build(plan([handout], ["en"])[:1], out / "files")
+    except HandoutsError as exc:
+        return {"error": str(exc)}
+    made = [r.path for r in report.results if r.path is not None and r.error is None]
+    if not made:
+        return {"error": f"{handout}: no page to show"}
+    render_preview(str(made[0]), 0, str(out / THUMB), THUMB_WIDTH_PX)
+    return remember(out, {"thumb": THUMB})
+
+
+def do_peek(folder: str, handout: str, lang: str, profile: Profile | None) -> dict[str, Any]:
+    """The live preview on What to print: the first page of one handout in one
+    language at its usual size, with the clinic, as `handouts build` makes it."""
+    out = Path(folder)
+    try:
+        report = build(plan([handout], [lang], profile=profile)[:1], out / "files")
+    except HandoutsError as exc:
+        return {"error": str(exc)}
+    made = [r.path for r in report.results if r.path is not None and r.error is None]
+    if not made:
+        return {"error": "; ".join(str(r.error) for r in report.results) or "nothing to show"}
+    render_preview(str(made[0]), 0, str(out / PEEK), PEEK_WIDTH_PX)
+    return remember(out, {"peek": PEEK})
+
+
+def count_offices(folder: Path, data: bytes, langs: list[str]) -> int:
+    """The rows of an uploaded CSV (good and bad), read as `handouts batch`
+    reads them; raises HandoutsError for a file that is not a list of offices."""
+    write_atomically(folder / "offices.csv", data)
+    offices, failures, _warnings = read_offices(folder / "offices.csv", defaults=OfficePlan(languages=tuple(langs)))
+    return len(offices) + len(failures)
+
+
+def do_offices(folder: str, data: bytes, langs: list[str]) -> dict[str, Any]:
+    """`handouts batch` on an uploaded CSV: a packet per language for every
+    good row, one ZIP per office (with its PRINT-ME-FIRST.txt), a summary, and
+    an error per bad row."""
+    out = Path(folder)
+    source = out / "offices.csv"
+    write_atomically(source, data)
+    warnings: list[str] = []
+    done, lock = 0, threading.Lock()
+
+    def one_more(_result: Any) -> None:  # for the progress bar: offices done (or refused) so far
+        nonlocal done
+        with lock:  # run_batch may finish offices in several threads
+            done += 1
+            write_progress(out, done)
+
+    try:
+        results = run_batch(
+            source,
+            out / "offices",
+            OfficePlan(languages=tuple(langs)),
+            on_office=one_more,
+            on_warning=warnings.append,
+        )
+    except HandoutsError as exc:
+        return {"error": str(exc).replace(str(source), "offices.csv")}
+    offices = []
+    for result in results:
+        error = result.error.replace(str(source), "offices.csv") if result.error else None
+        zip_name = result.zip.name if result.zip is not None and not error else ""
+        offices.append({"row": result.row, "slug": result.slug, "name": result.name, "error": error, "zip": zip_name})
+        warnings += result.warnings
+    return remember(out, {"offices": offices, "warnings": list(dict.fromkeys(warnings)), "errors": [], "files": []})
