@@ -13,10 +13,10 @@ internals (each marked PATCH or INTERNAL below):
 3. PATCH `weasyprint.css.ColorProfile.content`: WeasyPrint re-serialises an ICC
    profile through Pillow, which stamps the time into its header; we embed our
    bundled profiles byte for byte (keep_icc_bytes).
-4. INTERNAL `Page._page_box` and the box tree (`position_x/y`, `margin_width()`,
-   `margin_height()`, `children`, box class names `LineBox`, `TableRowBox`,
-   `InlineReplacedBox`, `BlockReplacedBox`, `MarginBox`): to measure how full a page is and
-   whether anything sticks out past its edge (content_bottom, overflow).
+4. INTERNAL `Page._page_box` and the box tree, read in boxes.py only (its
+   docstring lists every name): to measure how full a page is, whether
+   anything sticks out past its edge, and where the gaps that fill a page are
+   (boxes.content_bottom, overflow, flow, past_sides).
 5. The logger "weasyprint": every warning it logs is turned into an error
    (weasyprint_errors).
 6. PATCH `weasyprint.css.CSS` as `find_stylesheets` calls it for a <link>ed
@@ -48,6 +48,8 @@ from urllib.parse import unquote, urlsplit
 from ..errors import RenderError
 from ..fonts import subset_dir
 from ..resources import fonts_dir, scratch_dir, templates_dir
+from .boxes import content_bottom
+from .boxes import overflow as overflow  # callers import it from here (render/__init__.py)
 
 
 def refusing_fetcher(roots: tuple[Path, ...]) -> Any:
@@ -194,32 +196,6 @@ def keep_icc_bytes() -> None:
         return bytes(serialised.fget(profile))
 
     ColorProfile.content = property(content)
-
-
-def overflow(page: Any) -> float:
-    """INTERNAL (4): how far (CSS px) anything on the page sticks out past its edges."""
-    width, height = page.width, page.height
-    worst = 0.0
-    stack = [page._page_box]
-    while stack:
-        box = stack.pop()
-        x, y = getattr(box, "position_x", 0), getattr(box, "position_y", 0)
-        w = box.margin_width() if hasattr(box, "margin_width") else 0
-        h = box.margin_height() if hasattr(box, "margin_height") else 0
-        worst = max(worst, x + w - width, y + h - height, -x, -y)
-        stack.extend(getattr(box, "children", ()))
-    return worst
-
-
-def content_bottom(page: Any) -> float:
-    """INTERNAL (4): the lowest point of any line, row or image on the page (CSS px)."""
-    lowest, stack = 0.0, [page._page_box]
-    while stack:
-        box = stack.pop()
-        if type(box).__name__ in ("LineBox", "TableRowBox", "InlineReplacedBox", "BlockReplacedBox"):
-            lowest = max(lowest, box.position_y + box.margin_height())
-        stack.extend(getattr(box, "children", ()))
-    return lowest
 
 
 def fill(document: Any) -> float:
