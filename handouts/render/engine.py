@@ -291,6 +291,9 @@ def cache_stylesheets() -> None:
         url = kwargs.get("url")
         if args or not isinstance(url, str) or urlsplit(url).scheme != "file":
             return CSS(*args, **kwargs)
+        if kwargs.get("matcher") is not None or kwargs.get("layer") is not None:
+            # an @import: its rules go into the importing sheet's matcher, which a kept copy would not fill
+            return CSS(*args, **kwargs)
         path = Path(unquote(urlsplit(url).path))
         try:
             if not path.resolve().is_relative_to(templates_dir().resolve()):
