@@ -1,29 +1,66 @@
-"""Every WeasyPrint touchpoint: the URL fetcher, the font configuration, layout,
-reading boxes back, and writing PDF bytes.
+"""Every WeasyPrint call and every patch of WeasyPrint: the URL fetcher, the
+font configuration, layout, and writing PDF bytes.
 
-Whoever upgrades WeasyPrint checks this one file. It relies on these WeasyPrint
-internals (each marked PATCH or INTERNAL below):
+Whoever upgrades WeasyPrint checks the list below: it names every WeasyPrint
+internal handouts relies on, each with the function that uses it. PATCH: we
+replace something of WeasyPrint's; INTERNAL: we read or set something its API
+reference does not document ("Use it at your own risk, or have dependency to a
+specific WeasyPrint version"). tests/test_weasyprint_canary.py reads the
+installed WeasyPrint's source (without importing it, in the fast suite) and
+fails, naming the item, when one of them is not where we expect it; its
+pdf-marked tests check that the patches take effect. pyproject.toml pins the
+WeasyPrint major that the canary and the PDF tests passed on.
 
-1. INTERNAL `FontConfiguration._folder`: WeasyPrint makes its own temporary
-   folder for font files and leaves it behind at exit; we point it inside our
-   scratch folder, which is removed at exit (font_config).
-2. PATCH `weasyprint.pdf.metadata.uuid4`: PDF/X metadata gets a random document
-   ID; we derive it from the job instead, so identical inputs give identical
-   bytes (write_pdf).
-3. PATCH `weasyprint.css.ColorProfile.content`: WeasyPrint re-serialises an ICC
-   profile through Pillow, which stamps the time into its header; we embed our
-   bundled profiles byte for byte (keep_icc_bytes).
-4. INTERNAL `Page._page_box` and the box tree (`position_x/y`, `margin_width()`,
-   `margin_height()`, `children`, box class names `LineBox`, `TableRowBox`,
-   `InlineReplacedBox`, `BlockReplacedBox`, `MarginBox`): to measure how full a page is and
-   whether anything sticks out past its edge (content_bottom, overflow).
-5. The logger "weasyprint": every warning it logs is turned into an error
-   (weasyprint_errors).
-6. PATCH `weasyprint.css.CSS` as `find_stylesheets` calls it for a <link>ed
-   stylesheet: a stylesheet file of our templates is parsed once per process,
-   not once per layout pass (about 15% of a pass), and reused while its bytes
-   are the same (cache_stylesheets). INTERNAL: a CSS object's `matcher`,
-   `page_rules` and `layers`, and the containers `find_stylesheets` passes.
+1. INTERNAL `FontConfiguration._folder` (engine.font_config): WeasyPrint makes
+   its own temporary folder for font files, when it adds the first one, and
+   leaves it behind at exit; we set it first, inside our scratch folder, which
+   is removed at exit. Also the text of its Python warning "No fonts
+   configured in FontConfig" (font_config silences it by that text).
+2. PATCH `weasyprint.pdf.metadata.uuid4`, the bare name its PDF/X metadata
+   calls for a document ID (engine.derive_document_ids, seeded per thread by
+   engine.write_pdf): the ID is derived from the job, not drawn at random, so
+   identical inputs give identical bytes.
+3. PATCH `weasyprint.css.ColorProfile.content`, a property (engine.keep_icc_bytes),
+   and INTERNAL `ColorProfile.src`: WeasyPrint re-serialises an ICC profile
+   through Pillow, which stamps the time into its header; we embed our bundled
+   profiles byte for byte.
+4. INTERNAL the box tree, read in boxes.py only (see its docstring for each
+   name): `Page._page_box`; on boxes `children`, `position_x/y`, `width`,
+   `height`, `margin_width()`, `margin_height()`, `border_width()`,
+   `border_box_x()`, `content_box_x()`, `content_box_y()`, `element`,
+   `element_tag`; box class names `LineBox`, `TableRowBox`,
+   `InlineReplacedBox`, `BlockReplacedBox`, `TextBox`, `MarginBox`. Used by:
+   - boxes.overflow: what sticks out past a page's edge (engine.overflow, for
+     render.off_the_page);
+   - boxes.content_bottom: how full a page is (engine.fill, engine.last_page_fill);
+   - boxes.flow: the content area, the lowest line and the marked gaps
+     (spread.page_gaps, so spread.grow_css, spread_css, filled, within_area);
+   - boxes.past_sides: text or images in a side margin (spread.sideways).
+   An AttributeError if a name goes; a silent misfit of fill_pages if what the
+   sizes mean changes (the canary compares the size methods' code too).
+5. The logger "weasyprint" (engine.weasyprint_errors, engine.cache_stylesheets):
+   everything it logs at WARNING or above is turned into an error.
+6. PATCH `weasyprint.css.CSS`, the module global `find_stylesheets` calls for
+   a <link>ed stylesheet (engine.cache_stylesheets): a stylesheet file of our
+   templates is parsed once per process, not once per layout pass (about 15% of
+   a pass), and reused while its bytes are the same. INTERNAL: the keywords
+   `find_stylesheets` passes (`url`, `media_type`, `font_config`,
+   `counter_style`, `color_profiles`, `page_rules`, `layers`; an @import also
+   passes `matcher` and `layer`, and is never cached), and a CSS object's
+   attributes (`matcher`, shared by the reused copy; `page_rules`, `layers`,
+   set to the new document's lists; `base_url`).
+
+The public API used, in this file unless named: `HTML(string=, base_url=,
+url_fetcher=).render(font_config=)`, `Document.write_pdf(pdf_variant=,
+pdf_identifier=)`, `Document.pages`, `Document.copy` (packet.py), `Page.width`
+and `Page.height` (boxes.py, spread.py), `URLFetcher` (subclassed, its `fetch`
+overridden), `URLFetcherResponse`, `FatalURLFetchingError`, `FontConfiguration`.
+
+Threads: the patches are installed once per process and stay (should two
+threads install one at once, at the first render, the second wraps the first,
+which changes nothing); none is swapped around a call. The document ID's seed is per
+thread (2), and the stylesheet cache is behind a lock (6). WeasyPrint itself
+promises nothing about rendering in several threads at once.
 
 WeasyPrint is imported inside functions, not at module load, so commands that
 do not render (list, check, a build with nothing to do) start fast.
@@ -48,6 +85,8 @@ from urllib.parse import unquote, urlsplit
 from ..errors import RenderError
 from ..fonts import subset_dir
 from ..resources import fonts_dir, scratch_dir, templates_dir
+from .boxes import content_bottom
+from .boxes import overflow as overflow  # callers import it from here (render/__init__.py)
 
 
 def refusing_fetcher(roots: tuple[Path, ...]) -> Any:
@@ -156,20 +195,40 @@ def layout(html: str, label: str) -> Any:
             raise RenderError(f"{label}: {exc}") from None
 
 
-def write_pdf(document: Any, label: str, **options: Any) -> bytes:
-    """The document's PDF bytes; `pdf_identifier` also seeds the XMP document ID."""
+# The seed of the document ID of the PDF this thread is writing (write_pdf), or None.
+_SEED = threading.local()
+
+
+@cache
+def derive_document_ids() -> None:
+    """PATCH (2): PDF/X metadata gets a document ID from `uuid4()`; derive it
+    from the job instead, so identical inputs give identical bytes.
+
+    Installed once: `weasyprint.pdf.metadata.uuid4` becomes a function that
+    gives the MD5 of the seed write_pdf set for its own thread, and WeasyPrint's
+    random ID when there is none (a write that is not ours). Nothing is swapped
+    around a write, so writes in several threads at once each get their own ID."""
     import uuid
 
     import weasyprint.pdf.metadata as xmp
 
+    def uuid4() -> uuid.UUID:
+        seed = getattr(_SEED, "value", None)
+        return uuid.uuid4() if seed is None else uuid.UUID(bytes=hashlib.md5(seed).digest())
+
+    xmp.uuid4 = uuid4
+
+
+def write_pdf(document: Any, label: str, **options: Any) -> bytes:
+    """The document's PDF bytes; `pdf_identifier` also seeds the XMP document ID."""
     keep_icc_bytes()
-    seed = options.get("pdf_identifier") or label.encode()
-    random_uuid, xmp.uuid4 = xmp.uuid4, lambda: uuid.UUID(bytes=hashlib.md5(seed).digest())
-    try:  # PATCH (2): PDF/X metadata gets a document ID: derive it, do not draw it at random
+    derive_document_ids()
+    _SEED.value = options.get("pdf_identifier") or label.encode()
+    try:
         with weasyprint_errors(label):
             return bytes(document.write_pdf(**options))
     finally:
-        xmp.uuid4 = random_uuid
+        _SEED.value = None
 
 
 def html_to_pdf(html: str, label: str, **options: Any) -> bytes:
@@ -194,32 +253,6 @@ def keep_icc_bytes() -> None:
         return bytes(serialised.fget(profile))
 
     ColorProfile.content = property(content)
-
-
-def overflow(page: Any) -> float:
-    """INTERNAL (4): how far (CSS px) anything on the page sticks out past its edges."""
-    width, height = page.width, page.height
-    worst = 0.0
-    stack = [page._page_box]
-    while stack:
-        box = stack.pop()
-        x, y = getattr(box, "position_x", 0), getattr(box, "position_y", 0)
-        w = box.margin_width() if hasattr(box, "margin_width") else 0
-        h = box.margin_height() if hasattr(box, "margin_height") else 0
-        worst = max(worst, x + w - width, y + h - height, -x, -y)
-        stack.extend(getattr(box, "children", ()))
-    return worst
-
-
-def content_bottom(page: Any) -> float:
-    """INTERNAL (4): the lowest point of any line, row or image on the page (CSS px)."""
-    lowest, stack = 0.0, [page._page_box]
-    while stack:
-        box = stack.pop()
-        if type(box).__name__ in ("LineBox", "TableRowBox", "InlineReplacedBox", "BlockReplacedBox"):
-            lowest = max(lowest, box.position_y + box.margin_height())
-        stack.extend(getattr(box, "children", ()))
-    return lowest
 
 
 def fill(document: Any) -> float:
@@ -257,6 +290,9 @@ def cache_stylesheets() -> None:
     def parsed(*args: Any, **kwargs: Any) -> Any:
         url = kwargs.get("url")
         if args or not isinstance(url, str) or urlsplit(url).scheme != "file":
+            return CSS(*args, **kwargs)
+        if kwargs.get("matcher") is not None or kwargs.get("layer") is not None:
+            # an @import: its rules go into the importing sheet's matcher, which a kept copy would not fill
             return CSS(*args, **kwargs)
         path = Path(unquote(urlsplit(url).path))
         try:

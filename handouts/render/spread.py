@@ -13,19 +13,22 @@ the heavier gaps.
 Templates mark the gaps with `{{ gap("section") }}` (see GAP_WEIGHTS). The marks
 are numbered in document order, so the same template and text number them the
 same in every pass, and the added space is a CSS rule per mark.
+
+Laid-out pages are read through boxes.py only (WeasyPrint has no public box
+tree); everything here is arithmetic on the numbers it returns.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup
 
 from ..errors import RenderError
+from . import boxes
 
 GAP_WEIGHTS = {"section": 3.0, "block": 2.0, "item": 1.0}
 GROW_LEFTOVER = 0.08  # a page with more than this share of its height free gets larger type first
@@ -65,45 +68,20 @@ class Gap:
     above: bool = True  # it starts below the page's first line: there is a gap above it to widen
 
 
-def _boxes(page: Any) -> Iterator[Any]:
-    """The page's boxes, without its margin boxes (a packet's page number stands
-    in the bottom margin on purpose)."""
-    stack = [page._page_box]  # INTERNAL (4) in engine.py: WeasyPrint has no public box tree
-    while stack:
-        box = stack.pop()
-        yield box
-        stack.extend(reversed([c for c in getattr(box, "children", ()) if type(c).__name__ != "MarginBox"]))
-
-
-_INKED = ("LineBox", "TableRowBox", "InlineReplacedBox", "BlockReplacedBox")
-
-
 def page_gaps(page: Any) -> tuple[float, float, list[Gap]]:
     """(content area bottom, lowest line, the marked blocks that start on this
     page). A block whose top is the page's first line has no gap above it
     (`Gap.above`), but its type may still grow."""
-    page_box = page._page_box
-    area_top = page_box.content_box_y()
-    area_bottom = area_top + page_box.height
-    lowest, first_line = 0.0, None
-    gaps: dict[str, Gap] = {}
-    for box in _boxes(page):
-        name = type(box).__name__
-        if name in _INKED:
-            first_line = box.position_y if first_line is None else min(first_line, box.position_y)
-            lowest = max(lowest, box.position_y + box.margin_height())
-        element = getattr(box, "element", None)
-        if element is None or not box.element_tag:
-            continue
-        mark = element.get("data-gap")
-        if mark and mark not in gaps:  # its outermost box: parents come before their children
-            kind = element.get("data-gap-kind", "item")
-            grows = kind == "section" and box.element_tag != "footer"
-            gaps[mark] = Gap(mark, kind, box.position_y, box.margin_height(), grows)
-    if first_line is None:
-        return area_bottom, lowest, []
-    top = first_line + 1
-    return area_bottom, lowest, [replace(g, above=g.top > top) for g in gaps.values()]
+    read = boxes.flow(page, "data-gap")
+    if read.first_line is None:
+        return read.bottom, read.lowest, []
+    top = read.first_line + 1
+    gaps = []
+    for block in read.marked:
+        kind = "item" if block.kind is None else block.kind
+        grows = kind == "section" and block.tag != "footer"
+        gaps.append(Gap(block.mark, kind, block.top, block.height, grows, above=block.top > top))
+    return read.bottom, read.lowest, gaps
 
 
 def grow_css(document: Any, max_scale: float) -> str:
@@ -202,11 +180,5 @@ def sideways(document: Any) -> float:
     number that does not wrap, set too large for its column."""
     worst = 0.0
     for page in document.pages:
-        page_box = page._page_box
-        left = page_box.content_box_x()
-        right = left + page_box.width
-        for box in _boxes(page):
-            if type(box).__name__ in ("TextBox", "InlineReplacedBox", "BlockReplacedBox"):
-                start = box.border_box_x()  # the ink, not the margin (an icon's margin may reach past)
-                worst = max(worst, left - start, start + box.border_width() - right)
+        worst = max(worst, boxes.past_sides(page))
     return worst
