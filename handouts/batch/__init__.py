@@ -24,14 +24,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .clock import build_date
-from .errors import ContentError, HandoutsError, OutputError
+from ..clock import build_date
+from ..errors import ContentError, HandoutsError, OutputError
 
 if TYPE_CHECKING:
-    from .engines import Engine
-    from .model import KnownFit
-    from .render import Job
-from .profile import FIELDS, Profile, ProfileError, is_field, make_profile
+    from ..engines import Engine
+    from ..model import KnownFit
+    from ..render import Job
+from ..profile import FIELDS, Profile, ProfileError, is_field, make_profile
 
 SLUG = "slug"
 
@@ -77,7 +77,7 @@ def _words(value: str) -> list[str]:
 
 def parse_cards(value: str, where: str) -> tuple[tuple[str, int], ...]:
     """'es:40 ko:20' -> (('es', 40), ('ko', 20))."""
-    from .locales import get_language
+    from ..locales import get_language
 
     out = []
     for word in _words(value):
@@ -95,9 +95,9 @@ def parse_cards(value: str, where: str) -> tuple[tuple[str, int], ...]:
 def parse_plan(values: dict[str, str], defaults: OfficePlan, where: str) -> OfficePlan:
     """An office's plan: its cells where it has them, else the defaults. Each
     name is checked (ContentError naming the row and column)."""
-    from .content import get_handout
-    from .locales import get_language
-    from .sizes import get_size
+    from ..content import get_handout
+    from ..locales import get_language
+    from ..sizes import get_size
 
     def names(column: str, check, default: tuple[str, ...]) -> tuple[str, ...]:
         if not values.get(column):
@@ -288,8 +288,8 @@ class Printable:
 def office_jobs(office: Office) -> list:
     """The handouts and signs an office asked for, each in its chosen sizes
     (a size a handout does not come in is skipped; none left: its default sizes)."""
-    from .content import get_handout
-    from .plan import plan
+    from ..content import get_handout
+    from ..plan import plan
 
     jobs = []
     for key in (*office.plan.handouts, *office.plan.signs):
@@ -302,7 +302,7 @@ def office_jobs(office: Office) -> list:
 def fitted_jobs(office: Office) -> list[Job]:
     """Every page an office's files are fitted for: its handouts and signs, and
     the handouts its packets bind."""
-    from .packet.plan import packet_jobs
+    from ..packet.plan import packet_jobs
 
     jobs = office_jobs(office)
     if office.plan.packets != "no":
@@ -328,9 +328,9 @@ def shared_fits(offices: list[Office], engine: Engine, out: Path | None = None) 
     that has not changed."""
     from dataclasses import replace
 
-    from .digest import inputs_digest
-    from .model import FitTask, KnownFit
-    from .render import Setting
+    from ..digest import inputs_digest
+    from ..model import FitTask, KnownFit
+    from ..render import Setting
 
     groups: dict[Job, list[Job]] = {}  # a stand-in clinic's job: the offices' jobs it stands in for
     for office in offices:
@@ -369,7 +369,7 @@ def _read_fits(path: Path) -> dict:
     """{digest: (setting, pages)} from a fits file; an unreadable one counts as empty."""
     import json
 
-    from .render import Setting, is_fill
+    from ..render import Setting, is_fill
 
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
@@ -386,7 +386,7 @@ def _read_fits(path: Path) -> dict:
 def _write_fits(path: Path, fits: dict) -> None:
     import json
 
-    from .output import write_atomically
+    from ..output import write_atomically
 
     document = {
         digest: {"body_pt": s.body_pt, "compact": s.compact, "fill": s.fill, "pages": pages}
@@ -405,7 +405,7 @@ def card_sheets(
 
     from pypdf import PdfReader, PdfWriter
 
-    from .sheets import get_stock, red_card_sheet
+    from ..sheets import get_stock, red_card_sheet
 
     stock = get_stock(stock_name)
     out = []
@@ -430,7 +430,7 @@ def card_sheets(
 
 def sheet_file(code: str, count: int, stock_name: str) -> str:
     """The file name of `count` Red Cards in language `code`, rounded up to whole sheets."""
-    from .sheets import get_stock
+    from ..sheets import get_stock
 
     stock = get_stock(stock_name)
     return f"red-card-{code}-{-(-count // stock.per_sheet) * stock.per_sheet}cards-{stock.name}.pdf"
@@ -438,8 +438,8 @@ def sheet_file(code: str, count: int, stock_name: str) -> str:
 
 def planned_files(office: Office, folder: Path, jobs: list[Job], stock: str) -> set[str]:
     """The files (relative to the office's folder) this run makes for the office."""
-    from .build import output_path
-    from .packet.plan import packet_name
+    from ..build import output_path
+    from ..packet.plan import packet_name
 
     planned = {output_path(folder, job).relative_to(folder).as_posix() for job in jobs}
     if office.plan.packets != "no":
@@ -457,7 +457,7 @@ def forget_unplanned(folder: Path, planned: set[str]) -> None:
     that packets used to need), and their manifest entries: the folder then
     holds what the zip holds, and `handouts changes` and packets read nothing
     stale. Only files the manifest lists, inside the folder, are removed."""
-    from .output import read_manifest, write_manifest
+    from ..output import read_manifest, write_manifest
 
     manifest = read_manifest(folder)
     stale = [name for name in manifest if name not in planned]
@@ -484,7 +484,7 @@ def forget_unplanned(folder: Path, planned: set[str]) -> None:
 
 def print_me_first(office: Office, files: list[Printable], today: str) -> str:
     """Plain instructions for whoever prints the office's files."""
-    from . import __version__
+    from .. import __version__
 
     pages = sum(f.pages for f in files)
     lines = [
@@ -511,10 +511,10 @@ def print_me_first(office: Office, files: list[Printable], today: str) -> str:
 
 
 def _printables(folder: Path, office: Office, manifest: dict[str, dict], stock_name: str) -> list[Printable]:
-    from .content import get_handout
-    from .locales import LANGUAGES
-    from .sheets import get_stock
-    from .sizes import get_size
+    from ..content import get_handout
+    from ..locales import LANGUAGES
+    from ..sheets import get_stock
+    from ..sizes import get_size
 
     items = []
     for path, entry in sorted(manifest.items()):
@@ -573,7 +573,7 @@ def _zip(folder: Path, target: Path, names: list[str]) -> None:
     import io
     import zipfile
 
-    from .output import write_atomically
+    from ..output import write_atomically
 
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -603,14 +603,14 @@ def run_batch(
     Dask cluster, see distributed.py; the caller closes it) or a pool of
     `workers` processes started for this batch."""
 
-    from .build import build
-    from .digest import input_parts, parts_digest
-    from .engines import local_engine, offices_in_flight
-    from .output import add_to_manifest, read_manifest, write_atomically
-    from .packet.build import build_packets
-    from .packet.plan import packet_date
-    from .render import Job
-    from .sheets import alignment_sheet, get_stock
+    from ..build import build
+    from ..digest import input_parts, parts_digest
+    from ..engines import local_engine, offices_in_flight
+    from ..output import add_to_manifest, read_manifest, write_atomically
+    from ..packet.build import build_packets
+    from ..packet.plan import packet_date
+    from ..render import Job
+    from ..sheets import alignment_sheet, get_stock
 
     get_stock(stock)
     packet_date()  # a bad SOURCE_DATE_EPOCH is reported before any work
@@ -712,7 +712,7 @@ def write_summary(out: Path, results: list[OfficeResult]) -> None:
     """OUT/summary.csv and OUT/summary.json: one line per row of the CSV."""
     import json
 
-    from .output import write_atomically
+    from ..output import write_atomically
 
     rows = [
         {
