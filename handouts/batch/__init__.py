@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from ..clock import build_date
 from ..errors import ContentError, HandoutsError, OutputError
+from ..handover import PRINT_ME_FIRST, print_me_first, printables, write_summary, zip_folder
 
 if TYPE_CHECKING:
     from ..engines import Engine
@@ -270,21 +271,6 @@ def _offices(
     return offices, failures, warnings
 
 
-PRINT_ME_FIRST = "PRINT-ME-FIRST.txt"
-SUMMARY = "summary"
-
-
-@dataclass(frozen=True)
-class Printable:
-    """One file in an office's folder, and how to print it."""
-
-    path: str  # relative to the office folder
-    what: str
-    paper: str
-    pages: int
-    how: str
-
-
 def office_jobs(office: Office) -> list:
     """The handouts and signs an office asked for, each in its chosen sizes
     (a size a handout does not come in is skipped; none left: its default sizes)."""
@@ -482,109 +468,6 @@ def forget_unplanned(folder: Path, planned: set[str]) -> None:
     write_manifest(folder, manifest)
 
 
-def print_me_first(office: Office, files: list[Printable], today: str) -> str:
-    """Plain instructions for whoever prints the office's files."""
-    from .. import __version__
-
-    pages = sum(f.pages for f in files)
-    lines = [
-        f"PRINT ME FIRST: {office.profile.name}",
-        f"Made by handouts {__version__} on {today}. {len(files)} file(s), {pages} page(s) to print.",
-        "",
-        'Print every file at 100% ("Actual size"), never "Fit to page" or "Shrink":',
-        "QR codes, card sheets and signs are measured to the millimetre.",
-        "",
-    ]
-    for number, item in enumerate(files, 1):
-        lines += [
-            f"{number}. {item.path}",
-            f"   {item.what}",
-            f"   Paper: {item.paper}. {item.pages} page(s).",
-            f"   {item.how}",
-            "",
-        ]
-    lines.append(
-        "The text is general information, not legal advice. Each page says when its phone numbers, "
-        "links and statements of law were checked."
-    )
-    return "\n".join(lines) + "\n"
-
-
-def _printables(folder: Path, office: Office, manifest: dict[str, dict], stock_name: str) -> list[Printable]:
-    from ..content import get_handout
-    from ..locales import LANGUAGES
-    from ..sheets import get_stock
-    from ..sizes import get_size
-
-    items = []
-    for path, entry in sorted(manifest.items()):
-        languages = ", ".join(LANGUAGES[c].english_name for c in entry.get("languages", []) if c in LANGUAGES)
-        pages = int(entry.get("pages", 1))
-        kind = entry.get("kind", "handout")
-        if kind == "packet":
-            items.append(
-                Printable(
-                    path,
-                    f"Packet of patient handouts in {languages}, with a cover and contents",
-                    "US Letter 8.5 x 11 in",
-                    pages,
-                    "Print two-sided, flip on the long edge.",
-                )
-            )
-        elif kind == "card-sheet":
-            stock = get_stock(stock_name)
-            items.append(
-                Printable(
-                    path,
-                    f"Red Cards in {languages}: {pages // 2 * stock.per_sheet} cards on {pages // 2} sheet(s)",
-                    stock.description,
-                    pages,
-                    "First print the alignment page on plain paper and hold it over a sheet of "
-                    "card stock against a window. Then print two-sided, flip on the long edge.",
-                )
-            )
-        elif kind == "alignment":
-            items.append(
-                Printable(
-                    path,
-                    "Alignment test for the card sheets",
-                    "plain US Letter",
-                    pages,
-                    "Print once, one-sided, before the card sheets.",
-                )
-            )
-        elif entry.get("handout"):
-            spec, size = get_handout(entry["handout"]), get_size(entry["size"])
-            paper = size.description + (
-                " (a print shop or a large-format printer)" if size.kind == "poster" and size.width_mm > 300 else ""
-            )
-            if size.kind == "card":
-                how = "One card, front then back; for many cards print the card sheets."
-            elif pages > 1:
-                how = "Print two-sided, flip on the long edge."
-            else:
-                how = "Print one-sided."
-            items.append(Printable(path, f"{spec.name}, {languages}", paper, pages, how))
-    return items
-
-
-def _zip(folder: Path, target: Path, names: list[str]) -> None:
-    """The office's files in one zip, the same bytes for the same files (fixed dates)."""
-    import io
-    import zipfile
-
-    from ..output import write_atomically
-
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name in sorted(names):
-            info = zipfile.ZipInfo(f"{folder.name}/{name}", date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, (folder / name).read_bytes())
-    write_atomically(target, buffer.getvalue())
-
-
 def run_batch(
     path: Path,
     out: Path,
@@ -683,11 +566,13 @@ def run_batch(
                 result.written.append(target)
             manifest = read_manifest(folder)
             wanted = {p.relative_to(folder).as_posix() for p in result.written}
-            printables = _printables(folder, office, {k: v for k, v in manifest.items() if k in wanted}, stock)
-            result.pages = sum(p.pages for p in printables)
-            write_atomically(folder / PRINT_ME_FIRST, print_me_first(office, printables, today).encode("utf-8"))
+            handed = printables({k: v for k, v in manifest.items() if k in wanted}, stock)
+            result.pages = sum(p.pages for p in handed)
+            write_atomically(
+                folder / PRINT_ME_FIRST, print_me_first(office.profile.name, handed, today).encode("utf-8")
+            )
             result.zip = out / f"{office.slug}.zip"
-            _zip(folder, result.zip, [PRINT_ME_FIRST, *(p.path for p in printables)])
+            zip_folder(folder, result.zip, [PRINT_ME_FIRST, *(p.path for p in handed)])
         except HandoutsError as exc:
             result.error = f"{path} row {office.row} ({office.profile.name}): {exc}"
         return result
@@ -706,31 +591,3 @@ def run_batch(
     results.sort(key=lambda r: r.row)
     write_summary(out, results)
     return results
-
-
-def write_summary(out: Path, results: list[OfficeResult]) -> None:
-    """OUT/summary.csv and OUT/summary.json: one line per row of the CSV."""
-    import json
-
-    from ..output import write_atomically
-
-    rows = [
-        {
-            "row": r.row,
-            "office": r.name,
-            "folder": r.slug,
-            "status": "failed" if r.error else "ok",
-            "files": len(r.written),
-            "pages_to_print": r.pages,
-            "zip": r.zip.name if r.zip and not r.error else "",
-            "warnings": " | ".join(dict.fromkeys(r.warnings)),
-            "error": r.error or "",
-        }
-        for r in results
-    ]
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else ["row"], lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    write_atomically(out / f"{SUMMARY}.csv", buffer.getvalue().encode("utf-8"))
-    write_atomically(out / f"{SUMMARY}.json", (json.dumps(rows, indent=2, ensure_ascii=False) + "\n").encode())
