@@ -60,7 +60,7 @@ def card_sheets(
     """(file name, PDF, sheets) per language: whole sheets of one language's
     cards, the count rounded up. Sheets are made once per language per batch,
     in this process, one at a time (`lock`, when offices run in threads)."""
-    from pypdf import PdfReader, PdfWriter  # lazy, as in sheets.py: only a batch with cards needs it
+    from pypdf import PdfReader, PdfWriter  # lazy: only a batch with Red Cards needs it
 
     stock = get_stock(stock_name)
     out = []

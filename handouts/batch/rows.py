@@ -15,10 +15,10 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..clinic import FIELDS, Profile, ProfileError, is_field, make_profile
 from ..content import get_handout
 from ..errors import ContentError, HandoutsError
 from ..locales import get_language
-from ..profile import FIELDS, Profile, ProfileError, is_field, make_profile
 from ..sizes import get_size
 
 SLUG = "slug"
