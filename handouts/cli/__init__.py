@@ -1,6 +1,6 @@
 """The `handouts` command line: parses options, calls the library, reports.
 
-It lives inside the package (handouts/cli.py) so that `pip install .` installs
+It lives inside the package (handouts/cli/) so that `pip install .` installs
 it with the library and the `handouts` console script can import it from any
 folder.
 """
@@ -14,11 +14,11 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .build import build as run_build
-from .build import plan
-from .checks import check_all
-from .content import (
+from .. import __version__
+from ..build import build as run_build
+from ..build import plan
+from ..checks import check_all
+from ..content import (
     COMMON,
     SOURCE_LANGUAGE,
     available_languages,
@@ -26,11 +26,11 @@ from .content import (
     handout_keys,
     load_content,
 )
-from .errors import HandoutsError, UsageError
-from .locales import LANGUAGES, get_language
-from .profile import load_profile
-from .resources import Project, current_project, new_project, use_project
-from .sizes import SIZES
+from ..errors import HandoutsError, UsageError
+from ..locales import LANGUAGES, get_language
+from ..profile import load_profile
+from ..resources import Project, current_project, new_project, use_project
+from ..sizes import SIZES
 
 
 class HandoutsGroup(click.Group):
@@ -261,7 +261,7 @@ def build(
         return
     options = {"strict": strict, "require_reviewed": require_reviewed, "force": force, "workers": workers}
     if scheduler:
-        from .distributed import DaskEngine
+        from ..distributed import DaskEngine
 
         options["engine"] = DaskEngine(scheduler)
     try:
@@ -323,8 +323,8 @@ def sheet(handout, langs, stock, alignment, out, require_reviewed):
       handouts sheet red-card --lang ko --stock plain-letter
       handouts sheet --alignment
     """
-    from .build import write_atomically
-    from .sheets import alignment_sheet, get_stock, red_card_sheet
+    from ..build import write_atomically
+    from ..sheets import alignment_sheet, get_stock, red_card_sheet
 
     if alignment:
         chosen = get_stock(stock)
@@ -365,7 +365,7 @@ def packet(langs, bilingual, profile_path, logo_anywhere, out, workers):
       handouts packet --lang ko
       handouts packet --lang es --bilingual en --profile clinic.toml
     """
-    from .packet.build import build_packets
+    from ..packet.build import build_packets
 
     profile = load_profile(profile_path, logo_anywhere) if profile_path else None
     for path in build_packets(list(langs), out, profile, bilingual, workers, on_warning=_warn_one):
@@ -448,7 +448,7 @@ def batch(
       handouts batch offices.csv --lang es --lang ko --out packets
       handouts batch offices.csv -l es -l hy -H know-your-rights -s letter -s poster-18x24 --cards "es:40 hy:20"
     """
-    from .batch import OfficePlan, parse_plan, run_batch
+    from ..batch import OfficePlan, parse_plan, run_batch
 
     if bilingual:
         packets = bilingual
@@ -474,7 +474,7 @@ def batch(
 
     engine = None
     if scheduler:
-        from .distributed import DaskEngine
+        from ..distributed import DaskEngine
 
         engine = DaskEngine(scheduler)
     try:
@@ -524,8 +524,8 @@ def trifold(langs, profile_path, logo_anywhere, out):
     Example:
       handouts trifold --lang es --lang fa
     """
-    from .build import write_atomically
-    from .trifold import trifold as make_trifold
+    from ..build import write_atomically
+    from ..trifold import trifold as make_trifold
 
     profile = load_profile(profile_path, logo_anywhere) if profile_path else None
     for code in langs:
@@ -547,7 +547,7 @@ def init_profile(path):
     Example:
       handouts init-profile my-clinic.toml
     """
-    from .profile import EXAMPLE
+    from ..profile import EXAMPLE
 
     if path.exists():
         click.echo(f"Error: {path} already exists; choose another name or edit it.", err=True)
@@ -582,8 +582,8 @@ def changes(old, new, csv_path):
     import csv as csv_module
     import io
 
-    from .changes import compare
-    from .output import write_atomically
+    from ..changes import compare
+    from ..output import write_atomically
 
     found = compare(old, new)
     for change in found:
@@ -637,7 +637,7 @@ def translations_status(langs):
     Example:
       handouts translations status --lang ko
     """
-    from .translations import language_strings, summary
+    from ..translations import language_strings, summary
 
     for code in langs or [c for c in LANGUAGES if c != SOURCE_LANGUAGE]:
         get_language(code)
@@ -667,8 +667,8 @@ def translations_export(lang, fmt, only, out):
       handouts translations export --lang ko
       handouts translations export --lang es --format po --only stale
     """
-    from .exchange import export
-    from .output import write_atomically
+    from ..exchange import export
+    from ..output import write_atomically
 
     data = export(lang, fmt, only_stale=only == "stale")
     path = out / "translations" / f"{lang}{'-stale' if only else ''}.{'xlf' if fmt == 'xliff' else 'po'}"
@@ -696,7 +696,7 @@ def translations_import(file, signed_by):
     Example:
       handouts translations import out/translations/ko.xlf
     """
-    from .exchange import import_file
+    from ..exchange import import_file
 
     report = import_file(file, signed_by=signed_by)
     for path in report.files:
@@ -724,8 +724,8 @@ def translations_proof(lang, only, out):
     Example:
       handouts translations proof --lang ko
     """
-    from .output import write_atomically
-    from .proof import proof
+    from ..output import write_atomically
+    from ..proof import proof
 
     path = out / "translations" / f"proof-{lang}{'-stale' if only else ''}.pdf"
     write_atomically(path, proof(lang, only_stale=only == "stale"))
@@ -747,7 +747,7 @@ def translations_sign(lang, by, ids, every):
       handouts translations sign --lang ko --by "Min-ji Kim, interpreter" --string red-card:front.title
       handouts translations sign --lang ko --by "Min-ji Kim, interpreter" --all
     """
-    from .translations import sign
+    from ..translations import sign
 
     signed = sign(lang, by, ids, every=every)
     click.echo(f"Signed {len(signed)} {lang} string(s) as reviewed by {' '.join(by.split())}.")
@@ -788,7 +788,7 @@ def list_command():
         spec = get_handout(key)
         sizes = ", ".join(s + ("*" if s in spec.default_sizes else "") for s in spec.sizes)
         click.echo(f"  {key:<18} {spec.name} [{spec.audience}]: {sizes}")
-    from .translations import status_of, summary
+    from ..translations import status_of, summary
 
     click.echo("\nLanguages (code, name, script, direction, review status, handouts with text):")
     for code, lang in LANGUAGES.items():
@@ -878,7 +878,7 @@ def serve(host, port, data, public, workers):
       handouts serve --port 8080 --data ~/handouts-data
       handouts serve --host 0.0.0.0 --public --data /srv/handouts
     """
-    from .web.server import serve as run_server  # lazy: Starlette and uvicorn load only for `handouts serve`
+    from ..web.server import serve as run_server  # lazy: Starlette and uvicorn load only for `handouts serve`
 
     run_server(host, port, data, public, workers, echo=click.echo)
 
@@ -886,7 +886,3 @@ def serve(host, port, data, public, workers):
 def run() -> None:
     """Console-script entry point."""
     main()
-
-
-if __name__ == "__main__":
-    run()
