@@ -579,11 +579,7 @@ def changes(old, new, csv_path):
       handouts changes offices-march/                 what to reprint since the March batch
       handouts changes old/manifest.json out/manifest.json --csv reprint.csv
     """
-    import csv as csv_module
-    import io
-
-    from ..changes import compare
-    from ..output import write_atomically
+    from ..changes import compare, write_csv
 
     found = compare(old, new)
     for change in found:
@@ -596,11 +592,7 @@ def changes(old, new, csv_path):
         + ("." if found else ": nothing changed.")
     )
     if csv_path:
-        buffer = io.StringIO()
-        writer = csv_module.writer(buffer, lineterminator="\n")
-        writer.writerow(["office", "file", "status", "reasons"])
-        writer.writerows([c.office, c.path, c.status, "; ".join(c.reasons)] for c in found)
-        write_atomically(csv_path, buffer.getvalue().encode("utf-8"))
+        write_csv(found, csv_path)
         click.echo(f"Wrote {csv_path}.")
 
 
