@@ -8,7 +8,6 @@ folder.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -31,6 +30,8 @@ from ..locales import LANGUAGES, get_language
 from ..profile import load_profile
 from ..resources import Project, current_project, new_project, use_project
 from ..sizes import SIZES
+from .common import warn, warn_one
+from .options import CONTENT, JOBS, LOGO_ANYWHERE, OUT, PROFILE
 
 
 class HandoutsGroup(click.Group):
@@ -49,72 +50,6 @@ class HandoutsGroup(click.Group):
             ctx.exit(1)
         finally:
             use_project(None if before == Project.bundled() else before)
-
-
-JOBS = click.option(
-    "--jobs",
-    "-j",
-    "workers",
-    type=click.IntRange(1, 64),
-    default=os.cpu_count() or 1,
-    show_default="all cores",
-    help="How many PDFs to render at once.",
-)
-_PROFILE = click.option(
-    "--profile",
-    "-p",
-    "profile_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="A clinic profile (TOML) whose name, phone, hours and logo go on every page.",
-)
-LOGO_ANYWHERE = click.option(
-    "--logo-anywhere",
-    is_flag=True,
-    help="Allow logo files outside the folder of the profile or CSV file that names them.",
-)
-
-
-def _use_content(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
-    if value is not None:  # a bad folder is a UsageError: one line, exit 2 (see HandoutsGroup)
-        use_project(Project.at(value))
-    return value
-
-
-CONTENT = click.option(
-    "--content",
-    type=click.Path(path_type=Path),
-    envvar="HANDOUTS_CONTENT",
-    expose_value=False,
-    is_eager=True,
-    callback=_use_content,
-    metavar="DIR",
-    help="Use the content project in DIR (facts, handouts, translations; see 'handouts new') instead of the "
-    "bundled content. Default: $HANDOUTS_CONTENT, else the bundled content.",
-)
-
-
-def PROFILE(command):  # noqa: N802 - used like the other option decorators
-    return _PROFILE(LOGO_ANYWHERE(command))
-
-
-def _out(where: str):
-    return click.option(
-        "--out",
-        "-o",
-        type=click.Path(file_okay=False, path_type=Path),
-        default=Path("out"),
-        show_default=True,
-        help=where,
-    )
-
-
-def _warn_one(warning: str) -> None:
-    click.echo(f"Warning: {warning}", err=True)
-
-
-def _warn(warnings) -> None:
-    for warning in warnings:
-        _warn_one(warning)
 
 
 @click.group(cls=HandoutsGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -157,7 +92,7 @@ def main() -> None:
     metavar="SIZE",
     help="Build this size, e.g. letter or tabloid (repeat for more). Default: each handout's usual sizes.",
 )
-@_out("Folder to write the PDFs into.")
+@OUT("Folder to write the PDFs into.")
 @click.option("--strict", is_flag=True, help="Fail instead of warning when a phone number or link is not confirmed.")
 @click.option(
     "--require-reviewed",
@@ -273,9 +208,9 @@ def build(
     finally:
         if scheduler:
             options["engine"].close()
-    _warn(report.warnings)
+    warn(report.warnings)
     if profile is not None:
-        _warn(f"{profile.source}: removed from the SVG logo: {note}" for note in profile.notes)
+        warn(f"{profile.source}: removed from the SVG logo: {note}" for note in profile.notes)
     for result in report.failed:
         click.echo(f"Failed: {result.job.label}: {result.error}", err=True)
     click.echo(
@@ -307,7 +242,7 @@ def build(
     help="avery-5371 (also 8371, 28371) or plain-letter (cut marks, for offices without card stock).",
 )
 @click.option("--alignment", is_flag=True, help="Print the one-page alignment test sheet instead.")
-@_out("Folder; the sheet goes into OUT/sheets/.")
+@OUT("Folder; the sheet goes into OUT/sheets/.")
 @click.option("--require-reviewed", is_flag=True, help="Refuse draft translations.")
 @CONTENT
 def sheet(handout, langs, stock, alignment, out, require_reviewed):
@@ -331,7 +266,7 @@ def sheet(handout, langs, stock, alignment, out, require_reviewed):
         pdf, warnings, name = alignment_sheet(chosen), list[str](), f"alignment-{chosen.name}.pdf"
     else:
         pdf, warnings, name = red_card_sheet(list(langs), stock, require_reviewed)
-    _warn(warnings)
+    warn(warnings)
     path = out / "sheets" / name
     write_atomically(path, pdf)
     click.echo(f"Wrote {path}.")
@@ -349,7 +284,7 @@ def sheet(handout, langs, stock, alignment, out, require_reviewed):
 )
 @click.option("--bilingual", metavar="CODE", help="Follow each page with the same page in this language, e.g. en.")
 @PROFILE
-@_out("Folder; packets go into OUT/packets/.")
+@OUT("Folder; packets go into OUT/packets/.")
 @JOBS
 @CONTENT
 def packet(langs, bilingual, profile_path, logo_anywhere, out, workers):
@@ -368,7 +303,7 @@ def packet(langs, bilingual, profile_path, logo_anywhere, out, workers):
     from ..packet.build import build_packets
 
     profile = load_profile(profile_path, logo_anywhere) if profile_path else None
-    for path in build_packets(list(langs), out, profile, bilingual, workers, on_warning=_warn_one):
+    for path in build_packets(list(langs), out, profile, bilingual, workers, on_warning=warn_one):
         click.echo(f"Wrote {path}.")
 
 
@@ -424,7 +359,7 @@ def packet(langs, bilingual, profile_path, logo_anywhere, out, workers):
     metavar="ADDRESS|local",
     help="Render on a Dask cluster (tcp://HOST:8786), or 'local' for a LocalCluster of 2 workers.",
 )
-@_out("Folder; each office gets OUT/<office>/ and OUT/<office>.zip; OUT/summary.csv lists them.")
+@OUT("Folder; each office gets OUT/<office>/ and OUT/<office>.zip; OUT/summary.csv lists them.")
 @JOBS
 @LOGO_ANYWHERE
 @CONTENT
@@ -484,7 +419,7 @@ def batch(
             defaults,
             workers=workers,
             on_office=report,
-            on_warning=lambda note: _warn([note]),
+            on_warning=lambda note: warn([note]),
             logo_anywhere=logo_anywhere,
             stock=stock,
             engine=engine,
@@ -513,7 +448,7 @@ def batch(
     help="Language of the brochure (repeat for more).",
 )
 @PROFILE
-@_out("Folder; the brochure goes into OUT/<language>/trifold-letter.pdf.")
+@OUT("Folder; the brochure goes into OUT/<language>/trifold-letter.pdf.")
 @CONTENT
 def trifold(langs, profile_path, logo_anywhere, out):
     """The patient handouts as a tri-fold brochure on Letter paper: page 1 is
@@ -532,7 +467,7 @@ def trifold(langs, profile_path, logo_anywhere, out):
         get_language(code)
     for code in langs:
         pdf, warnings = make_trifold(code, profile)
-        _warn(warnings)
+        warn(warnings)
         path = out / code / "trifold-letter.pdf"
         write_atomically(path, pdf)
         click.echo(f"Wrote {path}.")
@@ -647,7 +582,7 @@ def translations_status(langs):
 @LANG_ONE
 @click.option("--format", "fmt", type=click.Choice(["xliff", "po"]), default="xliff", show_default=True)
 @click.option("--only", type=click.Choice(["stale"]), help="Only the strings whose English changed.")
-@_out("Folder for the file.")
+@OUT("Folder for the file.")
 @CONTENT
 def translations_export(lang, fmt, only, out):
     """Write one XLIFF or PO file with a language's strings for a translator's
@@ -706,7 +641,7 @@ def translations_import(file, signed_by):
 @translations.command(name="proof")
 @LANG_ONE
 @click.option("--only", type=click.Choice(["stale"]), help="Only the strings whose English changed.")
-@_out("Folder; the proof goes into OUT/translations/.")
+@OUT("Folder; the proof goes into OUT/translations/.")
 @CONTENT
 def translations_proof(lang, only, out):
     """A PDF for a reviewer on paper: every string beside its English, room
@@ -842,7 +777,7 @@ def check(langs, handouts, render_pdfs, as_json):
             )
         )
         sys.exit(1 if result.errors else 0)
-    _warn(result.warnings)
+    warn(result.warnings)
     for error in result.errors:
         click.echo(f"Error: {error}", err=True)
     click.echo(f"Checked {result.files} file(s): {len(result.errors)} error(s), {len(result.warnings)} warning(s).")
