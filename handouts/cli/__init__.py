@@ -14,8 +14,6 @@ from pathlib import Path
 import click
 
 from .. import __version__
-from ..build import build as run_build
-from ..build import plan
 from ..checks import check_all
 from ..content import (
     COMMON,
@@ -27,11 +25,11 @@ from ..content import (
 )
 from ..errors import HandoutsError, UsageError
 from ..locales import LANGUAGES, get_language
-from ..profile import load_profile
 from ..resources import Project, current_project, new_project, use_project
 from ..sizes import SIZES
-from .common import warn, warn_one
-from .options import CONTENT, JOBS, LOGO_ANYWHERE, OUT, PROFILE
+from . import build
+from .common import warn
+from .options import CONTENT, JOBS, LOGO_ANYWHERE, OUT
 
 
 class HandoutsGroup(click.Group):
@@ -67,244 +65,10 @@ def main() -> None:
     """
 
 
-@main.command()
-@click.option(
-    "--handout",
-    "-H",
-    "handouts",
-    multiple=True,
-    metavar="NAME",
-    help="Build only this handout (repeat for more). Default: all.",
-)
-@click.option(
-    "--lang",
-    "-l",
-    "langs",
-    multiple=True,
-    metavar="CODE",
-    help="Build only this language, e.g. es or zh-Hant (repeat for more). Default: all.",
-)
-@click.option(
-    "--size",
-    "-s",
-    "sizes",
-    multiple=True,
-    metavar="SIZE",
-    help="Build this size, e.g. letter or tabloid (repeat for more). Default: each handout's usual sizes.",
-)
-@OUT("Folder to write the PDFs into.")
-@click.option("--strict", is_flag=True, help="Fail instead of warning when a phone number or link is not confirmed.")
-@click.option(
-    "--require-reviewed",
-    is_flag=True,
-    help="Refuse to build text that no named person has reviewed (draft translations, and "
-    "English not yet reviewed by a lawyer).",
-)
-@click.option(
-    "--allow-expired-claims",
-    is_flag=True,
-    help="Print statements of law past their review date anyway; each such PDF says so in its "
-    "footer. Without it, such handouts are refused.",
-)
-@click.option(
-    "--allow-stale",
-    is_flag=True,
-    help="Print translations whose English changed after they were translated; each such PDF says parts "
-    "may be out of date. Without it, such handouts are refused (see 'handouts translations').",
-)
-@JOBS
-@click.option("--force", is_flag=True, help="Rebuild every PDF, even those that have not changed.")
-@click.option(
-    "--large-print",
-    "variant",
-    flag_value="large-print",
-    help="Body text at least 18 pt; a handout may take several pages.",
-)
-@click.option(
-    "--print-shop",
-    "variant",
-    flag_value="print-shop",
-    help="For a print shop: PDF/X-4 in CMYK, 0.125 in bleed, crop marks.",
-)
-@click.option(
-    "--mono",
-    "variant",
-    flag_value="mono",
-    help="Black and white, for an office without a colour printer: no colour, no grey behind text.",
-)
-@click.option(
-    "--scheduler",
-    metavar="ADDRESS|local",
-    help="Render on a Dask cluster (tcp://HOST:8786), or 'local' for a LocalCluster of 2 workers.",
-)
-@PROFILE
-@CONTENT
-def build(
-    handouts,
-    langs,
-    sizes,
-    out,
-    strict,
-    require_reviewed,
-    allow_expired_claims,
-    allow_stale,
-    workers,
-    force,
-    variant,
-    profile_path,
-    logo_anywhere,
-    scheduler,
-):
-    """Build handouts as print-ready PDFs.
-
-    Files go to OUT/<language>/<handout>-<size>.pdf, with OUT/manifest.json
-    listing each one. Signs (nonpublic-area, notice-to-authorities) put
-    English and every --lang on one page, in OUT/en+es+ko/ for example;
-    without --lang, English alone and English with each other language.
-
-    Statements of law (content/claims.yaml) have a review date: 30 days
-    before it, the build warns; after it, the build refuses the handouts that
-    rely on them until someone re-checks them (or --allow-expired-claims).
-
-    \b
-    Examples:
-      handouts build
-      handouts build --lang es --lang zh-Hant
-      handouts build --handout red-card --lang ko --out cards
-      handouts build --handout know-your-rights --size tabloid --strict
-      handouts build --lang es --large-print
-      handouts build --profile clinic.toml --lang en --lang es --lang ko
-      handouts build --handout know-your-rights --size poster-24x36 --print-shop
-      handouts build --lang es --mono
-      handouts build --handout nonpublic-area --lang es --lang ko --profile clinic.toml
-
-    A PDF whose text, facts, templates and fonts have not changed since the
-    last build into the same folder is kept as it is (use --force to redo it).
-    """
-    profile = load_profile(profile_path, logo_anywhere) if profile_path else None
-    jobs = plan(
-        handouts,
-        langs,
-        sizes,
-        variant=variant or "office",
-        profile=profile,
-        allow_expired_claims=allow_expired_claims,
-        allow_stale=allow_stale,
-    )
-    if not jobs:
-        click.echo("Nothing to build.")
-        return
-    options = {"strict": strict, "require_reviewed": require_reviewed, "force": force, "workers": workers}
-    if scheduler:
-        from ..distributed import DaskEngine
-
-        options["engine"] = DaskEngine(scheduler)
-    try:
-        if len(jobs) > 5:
-            with click.progressbar(length=len(jobs), label="Building", file=sys.stderr) as bar:
-                report = run_build(jobs, out, **options, on_done=lambda result: bar.update(1))
-        else:
-            report = run_build(jobs, out, **options)
-    finally:
-        if scheduler:
-            options["engine"].close()
-    warn(report.warnings)
-    if profile is not None:
-        warn(f"{profile.source}: removed from the SVG logo: {note}" for note in profile.notes)
-    for result in report.failed:
-        click.echo(f"Failed: {result.job.label}: {result.error}", err=True)
-    click.echo(
-        f"Built {len(report.written)} of {len(jobs)} PDF(s) into {out}/"
-        + (f", {len(report.skipped)} unchanged" if report.skipped else "")
-        + (f", {len(report.failed)} failed" if report.failed else "")
-        + (f", {len(report.warnings)} warning(s)" if report.warnings else "")
-        + "."
-    )
-    if report.failed:
-        sys.exit(1)
-
-
-@main.command()
-@click.argument("handout", type=click.Choice(["red-card"]), default="red-card")
-@click.option(
-    "--lang",
-    "-l",
-    "langs",
-    multiple=True,
-    metavar="CODE[:COUNT]",
-    help="Language of the cards, with how many of the sheet's cards (repeat for more). "
-    "Without counts the languages share the sheet.",
-)
-@click.option(
-    "--stock",
-    default="avery-5371",
-    show_default=True,
-    help="avery-5371 (also 8371, 28371) or plain-letter (cut marks, for offices without card stock).",
-)
-@click.option("--alignment", is_flag=True, help="Print the one-page alignment test sheet instead.")
-@OUT("Folder; the sheet goes into OUT/sheets/.")
-@click.option("--require-reviewed", is_flag=True, help="Refuse draft translations.")
-@CONTENT
-def sheet(handout, langs, stock, alignment, out, require_reviewed):
-    """Put ten wallet cards on one sheet of paper, fronts on page 1 and backs
-    on page 2, lined up for two-sided printing (flip on the long edge).
-
-    Print at 100% ("actual size"), never "fit to page".
-
-    \b
-    Examples:
-      handouts sheet red-card --lang es
-      handouts sheet red-card --lang es:6 --lang zh-Hant:4
-      handouts sheet red-card --lang ko --stock plain-letter
-      handouts sheet --alignment
-    """
-    from ..build import write_atomically
-    from ..sheets import alignment_sheet, get_stock, red_card_sheet
-
-    if alignment:
-        chosen = get_stock(stock)
-        pdf, warnings, name = alignment_sheet(chosen), list[str](), f"alignment-{chosen.name}.pdf"
-    else:
-        pdf, warnings, name = red_card_sheet(list(langs), stock, require_reviewed)
-    warn(warnings)
-    path = out / "sheets" / name
-    write_atomically(path, pdf)
-    click.echo(f"Wrote {path}.")
-
-
-@main.command()
-@click.option(
-    "--lang",
-    "-l",
-    "langs",
-    multiple=True,
-    metavar="CODE",
-    required=True,
-    help="The packet's language (repeat for one packet per language).",
-)
-@click.option("--bilingual", metavar="CODE", help="Follow each page with the same page in this language, e.g. en.")
-@PROFILE
-@OUT("Folder; packets go into OUT/packets/.")
-@JOBS
-@CONTENT
-def packet(langs, bilingual, profile_path, logo_anywhere, out, workers):
-    """Bind the patient handouts of one language into one PDF: a cover in that
-    language, a contents page, then each handout, with bookmarks.
-
-    With --bilingual en, each page is followed by the same page in English:
-    printed two-sided, each sheet has the patient's language on the front and
-    English on the back, both at full size.
-
-    \b
-    Examples:
-      handouts packet --lang ko
-      handouts packet --lang es --bilingual en --profile clinic.toml
-    """
-    from ..packet.build import build_packets
-
-    profile = load_profile(profile_path, logo_anywhere) if profile_path else None
-    for path in build_packets(list(langs), out, profile, bilingual, workers, on_warning=warn_one):
-        click.echo(f"Wrote {path}.")
+main.add_command(build.build)
+main.add_command(build.sheet)
+main.add_command(build.packet)
+main.add_command(build.trifold)
 
 
 @main.command()
@@ -435,42 +199,6 @@ def batch(
     )
     if failed:
         sys.exit(1)
-
-
-@main.command()
-@click.option(
-    "--lang",
-    "-l",
-    "langs",
-    multiple=True,
-    metavar="CODE",
-    required=True,
-    help="Language of the brochure (repeat for more).",
-)
-@PROFILE
-@OUT("Folder; the brochure goes into OUT/<language>/trifold-letter.pdf.")
-@CONTENT
-def trifold(langs, profile_path, logo_anywhere, out):
-    """The patient handouts as a tri-fold brochure on Letter paper: page 1 is
-    the outside (cover on the right), page 2 the inside. Print two-sided,
-    flip on the short edge, fold the narrow panel in first.
-
-    \b
-    Example:
-      handouts trifold --lang es --lang fa
-    """
-    from ..build import write_atomically
-    from ..trifold import trifold as make_trifold
-
-    profile = load_profile(profile_path, logo_anywhere) if profile_path else None
-    for code in langs:
-        get_language(code)
-    for code in langs:
-        pdf, warnings = make_trifold(code, profile)
-        warn(warnings)
-        path = out / code / "trifold-letter.pdf"
-        write_atomically(path, pdf)
-        click.echo(f"Wrote {path}.")
 
 
 @main.command(name="init-profile")
