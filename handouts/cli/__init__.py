@@ -27,9 +27,9 @@ from ..errors import HandoutsError, UsageError
 from ..locales import LANGUAGES, get_language
 from ..resources import Project, current_project, new_project, use_project
 from ..sizes import SIZES
-from . import build
+from . import batch, build
 from .common import warn
-from .options import CONTENT, JOBS, LOGO_ANYWHERE, OUT
+from .options import CONTENT, OUT
 
 
 class HandoutsGroup(click.Group):
@@ -69,136 +69,8 @@ main.add_command(build.build)
 main.add_command(build.sheet)
 main.add_command(build.packet)
 main.add_command(build.trifold)
-
-
-@main.command()
-@click.argument("csv_file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--handout",
-    "-H",
-    "handouts",
-    multiple=True,
-    metavar="NAME",
-    help="Handouts every office gets unless its row says otherwise (column handouts).",
-)
-@click.option(
-    "--lang",
-    "-l",
-    "langs",
-    multiple=True,
-    metavar="CODE",
-    help="Languages (column languages). Default: every language.",
-)
-@click.option(
-    "--size",
-    "-s",
-    "sizes",
-    multiple=True,
-    metavar="SIZE",
-    help="Sizes of those handouts, posters included (column sizes). Default: each handout's own.",
-)
-@click.option(
-    "--cards",
-    metavar="LANG:COUNT ...",
-    help="Red Cards, e.g. 'es:40 ko:20', rounded up to whole sheets (column cards).",
-)
-@click.option(
-    "--packets",
-    default="yes",
-    show_default=True,
-    metavar="yes|no|CODE",
-    help="A packet per language; CODE pairs each page with that language, e.g. en (column packets).",
-)
-@click.option("--bilingual", metavar="CODE", help="Same as --packets CODE.")
-@click.option(
-    "--sign",
-    "signs",
-    multiple=True,
-    metavar="NAME",
-    help="SB 81 signs, English plus the office's languages on one page (column signs).",
-)
-@click.option("--stock", default="avery-5371", show_default=True, help="Card stock for the Red Card sheets.")
-@click.option(
-    "--scheduler",
-    metavar="ADDRESS|local",
-    help="Render on a Dask cluster (tcp://HOST:8786), or 'local' for a LocalCluster of 2 workers.",
-)
-@OUT("Folder; each office gets OUT/<office>/ and OUT/<office>.zip; OUT/summary.csv lists them.")
-@JOBS
-@LOGO_ANYWHERE
-@CONTENT
-def batch(
-    csv_file, handouts, langs, sizes, cards, packets, bilingual, signs, stock, scheduler, out, workers, logo_anywhere
-):
-    """Make each office's files from a CSV file, one row per office, ready to
-    hand over: a folder and a zip per office with a PRINT-ME-FIRST.txt (what
-    each file is, which paper, how many pages, two-sided or not, 100% scale).
-
-    The columns are the clinic profile's fields: name (required), address,
-    phone, hours, website, telehealth, logo (a file path, relative to the
-    CSV), color, and optionally slug (the folder name); and, optionally, what
-    the office gets: handouts, languages, sizes, cards, packets, signs (the
-    options below are their defaults). A bad row is reported with its row
-    number and column; the other rows are still built. OUT/summary.csv (and
-    .json) has one line per row: status, files, pages to print, warnings, errors.
-
-    \b
-    Examples:
-      handouts batch offices.csv --lang es --lang ko --out packets
-      handouts batch offices.csv -l es -l hy -H know-your-rights -s letter -s poster-18x24 --cards "es:40 hy:20"
-    """
-    from ..batch import OfficePlan, parse_plan, run_batch
-
-    if bilingual:
-        packets = bilingual
-    codes = tuple(langs) or tuple(LANGUAGES)
-    defaults = parse_plan(
-        {
-            "handouts": " ".join(handouts),
-            "languages": " ".join(codes),
-            "sizes": " ".join(sizes),
-            "cards": cards or "",
-            "packets": packets,
-            "signs": " ".join(signs),
-        },
-        OfficePlan(),
-        "command line",
-    )
-
-    def report(result):
-        if result.error:
-            click.echo(f"Failed: {result.error}", err=True)
-        else:
-            click.echo(f"{result.slug}: {len(result.written)} file(s), {result.pages} page(s) to print", err=True)
-
-    engine = None
-    if scheduler:
-        from ..distributed import DaskEngine
-
-        engine = DaskEngine(scheduler)
-    try:
-        results = run_batch(
-            csv_file,
-            out,
-            defaults,
-            workers=workers,
-            on_office=report,
-            on_warning=lambda note: warn([note]),
-            logo_anywhere=logo_anywhere,
-            stock=stock,
-            engine=engine,
-        )
-    finally:
-        if engine is not None:
-            engine.close()
-    failed = [r for r in results if r.error]
-    click.echo(
-        f"Built files for {len(results) - len(failed)} of {len(results)} office(s) into {out}/"
-        + (f"; failed: row {', row '.join(str(r.row) for r in failed)}" if failed else "")
-        + f". Summary: {out / 'summary.csv'}"
-    )
-    if failed:
-        sys.exit(1)
+main.add_command(batch.batch)
+main.add_command(batch.changes)
 
 
 @main.command(name="init-profile")
@@ -224,39 +96,6 @@ def init_profile(path):
         click.echo(f"Error: {path}: cannot be written ({exc.strerror or exc}).", err=True)
         sys.exit(1)
     click.echo(f"Wrote {path}. Edit it, then: handouts build --profile {path}")
-
-
-@main.command()
-@click.argument("old", type=click.Path(path_type=Path))
-@click.argument("new", type=click.Path(path_type=Path), required=False)
-@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write the list as CSV.")
-@CONTENT
-def changes(old, new, csv_path):
-    """The reprint list: which files differ between two builds and why (which
-    fact, claim, text or template). OLD and NEW are manifest.json files or the
-    folders a build or a batch wrote (a batch: every office). Without NEW, OLD
-    is compared with what a build from today's content would make.
-
-    \b
-    Examples:
-      handouts changes offices-march/                 what to reprint since the March batch
-      handouts changes old/manifest.json out/manifest.json --csv reprint.csv
-    """
-    from ..changes import compare, write_csv
-
-    found = compare(old, new)
-    for change in found:
-        where = f"{change.office}/{change.path}" if change.office else change.path
-        click.echo(f"{change.status:<8} {where}" + (f": {'; '.join(change.reasons)}" if change.reasons else ""))
-    offices = sorted({c.office for c in found})
-    click.echo(
-        f"{len(found)} file(s) to reprint or remove"
-        + (f" in {len(offices)} office(s)" if any(offices) else "")
-        + ("." if found else ": nothing changed.")
-    )
-    if csv_path:
-        write_csv(found, csv_path)
-        click.echo(f"Wrote {csv_path}.")
 
 
 @main.group()
