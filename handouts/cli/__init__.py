@@ -24,12 +24,12 @@ from ..content import (
     load_content,
 )
 from ..errors import HandoutsError, UsageError
-from ..locales import LANGUAGES, get_language
+from ..locales import LANGUAGES
 from ..resources import Project, current_project, new_project, use_project
 from ..sizes import SIZES
-from . import batch, build
+from . import batch, build, translations
 from .common import warn
-from .options import CONTENT, OUT
+from .options import CONTENT
 
 
 class HandoutsGroup(click.Group):
@@ -71,6 +71,7 @@ main.add_command(build.packet)
 main.add_command(build.trifold)
 main.add_command(batch.batch)
 main.add_command(batch.changes)
+main.add_command(translations.translations)
 
 
 @main.command(name="init-profile")
@@ -96,155 +97,6 @@ def init_profile(path):
         click.echo(f"Error: {path}: cannot be written ({exc.strerror or exc}).", err=True)
         sys.exit(1)
     click.echo(f"Wrote {path}. Edit it, then: handouts build --profile {path}")
-
-
-@main.group()
-def translations():
-    """Translations that reviewers can check and sign: status, export to
-    XLIFF or PO for a CAT tool, import, a review proof on paper, sign-off.
-
-    Each translated string remembers the English it was made from: when that
-    English changes, the string is "changed in English" (stale) until it is
-    updated, and the build refuses it unless --allow-stale.
-
-    \b
-    Examples:
-      handouts translations status
-      handouts translations export --lang ko --format xliff
-      handouts translations import ko.xlf
-      handouts translations proof --lang ko --only stale
-      handouts translations sign --lang ko --by "Min-ji Kim, interpreter" --all
-    """
-
-
-LANG_ONE = click.option("--lang", "-l", "lang", required=True, metavar="CODE", help="The language, e.g. ko.")
-
-
-@translations.command(name="status")
-@click.option("--lang", "-l", "langs", multiple=True, metavar="CODE", help="Only this language (repeat for more).")
-@CONTENT
-def translations_status(langs):
-    """Per language: strings in total, reviewed by a named person, draft, and
-    changed in English since they were translated (stale).
-
-    \b
-    Example:
-      handouts translations status --lang ko
-    """
-    from ..translations import language_strings, summary
-
-    for code in langs or [c for c in LANGUAGES if c != SOURCE_LANGUAGE]:
-        get_language(code)
-        counts = summary(code)
-        click.echo(
-            f"{code:<8} {counts.total:>4} strings: {counts.reviewed} reviewed, {counts.draft} draft, "
-            f"{counts.stale} changed in English"
-        )
-        if langs:
-            for string in language_strings(code, only_stale=True):
-                click.echo(f"  changed in English: {string.id}")
-
-
-@translations.command(name="export")
-@LANG_ONE
-@click.option("--format", "fmt", type=click.Choice(["xliff", "po"]), default="xliff", show_default=True)
-@click.option("--only", type=click.Choice(["stale"]), help="Only the strings whose English changed.")
-@OUT("Folder for the file.")
-@CONTENT
-def translations_export(lang, fmt, only, out):
-    """Write one XLIFF or PO file with a language's strings for a translator's
-    CAT tool (OmegaT, Trados, memoQ, Weblate, Poedit). Placeholders such as
-    {fact:...} are protected codes; keep them.
-
-    \b
-    Examples:
-      handouts translations export --lang ko
-      handouts translations export --lang es --format po --only stale
-    """
-    from ..exchange import export
-    from ..output import write_atomically
-
-    data = export(lang, fmt, only_stale=only == "stale")
-    path = out / "translations" / f"{lang}{'-stale' if only else ''}.{'xlf' if fmt == 'xliff' else 'po'}"
-    write_atomically(path, data)
-    click.echo(f"Wrote {path}.")
-
-
-@translations.command(name="import")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--signed-by",
-    metavar="NAME",
-    help="The reviewer who set units to state 'final' (or 'signed-off') in the XLIFF file: those strings are "
-    "signed by them. "
-    "Without it, an import never marks anything reviewed.",
-)
-@CONTENT
-def translations_import(file, signed_by):
-    """Bring a translated XLIFF or PO file back. Every string is checked first
-    (placeholders, no typed numbers or links, glyphs, and the handouts it
-    changes are laid out to check they still fit); if any fails, nothing is
-    written. Changed strings become drafts.
-
-    \b
-    Example:
-      handouts translations import out/translations/ko.xlf
-    """
-    from ..exchange import import_file
-
-    report = import_file(file, signed_by=signed_by)
-    for path in report.files:
-        click.echo(f"Wrote {path}.")
-    for sid in report.still_stale:
-        click.echo(
-            f"Warning: {sid} was translated from an older English text; it stays 'changed in English'.", err=True
-        )
-    click.echo(
-        f"Imported {report.lang}: {len(report.changed)} string(s) changed, {report.unchanged} unchanged, "
-        f"{len(report.signed)} signed."
-    )
-
-
-@translations.command(name="proof")
-@LANG_ONE
-@click.option("--only", type=click.Choice(["stale"]), help="Only the strings whose English changed.")
-@OUT("Folder; the proof goes into OUT/translations/.")
-@CONTENT
-def translations_proof(lang, only, out):
-    """A PDF for a reviewer on paper: every string beside its English, room
-    for corrections and initials, and a sign-off block.
-
-    \b
-    Example:
-      handouts translations proof --lang ko
-    """
-    from ..output import write_atomically
-    from ..proof import proof
-
-    path = out / "translations" / f"proof-{lang}{'-stale' if only else ''}.pdf"
-    write_atomically(path, proof(lang, only_stale=only == "stale"))
-    click.echo(f"Wrote {path}.")
-
-
-@translations.command(name="sign")
-@LANG_ONE
-@click.option("--by", required=True, metavar="NAME", help='Who reviewed the text, e.g. "Min-ji Kim, interpreter".')
-@click.option("--string", "ids", multiple=True, metavar="ID", help="A string ID from the proof (repeat for more).")
-@click.option("--all", "every", is_flag=True, help="Every string of the language.")
-@CONTENT
-def translations_sign(lang, by, ids, every):
-    """Record a person's review of exactly these strings, with today's date.
-    Refused for a string whose English changed since it was translated.
-
-    \b
-    Examples:
-      handouts translations sign --lang ko --by "Min-ji Kim, interpreter" --string red-card:front.title
-      handouts translations sign --lang ko --by "Min-ji Kim, interpreter" --all
-    """
-    from ..translations import sign
-
-    signed = sign(lang, by, ids, every=every)
-    click.echo(f"Signed {len(signed)} {lang} string(s) as reviewed by {' '.join(by.split())}.")
 
 
 @main.command(name="new")
