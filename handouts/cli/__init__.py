@@ -1,20 +1,22 @@
 """The `handouts` command line: parses options, calls the library, reports.
 
 It lives inside the package (handouts/cli/) so that `pip install .` installs
-it with the library and the `handouts` console script can import it from any
-folder.
+it with the library and the `handouts` console script (`handouts.cli:run`)
+can import it from any folder.
+
+This file holds the `main` group, which turns the library's errors into exit
+codes; the commands live beside it (build.py, batch.py, translations.py,
+project.py, serve.py) and the options they share in options.py.
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import click
 
 from .. import __version__
 from ..errors import HandoutsError, UsageError
 from ..resources import Project, current_project, use_project
-from . import batch, build, project, translations
+from . import batch, build, project, serve, translations
 
 
 class HandoutsGroup(click.Group):
@@ -61,31 +63,7 @@ main.add_command(project.new)
 main.add_command(project.list_command)
 main.add_command(project.check)
 main.add_command(project.init_profile)
-
-
-@main.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (this computer only).")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
-@click.option(
-    "--data",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder for saved clinics, logos and PDFs [default: ./handouts-data].",
-)
-@click.option("--public", is_flag=True, help="Allow a --host other computers can reach (needs --data).")
-@click.option("--workers", "-j", default=2, show_default=True, type=click.IntRange(1, 32), help="Render processes.")
-def serve(host, port, data, public, workers):
-    """Start the web page: fill in your clinic, tick what to print, see each
-    page, download a PDF or a ZIP. Open the address it prints in a browser.
-
-    \b
-    Examples:
-      handouts serve
-      handouts serve --port 8080 --data ~/handouts-data
-      handouts serve --host 0.0.0.0 --public --data /srv/handouts
-    """
-    from ..web.server import serve as run_server  # lazy: Starlette and uvicorn load only for `handouts serve`
-
-    run_server(host, port, data, public, workers, echo=click.echo)
+main.add_command(serve.serve)
 
 
 def run() -> None:
