@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..profile import Profile, load_profile
+from ..clinic import Profile, load_profile
 
 
 def warn_one(warning: str) -> None:

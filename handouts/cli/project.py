@@ -10,9 +10,9 @@ from pathlib import Path
 import click
 
 from ..checks import check_all
+from ..clinic import EXAMPLE
 from ..content import COMMON, SOURCE_LANGUAGE, available_languages, get_handout, handout_keys, load_content
 from ..locales import LANGUAGES
-from ..profile import EXAMPLE
 from ..resources import new_project
 from ..sizes import SIZES
 from ..translations import status_of, summary
