@@ -15,7 +15,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..clinic import FIELDS, Profile, ProfileError, is_field, make_profile
+from ..clinic.profile import FIELDS, Profile, ProfileError, is_field
+from ..clinic.validate import make_profile
 from ..content import get_handout
 from ..errors import ContentError, HandoutsError
 from ..locales import get_language

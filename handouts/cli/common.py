@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from ..clinic import Profile, load_profile
+from ..clinic.profile import Profile
+from ..clinic.toml import load_profile
 
 
 def warn_one(warning: str) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from ..checks import check_all
-from ..clinic import EXAMPLE
+from ..clinic.toml import EXAMPLE
 from ..content import COMMON, SOURCE_LANGUAGE, available_languages, get_handout, handout_keys, load_content
 from ..locales import LANGUAGES
 from ..resources import new_project
