@@ -202,7 +202,8 @@ def _build(
 
 def manifest_entry(out: Path, result: JobResult, digest: str, parts: dict[str, str]) -> dict:
     rendered, path = result.rendered, result.path
-    assert rendered is not None and path is not None, "only written results have a manifest entry"
+    assert rendered is not None, "only written results have a manifest entry"
+    assert path is not None, "only written results have a manifest entry"
     content = load_content(result.job.handout, result.job.lang)
     return {
         "path": path.relative_to(out).as_posix(),

@@ -75,7 +75,8 @@ def test_missing_glyph_is_an_error_naming_the_character(data_copy):
     edit(data_copy / "content" / "red-card" / "hy.yaml", "  title: ", "  title: \u0f00 ")
     with pytest.raises(ContentError) as error:
         render(Job("red-card", "hy", "wallet"))
-    assert "U+0F00" in str(error.value) and "front.title" in str(error.value)
+    assert "U+0F00" in str(error.value)
+    assert "front.title" in str(error.value)
 
 
 @pytest.mark.pdf
@@ -126,7 +127,8 @@ def test_a_fact_without_a_value_named_in_text_is_an_error_with_its_place(data_co
     edit(path, "{fact:crisis_988}", "{fact:lacare_telehealth}")
     with pytest.raises(FactError) as error:
         render(Job("care-access", "en", "letter"))
-    assert f"{path}:" in str(error.value) and "sections[3].bullets[0]" in str(error.value)
+    assert f"{path}:" in str(error.value)
+    assert "sections[3].bullets[0]" in str(error.value)
     assert "{fact:lacare_telehealth} has no value in facts.yaml (not found)" in str(error.value)
 
 

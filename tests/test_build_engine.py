@@ -25,9 +25,11 @@ def test_unchanged_jobs_are_skipped_and_a_changed_one_is_rebuilt(data_copy, tmp_
     out = tmp_path / "out"
     jobs = plan(**JOBS)
     first = build(jobs, out)
-    assert len(first.written) == len(jobs) and not first.failed
+    assert len(first.written) == len(jobs)
+    assert not first.failed
     second = build(jobs, out)
-    assert len(second.skipped) == len(jobs) and not second.written
+    assert len(second.skipped) == len(jobs)
+    assert not second.written
     path = data_copy / "content" / "pharmacy" / "es.yaml"
     path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     third = build(jobs, out)
@@ -93,11 +95,14 @@ def test_strict_and_require_reviewed_still_apply_to_unchanged_jobs(tmp_path, dat
     out = tmp_path / "out"
     jobs = plan(handouts=["staff-protocol"], langs=["es"])
     first = build(jobs, out)
-    assert first.written and first.warnings
+    assert first.written
+    assert first.warnings
     reviewed = build(jobs, out, require_reviewed=True)
-    assert len(reviewed.failed) == 1 and "not yet reviewed by a person" in str(reviewed.failed[0].error)
+    assert len(reviewed.failed) == 1
+    assert "not yet reviewed by a person" in str(reviewed.failed[0].error)
     strict = build(jobs, out, strict=True)
-    assert len(strict.failed) == 1 and "--strict refuses" in str(strict.failed[0].error)
+    assert len(strict.failed) == 1
+    assert "--strict refuses" in str(strict.failed[0].error)
     assert len(build(jobs, out).skipped) == 1
 
 

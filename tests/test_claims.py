@@ -77,7 +77,8 @@ def test_check_is_quiet_before_the_warning_window_warns_inside_it_and_refuses_af
     soon = check_all(handouts=["know-your-rights"], langs=["en"], today=first.review_by - dt.timedelta(days=10))
     assert not soon.errors
     due = [w for w in soon.warnings if f"'{first.key}'" in w and str(first.review_by) in w]
-    assert due and "10 day(s)" in due[0]
+    assert due
+    assert "10 day(s)" in due[0]
 
     late = check_all(handouts=["know-your-rights"], langs=["en"], today=first.review_by + dt.timedelta(days=1))
     refused = [e for e in late.errors if f"'{first.key}'" in e]
@@ -95,10 +96,12 @@ def test_build_refuses_an_expired_claim_even_for_an_unchanged_pdf_and_prints_the
     assert not build(jobs, tmp_path, today=before).failed
     report = build(jobs, tmp_path, today=after)  # nothing changed on disk: the job would be skipped
     assert len(report.failed) == 1
-    assert isinstance(report.failed[0].error, ClaimError) and MEDI_CAL_CLAIM in str(report.failed[0].error)
+    assert isinstance(report.failed[0].error, ClaimError)
+    assert MEDI_CAL_CLAIM in str(report.failed[0].error)
 
     allowed = build(plan(["know-your-rights"], ["en"], allow_expired_claims=True), tmp_path, today=after)
-    assert not allowed.failed and len(allowed.written) == 1
+    assert not allowed.failed
+    assert len(allowed.written) == 1
     printed = squash(text(allowed.written[0].path))
     assert squash(load_content(COMMON, "en").data["strings"]["expired_claims"]) in printed
     assert any("--allow-expired-claims" in w for w in allowed.warnings)
@@ -203,7 +206,8 @@ def test_sign_carries_the_clinic_name_and_no_qr_codes(tmp_path):
     assert "Clínica Esperanza" in printed
     assert qr_codes(pdf) == []
     # a sign prints no phone number or link, so its footer names only the law's check date
-    assert "Statements of law checked on" in printed and "Phone numbers" not in printed
+    assert "Statements of law checked on" in printed
+    assert "Phone numbers" not in printed
 
 
 # --- Latin names in right-to-left text, and names that never break ---------------------------
@@ -253,7 +257,8 @@ def test_latin_names_in_rtl_text_stand_whole_and_in_order(built, code):
     # may mirror them, which swaps their code points but not what the reader sees)
     assert "888-624-4752" in seen
     pair = re.search(r"([()])888-6-CHIRLA([()])", seen)
-    assert pair and pair.group(1) != pair.group(2), seen
+    assert pair, seen
+    assert pair.group(1) != pair.group(2), seen
 
 
 def test_medi_cal_never_breaks_at_its_hyphen(built):
@@ -271,4 +276,5 @@ def test_quotes_are_the_languages_own_marks(built, code):
     start, end = get_language(code).quotes
     assert '"' not in printed, code
     if code != "km":  # Khmer text does not map back in order (see test_pdfs)
-        assert start in printed and end in printed, code
+        assert start in printed, code
+        assert end in printed, code

@@ -24,7 +24,8 @@ def test_every_command_has_help_with_an_example():
     for name, command in main.commands.items():
         result = run(name, "--help")
         assert result.exit_code == 0, name
-        assert command.help and "Example" in result.output, name
+        assert command.help, name
+        assert "Example" in result.output, name
 
 
 def test_list_shows_languages_in_their_own_script_with_review_status():
@@ -80,7 +81,8 @@ def test_unknown_handout(tmp_path):
 def test_require_reviewed_refuses_drafts(tmp_path):
     result = run("build", "--handout", "red-card", "--lang", "es", "--require-reviewed", "--out", str(tmp_path))
     assert result.exit_code == 1
-    assert "is a draft" in result.stderr and "not yet reviewed by a person" in result.stderr
+    assert "is a draft" in result.stderr
+    assert "not yet reviewed by a person" in result.stderr
     assert result.stdout == f"Built 0 of 1 PDF(s) into {tmp_path}/, 1 failed.\n"
     assert not (tmp_path / "es").exists()
 
@@ -132,5 +134,6 @@ def test_facts_older_than_180_days_are_flagged():
     oldest = min(f.checked for f in facts.values())
     assert stale_facts(today=oldest + dt.timedelta(days=FACT_MAX_AGE_DAYS)) == []
     later = stale_facts(today=oldest + dt.timedelta(days=FACT_MAX_AGE_DAYS + 1))
-    assert later and all("181 days ago" in note for note in later)
+    assert later
+    assert all("181 days ago" in note for note in later)
     assert {note.split("'")[1] for note in later} <= {k for k, f in facts.items() if f.checked == oldest}

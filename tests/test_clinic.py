@@ -16,8 +16,10 @@ SVG = b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1
 def test_a_stand_in_rounds_each_field_up_to_the_band_step():
     """Names of 13 and 24 characters take the same room; 25 takes more."""
     names = {n: Profile(name="x" * n).stand_in(("en",)).name for n in (1, 12, 13, 24, 25)}
-    assert len(names[1]) <= BAND_STEP and names[1] == names[12]
-    assert names[13] == names[24] and BAND_STEP < len(names[13]) <= 2 * BAND_STEP
+    assert len(names[1]) <= BAND_STEP
+    assert names[1] == names[12]
+    assert names[13] == names[24]
+    assert BAND_STEP < len(names[13]) <= 2 * BAND_STEP
     assert len(names[25]) > 2 * BAND_STEP
 
 
@@ -42,11 +44,13 @@ def test_a_stand_in_prints_none_of_the_clinics_text_but_keeps_its_shape():
     printed = " ".join(stand_in.texts("ko") + [stand_in.website or ""])
     assert not [word for word in ("Eastside", "Main St", "eastside", "한국어", "lunes", "123") if word in printed]
     assert stand_in.phone == "+00 000 000 0000"  # digits zeroed, the number's punctuation kept
-    assert stand_in.website and stand_in.website.startswith("https://")
+    assert stand_in.website
+    assert stand_in.website.startswith("https://")
     assert (stand_in.hours, stand_in.telehealth) == (None, None)  # what the clinic left out stays out
     assert stand_in.logo_uri == real.logo_uri  # the logo takes the same room only if it is the same logo
     assert [(key, code) for key, code, _ in stand_in.by_language] == [("message", "ko")]  # Korean pages only
-    assert stand_in.source == "a stand-in clinic" and stand_in.digest.startswith("stand-in-")
+    assert stand_in.source == "a stand-in clinic"
+    assert stand_in.digest.startswith("stand-in-")
     assert stand_in.color == Profile(name="").color  # the colour takes no room
 
 
@@ -90,7 +94,9 @@ def test_language_fields(name, expected):
 
 
 def test_fields_are_known_in_any_case():
-    assert is_field("name") and is_field("TeleHealth") and not is_field("nmae")
+    assert is_field("name")
+    assert is_field("TeleHealth")
+    assert not is_field("nmae")
 
 
 def test_contrast_with_white_follows_wcag():
@@ -113,7 +119,8 @@ def test_a_link_prints_as_the_qr_code_opens_it():
 def test_phone_numbers_are_printed_the_local_way():
     assert format_phone("213.555.0100") == format_phone("+1 213 555 0100") == "(213) 555-0100"
     assert format_phone("+52 664 123 4567") == "+52 664 123 4567"
-    assert format_phone("12345") is None and format_phone("call us") is None
+    assert format_phone("12345") is None
+    assert format_phone("call us") is None
 
 
 def test_an_svg_loses_scripts_handlers_and_outside_references():
@@ -123,9 +130,13 @@ def test_an_svg_loses_scripts_handlers_and_outside_references():
         b'<defs><linearGradient id="g"/></defs><rect fill="url(#g)"/><use href="#g"/></svg>'
     )
     clean, removed = clean_svg(svg, "logo")
-    assert b"x.example" not in clean and b"script" not in clean and b"onclick" not in clean
-    assert b'fill="url(#g)"' in clean and b'href="#g"' in clean  # references inside the file stay
-    assert clean.startswith(b"<svg ") and b"ns0:" not in clean
+    assert b"x.example" not in clean
+    assert b"script" not in clean
+    assert b"onclick" not in clean
+    assert b'fill="url(#g)"' in clean
+    assert b'href="#g"' in clean
+    assert clean.startswith(b"<svg ")
+    assert b"ns0:" not in clean
     assert removed == [
         "<script> element",
         "stylesheet with outside references",

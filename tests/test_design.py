@@ -123,7 +123,8 @@ def test_every_page_is_filled_to_its_bottom_margin(built):
             checked += 1
             if bottom - lowest > BOTTOM_SLACK:
                 short.append(f"{entry['path']} page {number}: ends at {lowest:.0%}, margin at {bottom:.0%}")
-    assert checked > 150 and not short, short
+    assert checked > 150
+    assert not short, short
 
 
 def test_leftover_goes_to_sections_before_list_items():
@@ -131,7 +132,8 @@ def test_leftover_goes_to_sections_before_list_items():
     small = share_leftover(50, gaps, body_px=32)  # 10 px per weight unit: under the item cap (16 px)
     assert small == {"1": 30, "2": 10, "3": 10}
     large = share_leftover(500, gaps, body_px=16)  # items stop at half a body size (8 px); the rest to the section
-    assert large["2"] == large["3"] == 8 and large["1"] == 500 - 16
+    assert large["2"] == large["3"] == 8
+    assert large["1"] == 500 - 16
 
 
 @pytest.mark.pdf
@@ -182,7 +184,8 @@ def test_clinic_logo_is_large_enough_to_recognise(tmp_path, size, least_in):
     pdf = tmp_path / "flyer.pdf"
     pdf.write_bytes(render(Job("know-your-rights", "en", size, profile=_clinic_with_logo(tmp_path))).pdf)
     heights = _image_heights_in(pdf)
-    assert heights and max(heights) >= least_in, heights
+    assert heights
+    assert max(heights) >= least_in, heights
 
 
 @pytest.mark.pdf
@@ -230,7 +233,10 @@ def test_a_remembered_fill_is_kept_only_where_it_still_fills_the_page(tmp_path):
     first = fit_page(banded)
     assert first.setting.fill, "the fit filled the page"
     again = fit_page(banded, hint=first.setting)
-    assert again.passes == 1 and again.setting == first.setting
+    assert again.passes == 1
+    assert again.setting == first.setting
     bare = fit_page(prepare(Job("pharmacy", "es", "letter")), hint=first.setting)
-    assert bare.passes > 1 and bare.setting != first.setting
-    assert within_area(bare.measured.result) and filled(bare.measured.result)
+    assert bare.passes > 1
+    assert bare.setting != first.setting
+    assert within_area(bare.measured.result)
+    assert filled(bare.measured.result)

@@ -71,7 +71,8 @@ def test_cluster_gives_the_same_bytes_and_survives_a_killed_worker(scheduler, lo
                 killed.append(victim.pid)
 
         report = build(JOBS, tmp_path / "killed", engine=engine, force=True, on_done=kill_one)
-        assert killed and next(w for w in workers if w.pid == killed[0]).wait(timeout=10) is not None
+        assert killed
+        assert next(w for w in workers if w.pid == killed[0]).wait(timeout=10) is not None
         assert not report.failed, [str(r.error) for r in report.failed]
         assert outputs(tmp_path / "killed") == local_bytes
 

@@ -23,7 +23,9 @@ def fake(capacity: float, compact_bonus: float = 0.0):
 def test_fits_at_start_in_one_pass():
     measure, calls = fake(capacity=14)
     result = fit(measure, 12.5, 12, 0, FitPolicy())
-    assert result.fits and result.setting == Setting(12.5) and result.passes == 1 == len(calls)
+    assert result.fits
+    assert result.setting == Setting(12.5)
+    assert result.passes == 1 == len(calls)
 
 
 def test_shrinks_by_steps_never_below_the_minimum():
@@ -46,7 +48,8 @@ def test_compact_levels_at_the_minimum_then_gives_up():
 def test_compact_level_that_fits_is_kept():
     measure, _ = fake(capacity=8.95, compact_bonus=0.1)
     result = fit(measure, 10, 9, 0, FitPolicy())
-    assert result.fits and result.setting == Setting(9, 1)
+    assert result.fits
+    assert result.setting == Setting(9, 1)
 
 
 def test_grows_to_fill_up_to_the_maximum():
@@ -73,10 +76,13 @@ def test_a_fitting_hint_takes_one_pass_and_a_bad_hint_falls_back():
     fresh = fit(measure, 10, 9, 40, FitPolicy())
     calls.clear()
     again = fit(measure, 10, 9, 40, FitPolicy(), hint=fresh.setting)
-    assert again.setting == fresh.setting and again.passes == 1
+    assert again.setting == fresh.setting
+    assert again.passes == 1
     measure, calls = fake(capacity=11)
     result = fit(measure, 10, 9, 40, FitPolicy(), hint=Setting(30))  # no longer fits: search again
-    assert result.fits and result.setting.body_pt <= 11 and result.passes > 1
+    assert result.fits
+    assert result.setting.body_pt <= 11
+    assert result.passes > 1
 
 
 def test_hint_outside_the_limits_is_ignored():
@@ -88,10 +94,13 @@ def test_hint_outside_the_limits_is_ignored():
 @pytest.mark.parametrize("kind", sorted(POLICIES))
 def test_every_policy_keeps_to_its_limits(kind):
     policy = POLICIES[kind]
-    assert 0 < policy.step < 1 and 0 < policy.grow_back < 1 and policy.growth >= 1
+    assert 0 < policy.step < 1
+    assert 0 < policy.grow_back < 1
+    assert policy.growth >= 1
     measure, calls = fake(capacity=5)
     result = fit(measure, 10, 8, 0, policy)
-    assert not result.fits and min(c.body_pt for c in calls) == 8
+    assert not result.fits
+    assert min(c.body_pt for c in calls) == 8
 
 
 def test_growth_limit():

@@ -65,7 +65,9 @@ def test_a_slug_can_never_leave_the_output_folder(tmp_path):
     for office in offices:
         folder = office_folder(out, office.slug)
         assert folder.resolve().parent == out.resolve(), office.slug
-        assert not office.slug.startswith(".") and "/" not in office.slug and "\x00" not in office.slug
+        assert not office.slug.startswith(".")
+        assert "/" not in office.slug
+        assert "\x00" not in office.slug
     assert len(slugify("x" * 500)) <= 60
 
 
@@ -174,14 +176,16 @@ def test_csv_cells_may_span_lines_and_separators_are_detected(tmp_path):
     assert not failures
     assert [o.profile.name for o in offices] == ["North", "South\u2028Annex"]
     assert offices[0].profile.address == "1 Main St\nSuite 2"
-    assert len(warnings) == 1 and "Notes" in warnings[0]
+    assert len(warnings) == 1
+    assert "Notes" in warnings[0]
 
 
 def test_ragged_rows_and_huge_cells_are_errors_naming_the_row(tmp_path):
     path = csv_file(tmp_path, "name,phone\nA,(213) 555-0100,extra\nB,(213) 555-0101\n")
     offices, failures, _ = read_offices(path)
     assert [o.row for o in offices] == [3]
-    assert failures[0].row == 2 and "3 cell(s), but the header has 2" in failures[0].error
+    assert failures[0].row == 2
+    assert "3 cell(s), but the header has 2" in failures[0].error
     huge = csv_file(tmp_path, "name\n" + "x" * 200_000 + "\n")
     with pytest.raises(ContentError, match="row 2"):
         read_offices(huge)
@@ -221,7 +225,8 @@ def test_two_builds_into_one_folder_both_land_in_the_manifest(tmp_path):
     out = tmp_path / "out"
     first = subprocess.Popen(handouts_command("build", "-H", "red-card", "-l", "en", "-o", str(out), "-j", "1"))
     second = subprocess.Popen(handouts_command("build", "-H", "pharmacy", "-l", "en", "-o", str(out), "-j", "1"))
-    assert first.wait(timeout=120) == 0 and second.wait(timeout=120) == 0
+    assert first.wait(timeout=120) == 0
+    assert second.wait(timeout=120) == 0
     listed = {entry["path"] for entry in json.loads((out / "manifest.json").read_text())["files"]}
     assert listed == {"en/red-card-wallet.pdf", "en/pharmacy-letter.pdf"}
     assert not list(out.rglob("*.part"))
@@ -318,9 +323,11 @@ def test_a_full_disk_is_a_one_line_error_and_the_manifest_stays_true(tmp_path, m
 
     monkeypatch.setattr(os, "replace", full)
     result = CliRunner().invoke(main, ["build", "-H", "red-card", "-l", "en", "-o", str(out), "-j", "1"])
-    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
     assert "red-card-wallet.pdf: cannot be written (No space left on device)" in result.stderr
-    assert not (out / "en" / "red-card-wallet.pdf").exists() and not list(out.rglob("*.part"))
+    assert not (out / "en" / "red-card-wallet.pdf").exists()
+    assert not list(out.rglob("*.part"))
     listed = {entry["path"] for entry in json.loads((out / "manifest.json").read_text())["files"]}
     assert listed == {"en/pharmacy-letter.pdf"}  # the manifest lists what is there, and only that
 

@@ -77,7 +77,8 @@ def test_print_shop_pages_have_bleed_and_trim_boxes(handout, size, tmp_path):
         assert trim[2] - trim[0] == pytest.approx(geometry.width_pt, abs=0.5)
         assert trim[3] - trim[1] == pytest.approx(geometry.height_pt, abs=0.5)
         assert bleed_box == pytest.approx([trim[0] - bleed, trim[1] - bleed, trim[2] + bleed, trim[3] + bleed], abs=0.5)
-        assert media[0] <= bleed_box[0] and media[2] >= bleed_box[2]
+        assert media[0] <= bleed_box[0]
+        assert media[2] >= bleed_box[2]
     if shutil.which("qpdf"):
         path = tmp_path / "shop.pdf"
         path.write_bytes(rendered.pdf)
@@ -146,7 +147,8 @@ def test_impossible_content_is_a_clear_fit_error(data_copy):
     assert message.startswith(
         "pharmacy (en, letter) does not fit: even at 12 pt body text, the smallest allowed on letter"
     )
-    assert "runs over by about" in message and str(path) in message
+    assert "runs over by about" in message
+    assert str(path) in message
 
 
 @pytest.mark.pdf
@@ -162,7 +164,8 @@ def test_slightly_long_content_is_set_smaller_and_fits(data_copy):
         path.write_text(original.replace(anchor, anchor + lines), encoding="utf-8")
         rendered = render(Job("pharmacy", "en", "letter"))
         if rendered.body_pt < letter.body_pt:
-            assert rendered.pages == 1 and rendered.body_pt >= letter.min_body_pt
+            assert rendered.pages == 1
+            assert rendered.body_pt >= letter.min_body_pt
             return
     pytest.fail("the text never needed smaller type")
 
@@ -200,10 +203,12 @@ def test_print_shop_output_is_pdf_x4_in_cmyk(lang):
     assert "K" in operators  # the crop marks, 100% black
     for page in pdf.pages:  # crop marks sit outside the bleed
         media, bleed = [float(v) for v in page.MediaBox], [float(v) for v in page.BleedBox]
-        assert media[0] < bleed[0] and media[2] > bleed[2]
+        assert media[0] < bleed[0]
+        assert media[2] > bleed[2]
 
 
 @pytest.mark.pdf
 def test_office_output_stays_rgb_and_tagged():
     pdf = pikepdf.open(io.BytesIO(render(Job("know-your-rights", "es", "letter")).pdf))
-    assert "/OutputIntents" not in pdf.Root and pdf.Root.MarkInfo.Marked is True
+    assert "/OutputIntents" not in pdf.Root
+    assert pdf.Root.MarkInfo.Marked is True

@@ -58,7 +58,8 @@ def test_new_project_then_build_from_another_folder(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     printed = pdf_text(elsewhere / "out" / "en" / "know-your-rights-letter.pdf")
-    assert "593-8223" in printed and "593-8222" not in printed
+    assert "593-8223" in printed
+    assert "593-8222" not in printed
     # The environment variable does the same.
     done = subprocess.run(
         HANDOUTS + ["check", "-H", "know-your-rights", "-l", "en"],
@@ -76,7 +77,8 @@ def test_bad_content_folder_is_one_line_and_changes_nothing(tmp_path):
     for folder, expected in ((tmp_path / "missing", "no such folder"), (tmp_path, "not a content project")):
         result = runner.invoke(main, ["list", "--content", str(folder)])
         assert result.exit_code == 2
-        assert len(result.output.strip().splitlines()) == 1 and expected in result.output
+        assert len(result.output.strip().splitlines()) == 1
+        assert expected in result.output
         assert "Traceback" not in result.output
     assert current_project() == Project.bundled()
 
@@ -86,7 +88,8 @@ def test_new_refuses_a_folder_with_files_and_leaves_nothing_half_made(tmp_path):
     (tmp_path / "taken").mkdir()
     (tmp_path / "taken" / "notes.txt").write_text("mine")
     result = runner.invoke(main, ["new", str(tmp_path / "taken")])
-    assert result.exit_code == 2 and "not an empty folder" in result.output
+    assert result.exit_code == 2
+    assert "not an empty folder" in result.output
     assert sorted(p.name for p in (tmp_path / "taken").iterdir()) == ["notes.txt"]
     result = runner.invoke(main, ["new", str(tmp_path / "fresh"), "--templates"])
     assert result.exit_code == 0, result.output
@@ -101,5 +104,6 @@ def test_content_option_applies_to_one_command_only(tmp_path):
     assert runner.invoke(main, ["new", str(tmp_path / "p")]).exit_code == 0
     (tmp_path / "p" / "pharmacy" / "handout.yaml").unlink()  # this project has no pharmacy handout
     result = runner.invoke(main, ["list", "--content", str(tmp_path / "p")])
-    assert result.exit_code == 0 and "pharmacy" not in result.output
+    assert result.exit_code == 0
+    assert "pharmacy" not in result.output
     assert "pharmacy" in runner.invoke(main, ["list"]).output

@@ -56,12 +56,15 @@ def test_cards_sit_on_the_avery_grid_and_backs_are_mirrored():
         y = (TOP + row * CARD_H) * 72
         fx, fy = fronts[f"F{n:02d}"]
         # the glyph's box starts a little inside the card (side bearing, ascent)
-        assert x <= fx <= x + 2 * MM and y <= fy <= y + 4 * MM, (n, fx, fy, x, y)
+        assert x <= fx <= x + 2 * MM, (n, fx, x)
+        assert y <= fy <= y + 4 * MM, (n, fy, y)
         bx, by = backs[f"B{n:02d}"]
         mirrored_x = (LEFT + (1 - column) * CARD_W) * 72
-        assert mirrored_x <= bx <= mirrored_x + 2 * MM and y <= by <= y + 4 * MM, (n, bx, by)
+        assert mirrored_x <= bx <= mirrored_x + 2 * MM, (n, bx)
+        assert y <= by <= y + 4 * MM, (n, by)
         # the same glyph offset on both sides: within 0.5 mm of the mirrored slot
-        assert abs((bx - mirrored_x) - (fx - x)) < 0.5 * MM and abs(by - fy) < 0.5 * MM
+        assert abs((bx - mirrored_x) - (fx - x)) < 0.5 * MM
+        assert abs(by - fy) < 0.5 * MM
 
 
 @pytest.mark.pdf
@@ -87,7 +90,8 @@ def test_sheet_command_mixes_languages(tmp_path):
     path = tmp_path / "sheets" / "red-card-es6-zh-Hant4-avery-5371.pdf"
     assert result.stdout == f"Wrote {path}.\n"
     text = pdfium.PdfDocument(str(path))[0].get_textpage().get_text_range()
-    assert text.count("Conozca sus derechos") == 6 and text.count("了解您的權利") == 4
+    assert text.count("Conozca sus derechos") == 6
+    assert text.count("了解您的權利") == 4
 
 
 @pytest.mark.pdf

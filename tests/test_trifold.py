@@ -58,7 +58,8 @@ def test_rtl_trifold_is_mirrored(tmp_path):
     # the cover's coloured band sits in the left third on a right-to-left brochure
     band = [image.getpixel((x, int(height * 0.12))) for x in range(0, width, 4)]
     red = [i * 4 for i, (r, g, b) in enumerate(band) if r > 120 and g < 60 and b < 60]
-    assert red and max(red) < width / 3
+    assert red
+    assert max(red) < width / 3
 
 
 @pytest.mark.pdf
@@ -77,4 +78,5 @@ def test_trifold_qr_codes_decode(tmp_path):
         for c in get_handout(h).contacts
         if "qr" in c.show
     }
-    assert expected and found == expected
+    assert expected
+    assert found == expected

@@ -301,10 +301,13 @@ def test_find_stylesheets_calls_the_module_global_css_as_the_patch_expects():
         f"CSS(url=...) call; its calls: {[ast.unparse(c) for c in _calls(finder, 'CSS')]}"
     )
     [link] = linked
-    assert not link.args and _keywords(link) >= LINK_KEYWORDS and not _keywords(link) & {"matcher", "layer"}, (
+    expected = (
         f"{STYLESHEETS}: find_stylesheets now calls "
         f"{ast.unparse(link)}; the cache expects keywords {sorted(LINK_KEYWORDS)} and no matcher or layer"
     )
+    assert not link.args, expected
+    assert _keywords(link) >= LINK_KEYWORDS, expected
+    assert not _keywords(link) & {"matcher", "layer"}, expected
     for call in _calls(tree, "CSS"):
         if call is not link and "url" in _keywords(call):
             assert "matcher" in _keywords(call), (
@@ -399,7 +402,8 @@ def test_the_patches_take_effect():
     icc = (templates_dir() / "icc" / "handouts-FOGRA39.icc").read_bytes()
     with pikepdf.open(io.BytesIO(pdf)) as opened:
         profiles = [o.read_bytes() for o in opened.objects if isinstance(o, pikepdf.Stream) and o.get("/N") == 4]
-    assert profiles and all(p == icc for p in profiles)
+    assert profiles
+    assert all(p == icc for p in profiles)
     # 6: find_stylesheets calls our CSS
     assert weasyprint.css.CSS is not weasyprint.CSS
 

@@ -46,7 +46,8 @@ def test_headers(web):
     response = client.get("/")
     assert response.status_code == 200
     policy = response.headers["content-security-policy"]
-    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
     assert "frame-ancestors 'none'" in policy
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["referrer-policy"] == "no-referrer"
@@ -180,7 +181,8 @@ def test_message_per_language_checked_beside_its_field(web):
     token = response.headers["location"].split("?")[0].rsplit("/", 1)[1]
     assert web_state.storage.get_profile(token)["message_ko"] == KOREAN
     page = client.get(f"/c/{token}/print").text
-    assert re.search(r'id="l-ko"[^>]*checked', page) and re.search(r'id="l-es"[^>]*checked', page)
+    assert re.search(r'id="l-ko"[^>]*checked', page)
+    assert re.search(r'id="l-es"[^>]*checked', page)
     assert not re.search(r'id="l-ar"[^>]*checked', page)
 
 
@@ -195,14 +197,16 @@ def test_profile_saved_behind_token_and_svg_cleaned(web):
     assert response.status_code == 303
     token = re.fullmatch(r"/c/([A-Za-z0-9_-]{22})\?saved=1", response.headers["location"]).group(1)
     page = client.get(f"/c/{token}?saved=1")
-    assert "Հայկական Կլինիկա" in page.text and token in page.text
+    assert "Հայկական Կլինիկա" in page.text
+    assert token in page.text
     values = web_state.storage.get_profile(token)
     assert re.fullmatch(r"[0-9a-f]{64}\.svg", values["logo"])
     profile = web_state.make(values)
     import base64
 
     svg = base64.b64decode(profile.logo_uri.split(",", 1)[1])
-    assert b"script" not in svg.lower() and b"onload" not in svg.lower()
+    assert b"script" not in svg.lower()
+    assert b"onload" not in svg.lower()
     assert profile.notes
 
 
@@ -214,7 +218,8 @@ def test_default_bind_is_localhost():
     with pytest.raises(UsageError, match="--data"):
         check_options("0.0.0.0", None, True)
     result = CliRunner().invoke(main, ["serve", "--host", "0.0.0.0"])
-    assert result.exit_code == 2 and "--public" in result.output
+    assert result.exit_code == 2
+    assert "--public" in result.output
     assert "default: 127.0.0.1" in CliRunner().invoke(main, ["serve", "--help"]).output
 
 
@@ -344,7 +349,8 @@ def test_translation_status_page(data_copy, tmp_path):
         assert _row(html, "t-ko-common")[1:5] == [str(common.total), "0", str(common.draft), "0"]
         assert "t-en-" not in html
         xliff = client.get("/translations/ko.xlf")
-        assert xliff.status_code == 200 and b"red-card:front.title" in xliff.content
+        assert xliff.status_code == 200
+        assert b"red-card:front.title" in xliff.content
         assert client.get("/translations/en.xlf").status_code == 404
         assert client.get("/translations/xx/proof.pdf").status_code == 404
 
@@ -358,14 +364,16 @@ def test_many_offices_csv_problem_beside_its_field(web):
     )
     assert response.status_code == 400
     error = re.search(r'<p class="error" id="e-csv">([^<]*)</p>', response.text)
-    assert error and "name" in error.group(1), response.text
+    assert error, response.text
+    assert "name" in error.group(1), response.text
     assert re.search(r'id="f-csv"[^>]*aria-describedby="h-csv e-csv"[^>]*aria-invalid="true"', response.text)
     response = client.post(
         "/offices",
         data={"csrf_token": csrf(client)},
         files={"csv": ("offices.csv", "name\nNorte\n", "text/csv")},
     )
-    assert response.status_code == 400 and re.search(r'id="e-lang">Choose at least one language', response.text)
+    assert response.status_code == 400
+    assert re.search(r'id="e-lang">Choose at least one language', response.text)
 
 
 @pytest.mark.pdf
@@ -387,7 +395,8 @@ def test_many_offices_progress_then_report(web):
     job = response.headers["location"]
     page = client.get(job).text
     assert re.search(r'<progress id="bar" max="3" value="[0-3]">', page)
-    assert '<noscript><meta http-equiv="refresh"' in page and '<script src="/static/progress.js"' in page
+    assert '<noscript><meta http-equiv="refresh"' in page
+    assert '<script src="/static/progress.js"' in page
     seen = []
     for _ in range(600):  # at most 5 minutes
         state = client.get(f"{job}/progress.json").json()
@@ -399,7 +408,8 @@ def test_many_offices_progress_then_report(web):
     assert seen == sorted(seen)
     page = client.get(job).text
     assert "<progress" not in page
-    assert len(re.findall(r'<tr class="bad">', page)) == 1 and len(re.findall(r'<tr class="good">', page)) == 2
+    assert len(re.findall(r'<tr class="bad">', page)) == 1
+    assert len(re.findall(r'<tr class="good">', page)) == 2
     assert client.get(f"{job}/office/0").content.startswith(b"PK")
 
 
@@ -410,7 +420,9 @@ def test_template_csv_is_a_good_batch_file(web, tmp_path):
     client, _ = web
     (tmp_path / "offices.csv").write_bytes(client.get("/offices/offices.csv").content)
     offices, failures, warnings = read_offices(tmp_path / "offices.csv", defaults=OfficePlan(languages=("es",)))
-    assert len(offices) == 1 and not failures and not warnings
+    assert len(offices) == 1
+    assert not failures
+    assert not warnings
     assert offices[0].profile.message_for("es") == "Hablamos español"
 
 
@@ -425,11 +437,14 @@ def test_handout_cards_have_thumbnails(web):
     client, _ = web
     page = client.get("/print").text
     sources = re.findall(r'<img class="thumb" src="(/thumb/[a-z0-9-]+\.png)"', page)
-    assert "/thumb/know-your-rights.png" in sources and "/thumb/red-card.png" in sources
+    assert "/thumb/know-your-rights.png" in sources
+    assert "/thumb/red-card.png" in sources
     response = client.get("/thumb/know-your-rights.png")
-    assert response.status_code == 200 and response.headers["content-type"] == "image/png"
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "image/png"
     image = Image.open(io.BytesIO(response.content)).convert("L")
-    assert image.width == 240 and image.height > image.width  # a Letter page, upright
+    assert image.width == 240
+    assert image.height > image.width
     assert ImageStat.Stat(image).stddev[0] > 10  # not blank
     start = time.monotonic()
     assert client.get("/thumb/know-your-rights.png").content == response.content
@@ -490,14 +505,18 @@ def test_live_preview_picture(web):
     )
     token = response.headers["location"].split("?")[0].rsplit("/", 1)[1]
     page = client.get(f"/c/{token}/print").text
-    assert re.search(r'<section id="live" class="live" hidden', page) and f'data-base="/c/{token}/peek"' in page
+    assert re.search(r'<section id="live" class="live" hidden', page)
+    assert f'data-base="/c/{token}/peek"' in page
     assert '<script src="/static/preview.js" defer></script>' in page
     # a one-page flyer: the clinic's band is printed on the last page, so it is on this one
     assert get_handout("pharmacy").pages_on("flyer") == 1
     picture = client.get(f"/c/{token}/peek/pharmacy/ko.png")
-    assert picture.status_code == 200 and picture.headers["content-type"] == "image/png"
+    assert picture.status_code == 200
+    assert picture.headers["content-type"] == "image/png"
     image = Image.open(io.BytesIO(picture.content)).convert("L")
-    assert image.width == 500 and image.height > image.width and ImageStat.Stat(image).stddev[0] > 10
+    assert image.width == 500
+    assert image.height > image.width
+    assert ImageStat.Stat(image).stddev[0] > 10
     without = client.get("/peek/pharmacy/ko.png").content
     assert without != picture.content  # the clinic's band is in the picture
     for path in ("/peek/nope/ko.png", "/peek/know-your-rights/xx.png", f"/c/{'A' * 22}/peek/know-your-rights/ko.png"):

@@ -103,6 +103,7 @@ def test_a_small_change_fails_and_the_same_pdf_passes(change: str, data_copy: Pa
     assert problems, f"{change}: no page differs by more than {MAX_CHANGED} pixels"
     assert len(problems) == 1, problems  # one page changed, the other still matches
     picture = Path(problems[0].split("; see ")[1].split(";")[0])
-    assert picture.is_file() and picture.parent == tmp_path / "failures"
+    assert picture.is_file()
+    assert picture.parent == tmp_path / "failures"
     with Image.open(picture) as diff:
         assert diff.width > 3 * rasterise(after, case.dpi)[0].width  # golden | actual | diff
