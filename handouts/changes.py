@@ -12,7 +12,9 @@ manifests had only that), so they are reprinted when one of those is.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +22,7 @@ from pathlib import Path
 from .digest import input_parts
 from .errors import HandoutsError, UsageError
 from .model import Job
-from .output import MANIFEST, ManifestEntry
+from .output import MANIFEST, ManifestEntry, write_atomically
 from .packet.build import packet_input_parts
 
 _LABELS = {
@@ -157,3 +159,12 @@ def compare(old: Path, new: Path | None = None, today: dt.date | None = None) ->
                 if inside and path not in changed_paths:  # else listed already, with its own reasons
                     changes.append(Change(office, path, "changed", [f"binds {p}, which changed" for p in inside]))
     return changes
+
+
+def write_csv(changes: list[Change], path: Path) -> None:
+    """The reprint list as CSV (office, file, status, reasons), one row per file."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["office", "file", "status", "reasons"])
+    writer.writerows([c.office, c.path, c.status, "; ".join(c.reasons)] for c in changes)
+    write_atomically(path, buffer.getvalue().encode("utf-8"))

@@ -25,10 +25,10 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .clinic.profile import Profile
 from .engines import Outcome
 from .errors import ClusterError, HandoutsError
 from .model import Task
-from .profile import Profile
 from .render import Rendered, font_config
 from .resources import Project, current_project, use_project
 from .tasks import run_task

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from .clinic.profile import Profile
 from .content import SOURCE_LANGUAGE, available_languages, get_handout, handout_keys
 from .errors import UsageError
 from .locales import LANGUAGES, get_language
-from .profile import Profile
 from .render import Job, get_variant
 from .sizes import get_size
 

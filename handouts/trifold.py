@@ -19,10 +19,10 @@ from typing import Any
 
 from markupsafe import Markup
 
+from .clinic.profile import Profile
 from .errors import ContentError, FitError
 from .fonts import font_css
 from .locales import get_language
-from .profile import Profile
 from .render import (
     Job,
     Setting,

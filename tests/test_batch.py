@@ -203,7 +203,7 @@ def test_offices_built_at_once_give_the_same_zips_as_one_by_one_in_any_order(tmp
 def test_a_stand_in_clinic_depends_on_the_shape_of_the_details_only(tmp_path):
     """Offices whose details take about the same room share one stand-in (and so one
     fit); the stand-in prints none of their text; a longer address is another shape."""
-    from handouts.profile import make_profile
+    from handouts.clinic.validate import make_profile
 
     def clinic(name: str, phone: str, address: str = "", message_ko: str = "") -> object:
         values = {"name": name, "phone": phone, "address": address, "message_ko": message_ko}

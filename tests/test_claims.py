@@ -188,7 +188,7 @@ def test_trilingual_sign_on_one_page_in_every_size(tmp_path, handout):
 
 @pytest.mark.pdf
 def test_sign_carries_the_clinic_name_and_no_qr_codes(tmp_path):
-    from handouts.profile import load_profile
+    from handouts.clinic.toml import load_profile
 
     from .pdfread import qr_codes
 

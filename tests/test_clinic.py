@@ -6,21 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-import handouts.profile
-from handouts import clinic
-from handouts.clinic import (
-    BAND_STEP,
-    MAX_SVG_DEPTH,
-    MIN_CONTRAST,
-    Profile,
-    ProfileError,
-    check_link,
-    clean_svg,
-    contrast_with_white,
-    format_phone,
-    is_field,
-    language_field,
-)
+from handouts.clinic.logo import MAX_SVG_DEPTH, clean_svg
+from handouts.clinic.profile import BAND_STEP, Profile, ProfileError, is_field, language_field
+from handouts.clinic.validate import MIN_CONTRAST, check_link, contrast_with_white, format_phone
 
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
 
@@ -164,9 +152,3 @@ def test_an_svg_that_cannot_be_cleaned_is_refused(svg, message):
 def test_an_svg_may_nest_up_to_the_limit():
     depth = MAX_SVG_DEPTH - 1  # below the <svg> element
     assert clean_svg(SVG + b"<g>" * depth + b"</g>" * depth + b"</svg>", "logo")[1] == []
-
-
-def test_the_old_module_offers_the_same_objects():
-    """handouts.profile stays a shim until every importer moves to handouts.clinic."""
-    for name in handouts.profile.__all__:
-        assert getattr(handouts.profile, name) is getattr(clinic, name), name

@@ -12,6 +12,7 @@ import pytest
 from handouts.build import plan
 from handouts.checks import check_all
 from handouts.claims import load_claims
+from handouts.clinic.validate import make_profile
 from handouts.content import (
     COMMON,
     available_languages,
@@ -22,7 +23,6 @@ from handouts.content import (
 from handouts.errors import ClaimError, ContentError
 from handouts.locales import LANGUAGES, get_language
 from handouts.placeholders import PLACEHOLDER, claim_keys, walk_text
-from handouts.profile import make_profile
 from handouts.render import Job, render
 from handouts.resources import current_project, use_project
 from handouts.sizes import get_size

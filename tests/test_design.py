@@ -7,10 +7,10 @@ import pypdfium2.raw as pdfium_c
 import pytest
 import zxingcpp
 
+from handouts.clinic.validate import make_profile
 from handouts.content import get_handout, load_content
 from handouts.facts import load_facts
 from handouts.locales import LANGUAGES
-from handouts.profile import make_profile
 from handouts.render import Job, render
 from handouts.render.spread import Gap, share_leftover
 from handouts.sizes import get_size

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from handouts.build import build, plan
+from handouts.clinic.validate import make_profile
 from handouts.distributed import LocalProcesses
 from handouts.errors import ClusterError
-from handouts.profile import make_profile
 from handouts.resources import use_project
 
 pytestmark = pytest.mark.pdf

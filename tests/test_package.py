@@ -30,7 +30,7 @@ def test_wheel_carries_its_data_and_builds_from_another_folder(tmp_path):
         "handouts/_data/fonts/NotoSansKhmer-Regular.ttf",
         "handouts/_data/content/facts.yaml",
         "handouts/_data/content/red-card/es.yaml",
-        "handouts/cli.py",
+        "handouts/cli/__init__.py",
     ):
         assert needed in names
     target = tmp_path / "site"

@@ -131,9 +131,9 @@ def test_a_shared_fit_that_does_not_suit_the_page_is_refitted_when_bound(tmp_pat
     leaves room (here: no clinic band at all), the packet fits that handout anew."""
     import datetime as dt
 
+    from handouts.clinic.validate import make_profile
     from handouts.model import KnownFit, PacketPlan
     from handouts.packet.bind import bind_packet
-    from handouts.profile import make_profile
     from handouts.render import Job, fit_page, prepare
 
     long_band = make_profile(

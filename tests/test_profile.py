@@ -8,12 +8,9 @@ import pytest
 from click.testing import CliRunner
 
 from handouts.cli import main
-from handouts.clinic import (
-    ProfileError,
-    contrast_with_white,
-    load_profile,
-    make_profile,
-)
+from handouts.clinic.profile import ProfileError
+from handouts.clinic.toml import load_profile
+from handouts.clinic.validate import contrast_with_white, make_profile
 from handouts.render import Job, render
 
 from .pdfread import squash, text

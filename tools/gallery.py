@@ -128,9 +128,9 @@ def language_words(code: str) -> str:
 
 def pictures(work: Path) -> list[Picture]:
     from handouts.build import build
+    from handouts.clinic.validate import make_profile
     from handouts.packet.build import build_packets
     from handouts.plan import output_path
-    from handouts.profile import make_profile
     from handouts.render import Job
     from handouts.sheets import red_card_sheet
 

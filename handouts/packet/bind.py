@@ -18,12 +18,12 @@ import io
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from ..clinic.profile import Profile
 from ..consistency import consistency_problems
 from ..content import COMMON, SOURCE_LANGUAGE, load_content
 from ..errors import ContentError, RenderError
 from ..locales import get_language
 from ..model import Job, PacketPlan, Setting
-from ..profile import Profile
 from ..render import (
     filled,
     fit_page,

@@ -11,13 +11,13 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from ..build import build, remembered_fit
+from ..clinic.profile import Profile
 from ..digest import input_parts, inputs_digest, parts_digest
 from ..engines import Engine, local_engine
 from ..errors import HandoutsError, RenderError
 from ..model import Job, KnownFit, PacketPlan, PacketTask
 from ..output import add_to_manifest, read_manifest, write_atomically
 from ..plan import output_path
-from ..profile import Profile
 from .bind import bind_packet
 from .plan import PACKET_HANDOUTS, PACKET_SIZE, packet_date, packet_jobs, packet_name
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ..clinic.profile import Profile
 from ..clock import build_date
 from ..content import get_handout
 from ..errors import UsageError
 from ..locales import get_language
 from ..model import Job
-from ..profile import Profile
 
 PACKET_HANDOUTS = ("know-your-rights", "medi-cal", "care-access", "pharmacy")
 PACKET_SIZE = "letter"

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..clinic.profile import Profile
 from ..output import write_atomically
-from ..profile import Profile
 from ..resources import current_project
 
 RESULT = "result.json"

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import re
 
+from ..clinic.profile import is_field
 from ..locales import LANGUAGES
-from ..profile import is_field
 
 
 def field_errors(problems: list[str]) -> tuple[dict[str, str], list[str]]:

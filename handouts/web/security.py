@@ -12,7 +12,7 @@ from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from ..profile import MAX_LOGO_BYTES
+from ..clinic.logo import MAX_LOGO_BYTES
 from . import i18n
 
 Scope = MutableMapping[str, Any]

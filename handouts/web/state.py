@@ -21,8 +21,9 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from ..clinic.profile import MAX_MESSAGE_CHARS, Profile
+from ..clinic.validate import make_profile
 from ..locales import LANGUAGES
-from ..profile import MAX_MESSAGE_CHARS, Profile, make_profile
 from . import i18n
 from .cache import cached
 from .pool import Workers

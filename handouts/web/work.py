@@ -14,11 +14,11 @@ from typing import Any
 
 from ..batch import OfficePlan, read_offices, run_batch
 from ..build import build
+from ..clinic.profile import Profile
 from ..errors import HandoutsError
 from ..output import read_manifest, write_atomically
 from ..packet.build import build_packets
 from ..plan import plan
-from ..profile import Profile
 from ..proof import proof
 from ..sheets import alignment_sheet, get_stock, red_card_sheet
 from .cache import remember, write_progress

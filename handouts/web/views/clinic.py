@@ -10,10 +10,10 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 
+from ...clinic.profile import LANGUAGE_FIELDS
 from ...content import handout_keys
 from ...errors import HandoutsError
 from ...locales import LANGUAGES
-from ...profile import LANGUAGE_FIELDS
 from ..cache import selection_key
 from ..presenters import field_errors
 from ..security import LOGO_LIMIT, TooLargeError
@@ -22,7 +22,7 @@ from ..storage import sniff_logo
 from ..work import PEEK, do_peek
 
 TEXT_FIELDS = ("name", "address", "phone", "hours", "website", "telehealth", "color")
-# per language: message_ko, hours_es, ... (see handouts.profile.LANGUAGE_FIELDS)
+# per language: message_ko, hours_es, ... (see handouts.clinic.profile.LANGUAGE_FIELDS)
 LANGUAGE_TEXT_FIELDS = tuple(f"{name}_{code}" for code in LANGUAGES for name in LANGUAGE_FIELDS)
 
 
