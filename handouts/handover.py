@@ -23,7 +23,7 @@ from typing import Protocol
 from . import __version__
 from .content import get_handout
 from .locales import LANGUAGES
-from .output import write_atomically
+from .output import ManifestEntry, write_atomically
 from .sheets import get_stock
 from .sizes import get_size
 
@@ -69,7 +69,7 @@ def print_me_first(clinic: str, files: list[Printable], today: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def printables(manifest: dict[str, dict], stock_name: str) -> list[Printable]:
+def printables(manifest: dict[str, ManifestEntry], stock_name: str) -> list[Printable]:
     """How to print each file of a manifest (by path), from its entry: a
     packet, a sheet of Red Cards on `stock_name`, the alignment page, or a
     handout or sign. An entry of any other kind is left out."""
