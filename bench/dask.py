@@ -87,7 +87,9 @@ PREVIOUS = """
 import sys, time
 from pathlib import Path
 from handouts.batch import read_offices, office_folder, run_batch
-from handouts.build import build, plan, write_atomically
+from handouts.build import build
+from handouts.output import write_atomically
+from handouts.plan import plan
 from handouts.sheets import red_card_sheet
 csv_file, out = Path(sys.argv[1]), Path(sys.argv[2])
 langs, poster, cards = {langs!r}, {poster!r}, {cards!r}

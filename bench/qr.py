@@ -26,7 +26,7 @@ def main() -> int:
     import zxingcpp
 
     from handouts import qr
-    from handouts.build import plan
+    from handouts.plan import plan
     from handouts.render import render
 
     jobs = plan(

@@ -31,7 +31,7 @@ NAIVE = """
 import sys, time
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
-from handouts.build import plan
+from handouts.plan import plan
 from handouts.render import Setting, page_context, page_html, prepare
 from handouts.resources import templates_dir
 

@@ -26,24 +26,11 @@ from .output import (
     write_atomically,
     write_manifest,
 )
-from .plan import output_path, plan, sign_languages
+from .plan import output_path
 from .reliance import CLAIM_NOTE, job_claims
 from .render import is_fill
 from .tasks import refuse_unconfirmed
 from .translations import check_reviewed, status_of
-
-__all__ = [
-    "BuildOptions",
-    "BuildReport",
-    "Engine",
-    "JobResult",
-    "build",
-    "check_reviewed",
-    "output_path",
-    "plan",
-    "sign_languages",
-    "write_atomically",
-]
 
 
 @dataclass

@@ -28,8 +28,8 @@ from . import __version__
 from .clinic.profile import Profile
 from .engines import Outcome
 from .errors import ClusterError, HandoutsError
-from .model import Task
-from .render import Rendered, font_config
+from .model import Rendered, Task
+from .render.engine import font_config
 from .resources import Project, current_project, use_project
 from .tasks import run_task
 

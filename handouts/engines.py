@@ -17,8 +17,8 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from typing import Protocol
 
 from .errors import HandoutsError
-from .model import Task
-from .render import Rendered, font_config
+from .model import Rendered, Task
+from .render.engine import font_config
 from .resources import Project, current_project, use_project
 from .tasks import run_task
 

@@ -3,10 +3,11 @@ each file is and how to print it, one zip of the files (the same bytes for
 the same files), and a batch's summary (one line per row of its CSV).
 
 Nothing here knows where the files came from: `printables` reads manifest
-entries, `print_me_first` takes the clinic's name and the Printables,
-`write_zip` takes names and bytes, and `write_summary` reads any outcome with
-the fields of `Outcome`. `handouts batch` (batch/office.py, batch/run.py)
-uses all of it.
+entries, the `*_printable` functions describe one file, `print_me_first`
+takes the Printables (and the clinic's name, if any), `write_zip` takes names
+and bytes, and `write_summary` reads any outcome with the fields of `Outcome`.
+`handouts batch` (batch/office.py, batch/run.py) and the web page
+(web/work.py) use it: one wording for both.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from typing import Protocol
 
 from . import __version__
 from .content import get_handout
-from .locales import LANGUAGES
+from .locales import LANGUAGES, get_language
+from .model import DEFAULT_VARIANT
 from .output import ManifestEntry, write_atomically
 from .sheets import get_stock
 from .sizes import get_size
@@ -43,12 +45,14 @@ class Printable:
     how: str
 
 
-def print_me_first(clinic: str, files: list[Printable], today: str) -> str:
-    """Plain instructions for whoever prints the clinic's files."""
+def print_me_first(files: Sequence[Printable], clinic: str = "", today: str = "") -> str:
+    """Plain instructions for whoever prints the files: for a clinic (`clinic`,
+    with the date they were made) or for whoever asked the web page."""
     pages = sum(f.pages for f in files)
-    lines = [
-        f"PRINT ME FIRST: {clinic}",
-        f"Made by handouts {__version__} on {today}. {len(files)} file(s), {pages} page(s) to print.",
+    lines = [f"PRINT ME FIRST: {clinic}" if clinic else "PRINT ME FIRST"]
+    made = f"Made by handouts {__version__}" + (f" on {today}" if today else "")
+    lines += [
+        f"{made}. {len(files)} file(s), {pages} page(s) to print.",
         "",
         'Print every file at 100% ("Actual size"), never "Fit to page" or "Shrink":',
         "QR codes, card sheets and signs are measured to the millimetre.",
@@ -69,59 +73,90 @@ def print_me_first(clinic: str, files: list[Printable], today: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def language_label(code: str) -> str:
+    """'Korean (한국어)': the English name, and the language's own name when it differs."""
+    language = get_language(code)
+    native = language.native_name
+    return language.english_name if native == language.english_name else f"{language.english_name} ({native})"
+
+
+def handout_printable(path: str, handout: str, langs: Sequence[str], size: str, pages: int, variant: str) -> Printable:
+    """A handout or sign in these languages at this size (and output variant)."""
+    spec, paper_size = get_handout(handout), get_size(size)
+    paper = paper_size.description + (
+        " (a print shop or a large-format printer)" if paper_size.kind == "poster" and paper_size.width_mm > 300 else ""
+    )
+    if paper_size.kind == "card":
+        how = (
+            "One card: page 1 is the front, page 2 the back. Print two-sided, flip on the long edge, then cut. "
+            "For many cards, print the card sheets."
+        )
+    elif pages > 1:
+        how = "Print two-sided, flip on the long edge (or on separate sheets)."
+    else:
+        how = "Print one-sided."
+    what = f"{spec.name}, {', '.join(language_label(c) for c in langs)}"
+    return Printable(path, what + ("" if variant == DEFAULT_VARIANT else f", {variant}"), paper, pages, how)
+
+
+def packet_printable(path: str, lang: str, bilingual: str | None, pages: int) -> Printable:
+    extra = f", each page followed by {language_label(bilingual)}" if bilingual else ""
+    return Printable(
+        path,
+        f"Packet of patient handouts in {language_label(lang)}{extra}, with a cover and contents",
+        "US Letter 8.5 x 11 in",
+        pages,
+        "Print two-sided, flip on the long edge.",
+    )
+
+
+def card_sheet_printable(path: str, cards: str, sheets: int, stock_name: str) -> Printable:
+    """`cards`: what is on them, e.g. '30 cards (20 es + 10 ko)'."""
+    stock = get_stock(stock_name)
+    return Printable(
+        path,
+        f"Red Cards, {cards} on {sheets} sheet(s)",
+        stock.description,
+        sheets * 2,
+        "First print the alignment page on plain paper and hold it over a sheet of card stock against a window: "
+        "every outline must lie on a card. Then print two-sided, flip on the long edge: page 1 of each sheet "
+        "holds the fronts, page 2 the backs.",
+    )
+
+
+def alignment_printable(path: str) -> Printable:
+    return Printable(
+        path,
+        "Alignment test for the card sheets",
+        "plain US Letter",
+        1,
+        "Print once, one-sided, before the card sheets.",
+    )
+
+
 def printables(manifest: dict[str, ManifestEntry], stock_name: str) -> list[Printable]:
     """How to print each file of a manifest (by path), from its entry: a
     packet, a sheet of Red Cards on `stock_name`, the alignment page, or a
     handout or sign. An entry of any other kind is left out."""
     items = []
     for path, entry in sorted(manifest.items()):
-        languages = ", ".join(LANGUAGES[c].english_name for c in entry.get("languages", []) if c in LANGUAGES)
+        codes = [c for c in entry.get("languages", []) if c in LANGUAGES]
         pages = int(entry.get("pages", 1))
         kind = entry.get("kind", "handout")
         if kind == "packet":
-            items.append(
-                Printable(
-                    path,
-                    f"Packet of patient handouts in {languages}, with a cover and contents",
-                    "US Letter 8.5 x 11 in",
-                    pages,
-                    "Print two-sided, flip on the long edge.",
-                )
-            )
+            items.append(packet_printable(path, codes[0], codes[1] if len(codes) > 1 else None, pages))
         elif kind == "card-sheet":
-            stock = get_stock(stock_name)
+            per_sheet = get_stock(stock_name).per_sheet
+            languages = ", ".join(language_label(c) for c in codes)
             items.append(
-                Printable(
-                    path,
-                    f"Red Cards in {languages}: {pages // 2 * stock.per_sheet} cards on {pages // 2} sheet(s)",
-                    stock.description,
-                    pages,
-                    "First print the alignment page on plain paper and hold it over a sheet of "
-                    "card stock against a window. Then print two-sided, flip on the long edge.",
-                )
+                card_sheet_printable(path, f"{pages // 2 * per_sheet} cards in {languages}", pages // 2, stock_name)
             )
         elif kind == "alignment":
-            items.append(
-                Printable(
-                    path,
-                    "Alignment test for the card sheets",
-                    "plain US Letter",
-                    pages,
-                    "Print once, one-sided, before the card sheets.",
-                )
-            )
+            items.append(alignment_printable(path))
         elif entry.get("handout"):
-            spec, size = get_handout(entry["handout"]), get_size(entry["size"])
-            paper = size.description + (
-                " (a print shop or a large-format printer)" if size.kind == "poster" and size.width_mm > 300 else ""
-            )
-            if size.kind == "card":
-                how = "One card, front then back; for many cards print the card sheets."
-            elif pages > 1:
-                how = "Print two-sided, flip on the long edge."
-            else:
-                how = "Print one-sided."
-            items.append(Printable(path, f"{spec.name}, {languages}", paper, pages, how))
+            langs = codes or [entry.get("lang", "")]
+            variant = entry.get("variant", DEFAULT_VARIANT)
+            items.append(handout_printable(path, entry["handout"], langs, entry["size"], pages, variant))
     return items
 
 

@@ -9,7 +9,8 @@ from .clinic.profile import Profile
 from .content import SOURCE_LANGUAGE, available_languages, get_handout, handout_keys
 from .errors import UsageError
 from .locales import LANGUAGES, get_language
-from .render import Job, get_variant
+from .model import Job
+from .render.variants import get_variant
 from .sizes import get_size
 
 

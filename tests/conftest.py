@@ -10,7 +10,8 @@ import shutil
 
 import pytest
 
-from handouts.build import build, plan
+from handouts.build import build
+from handouts.plan import plan
 from handouts.resources import Project, use_project
 
 # The tests run as on one fixed day: claims' review dates (and a packet's printed date) are

@@ -12,7 +12,8 @@ import time
 import pytest
 from pypdf import PdfReader
 
-from handouts.build import build, plan
+from handouts.build import build
+from handouts.plan import plan
 
 from .editing import weaken_fact
 

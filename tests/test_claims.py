@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from handouts.build import build, plan
+from handouts.build import build
 from handouts.checks import check_all
 from handouts.claims import REVIEW_WARNING_DAYS, load_claims
 from handouts.content import (
@@ -20,6 +20,7 @@ from handouts.content import (
 from handouts.errors import ClaimError
 from handouts.locales import get_language
 from handouts.placeholders import PLACEHOLDER, claim_keys, walk_text
+from handouts.plan import plan
 from handouts.render import Job, render
 
 from .pdfread import squash, text

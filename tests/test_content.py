@@ -9,7 +9,6 @@ import re
 
 import pytest
 
-from handouts.build import plan
 from handouts.checks import check_all
 from handouts.claims import load_claims
 from handouts.clinic.validate import make_profile
@@ -23,6 +22,7 @@ from handouts.content import (
 from handouts.errors import ClaimError, ContentError
 from handouts.locales import LANGUAGES, get_language
 from handouts.placeholders import PLACEHOLDER, claim_keys, walk_text
+from handouts.plan import plan
 from handouts.render import Job, render
 from handouts.resources import current_project, use_project
 from handouts.sizes import get_size

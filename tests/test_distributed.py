@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from handouts.build import build, plan
+from handouts.build import build
 from handouts.clinic.validate import make_profile
 from handouts.distributed import LocalProcesses
 from handouts.errors import ClusterError
+from handouts.plan import plan
 from handouts.resources import use_project
 
 pytestmark = pytest.mark.pdf

@@ -20,13 +20,14 @@ from click.testing import CliRunner
 from PIL import Image
 
 from handouts.batch import office_folder, read_offices, slugify
-from handouts.build import build, plan
+from handouts.build import build
 from handouts.cli import main
 from handouts.clinic.logo import LOGO_MAX_PIXELS
 from handouts.clinic.profile import ProfileError
 from handouts.clinic.toml import load_profile
 from handouts.clinic.validate import make_profile
 from handouts.errors import ContentError
+from handouts.plan import plan
 from handouts.yamlfile import load_yaml
 
 PYTHON = sys.executable

@@ -13,6 +13,7 @@ import pytest
 from handouts.digest import input_parts, parts_digest
 from handouts.errors import RenderError
 from handouts.facts import load_facts
+from handouts.handover import handout_printable, packet_printable, print_me_first, printables
 from handouts.locales import get_language
 from handouts.model import Job
 from handouts.placeholders import (
@@ -175,3 +176,50 @@ def test_the_digest_changes_with_the_job_and_not_with_the_order_of_its_parts():
     assert parts_digest(parts) == parts_digest(dict(reversed(list(parts.items()))))
     assert parts_digest(input_parts(dataclasses.replace(job, size="a4"))) != parts_digest(parts)
     assert any(key.startswith("fact:") for key in parts)
+
+
+# --- what is handed over with the files -------------------------------------------------
+
+
+def test_how_to_print_depends_on_the_size_and_the_pages():
+    card = handout_printable("ko/red-card-wallet.pdf", "red-card", ["ko"], "wallet", 2, "office")
+    assert "front" in card.how
+    assert "cut" in card.how
+    flyer = handout_printable("es/x.pdf", "know-your-rights", ["es"], "letter", 2, "large-print")
+    assert flyer.how.startswith("Print two-sided")
+    assert flyer.what.endswith(", large-print")
+    assert "Spanish" in flyer.what
+    one = handout_printable("en/x.pdf", "pharmacy", ["en"], "letter", 1, "office")
+    assert one.how == "Print one-sided."
+    poster = handout_printable("en/p.pdf", "pharmacy", ["en"], "poster-24x36", 1, "office")
+    assert "print shop" in poster.paper
+
+
+def test_print_me_first_numbers_the_files_and_counts_the_pages():
+    files = [
+        handout_printable("en/a.pdf", "pharmacy", ["en"], "letter", 1, "office"),
+        packet_printable("packets/packet-es.pdf", "es", "en", 9),
+    ]
+    text = print_me_first(files, "Koreatown Clinic", "2026-12-03")
+    assert text.startswith("PRINT ME FIRST: Koreatown Clinic\n")
+    assert "2 file(s), 10 page(s) to print" in text
+    assert "1. en/a.pdf" in text
+    assert "2. packets/packet-es.pdf" in text
+    assert "not legal advice" in text
+    assert print_me_first(files).startswith("PRINT ME FIRST\n")
+
+
+def test_printables_read_a_manifest_and_skip_what_they_do_not_know():
+    manifest = {
+        "es/know-your-rights-letter.pdf": {
+            "handout": "know-your-rights",
+            "size": "letter",
+            "languages": ["es"],
+            "pages": 2,
+        },
+        "packets/packet-ko.pdf": {"kind": "packet", "languages": ["ko"], "pages": 12},
+        "manifest-note": {"kind": "something-else"},
+    }
+    found = printables(manifest, "avery-5371")
+    assert [p.path for p in found] == ["es/know-your-rights-letter.pdf", "packets/packet-ko.pdf"]
+    assert "Korean" in found[1].what

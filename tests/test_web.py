@@ -261,7 +261,10 @@ def test_zip_is_what_the_cli_builds(web, tmp_path):
     archive = zipfile.ZipFile(io.BytesIO(client.get(f"{result}/bundle.zip").content))
     assert archive.namelist() == ["PRINT-ME-FIRST.txt", "es/know-your-rights-letter.pdf"]
     instructions = archive.read("PRINT-ME-FIRST.txt").decode()
-    assert "100%" in instructions and "US Letter" in instructions and "Pages: 2" in instructions
+    assert "100%" in instructions
+    assert "Paper: US Letter 8.5 x 11 in. 2 page(s)." in instructions  # handover.py's wording, as in a batch
+    assert "Print two-sided" in instructions
+    assert "not legal advice" in instructions
 
     values = web_state.storage.get_profile(token)
     (tmp_path / values["logo"]).write_bytes(logo)

@@ -180,7 +180,7 @@ def make_office(office: Office, batch: BatchContext) -> OfficeResult:
         handed = printables({k: v for k, v in manifest.items() if k in wanted}, batch.stock)
         result.pages = sum(p.pages for p in handed)
         write_atomically(
-            folder / PRINT_ME_FIRST, print_me_first(office.profile.name, handed, batch.today).encode("utf-8")
+            folder / PRINT_ME_FIRST, print_me_first(handed, office.profile.name, batch.today).encode("utf-8")
         )
         result.zip = batch.out / f"{office.slug}.zip"
         zip_folder(folder, result.zip, [PRINT_ME_FIRST, *(p.path for p in handed)])

@@ -7,11 +7,11 @@ import sys
 import click
 
 from ..build import build as run_build
-from ..build import plan
 from ..distributed import DaskEngine
 from ..locales import get_language
 from ..output import write_atomically
 from ..packet.build import build_packets
+from ..plan import plan
 from ..sheets import alignment_sheet, get_stock, red_card_sheet
 from ..trifold import trifold as make_trifold
 from .common import profile_from, warn, warn_one

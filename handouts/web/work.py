@@ -16,13 +16,22 @@ from ..batch import OfficePlan, read_offices, run_batch
 from ..build import build
 from ..clinic.profile import Profile
 from ..errors import HandoutsError
+from ..handover import (
+    PRINT_ME_FIRST,
+    Printable,
+    alignment_printable,
+    card_sheet_printable,
+    handout_printable,
+    packet_printable,
+    print_me_first,
+    write_zip,
+)
 from ..output import read_manifest, write_atomically
 from ..packet.build import build_packets
 from ..plan import plan
 from ..proof import proof
 from ..sheets import alignment_sheet, get_stock, red_card_sheet
 from .cache import remember, write_progress
-from .handover import entry_for, language_label, print_me_first, write_zip
 from .previews import file_previews, render_preview
 
 THUMB_WIDTH_PX = 240
@@ -35,6 +44,24 @@ def _pages(pdf: bytes) -> int:
     from pypdf import PdfReader  # heavy (0.4 s, ~20 MB), and only ever needed inside a worker
 
     return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def _entry(printable: Printable, **extra: Any) -> dict[str, Any]:
+    """A file as the result page shows it (and PRINT-ME-FIRST.txt describes it)."""
+    return {
+        "name": printable.path,
+        "title": printable.what,
+        "paper": printable.paper,
+        "pages": printable.pages,
+        "how": printable.how,
+        **extra,
+    }
+
+
+def _bundle(out: Path, entries: list[dict[str, Any]], files: list[tuple[str, bytes]]) -> None:
+    """bundle.zip: PRINT-ME-FIRST.txt (handover.py's wording, as for a batch), then the files."""
+    printed = [Printable(e["name"], e["title"], e["paper"], e["pages"], e["how"]) for e in entries]
+    write_zip(out / "bundle.zip", [(PRINT_ME_FIRST, print_me_first(printed).encode()), *files])
 
 
 def do_handouts(folder: str, params: dict[str, Any], profile: Profile | None) -> dict[str, Any]:
@@ -64,7 +91,17 @@ def do_handouts(folder: str, params: dict[str, Any], profile: Profile | None) ->
             data = result.path.read_bytes()
             entry = manifest.get(name, {})
             pages = int(entry.get("pages") or _pages(data))
-            entries.append(entry_for(result.job, name, pages, entry.get("review_status", "")))
+            job = result.job
+            printable = handout_printable(name, job.handout, job.langs, job.size, pages, job.variant)
+            entries.append(
+                _entry(
+                    printable,
+                    handout=job.handout,
+                    langs=list(job.langs),
+                    size=job.size,
+                    review_status=entry.get("review_status", ""),
+                )
+            )
             files.append((name, data))
     if params.get("packet"):
         bilingual = params.get("bilingual") or None
@@ -77,21 +114,11 @@ def do_handouts(folder: str, params: dict[str, Any], profile: Profile | None) ->
         for code, path in zip(langs, written, strict=False):
             data = path.read_bytes()
             name = path.relative_to(files_dir).as_posix()
-            extra = f", each page followed by {language_label(bilingual)}" if bilingual else ""
-            entries.append(
-                {
-                    "name": name,
-                    "title": f"Packet of patient handouts, {language_label(code)}{extra}",
-                    "paper": "US Letter 8.5 x 11 in",
-                    "pages": _pages(data),
-                    "how": "two-sided, flip on the long edge",
-                    "langs": [code],
-                    "review_status": "draft",
-                }
-            )
+            printable = packet_printable(name, code, bilingual, _pages(data))
+            entries.append(_entry(printable, langs=[code], review_status="draft"))
             files.append((name, data))
     if files:
-        write_zip(out / "bundle.zip", [("PRINT-ME-FIRST.txt", print_me_first(entries).encode()), *files])
+        _bundle(out, entries, files)
     file_previews(out, entries)
     notes = [f"Removed from the SVG logo: {note}" for note in profile.notes] if profile else []
     summary = {
@@ -149,23 +176,10 @@ def do_sheet(folder: str, params: dict[str, Any]) -> dict[str, Any]:
         write_atomically(out / "files" / path_name, data)
     mix = " + ".join(f"{n} {c}" for c, n in params["counts"])
     entries = [
-        {
-            "name": all_name,
-            "title": f"Red Cards, {total} cards ({mix}) on {len(chunks)} sheet(s)",
-            "paper": stock.description,
-            "pages": len(chunks) * 2,
-            "how": "two-sided, flip on the long edge; page 1 of each sheet fronts, page 2 backs",
-            "sheets": len(chunks),
-        },
-        {
-            "name": align_name,
-            "title": "Alignment test page: print this first",
-            "paper": "plain Letter paper",
-            "pages": 1,
-            "how": "one-sided",
-        },
+        _entry(card_sheet_printable(all_name, f"{total} cards ({mix})", len(chunks), stock.name), sheets=len(chunks)),
+        _entry(alignment_printable(align_name)),
     ]
-    write_zip(out / "bundle.zip", [("PRINT-ME-FIRST.txt", print_me_first(entries, cards=True).encode()), *files])
+    _bundle(out, entries, files)
     file_previews(out, entries[:1])
     return remember(out, {"files": entries, "warnings": warnings, "errors": [], "notes": [], "zip": True})
 
