@@ -18,6 +18,7 @@ from .engines import Engine, local_engine
 from .errors import HandoutsError, OutputError
 from .model import BuildOptions, Job, Rendered, RenderTask, Setting
 from .output import (
+    ManifestEntry,
     manifest_path,
     output_lock,
     read_manifest,
@@ -68,7 +69,7 @@ class BuildReport:
         return list(seen)
 
 
-def _up_to_date(out: Path, job: Job, manifest: dict[str, dict], digest: str) -> bool:
+def _up_to_date(out: Path, job: Job, manifest: dict[str, ManifestEntry], digest: str) -> bool:
     path = output_path(out, job)
     entry = manifest.get(path.relative_to(out).as_posix())
     if not entry or entry.get("inputs") != digest or not path.is_file():
@@ -76,7 +77,7 @@ def _up_to_date(out: Path, job: Job, manifest: dict[str, dict], digest: str) -> 
     return hashlib.sha256(path.read_bytes()).hexdigest() == entry.get("sha256")
 
 
-def _fit_hint(out: Path, job: Job, manifest: dict[str, dict], digest: str) -> Setting | None:
+def _fit_hint(out: Path, job: Job, manifest: dict[str, ManifestEntry], digest: str) -> Setting | None:
     """The fit result of the last build of this file, if its inputs were the same
     (a forced rebuild, or a deleted PDF): the fit then takes one layout pass."""
     entry = manifest.get(output_path(out, job).relative_to(out).as_posix())
@@ -85,7 +86,7 @@ def _fit_hint(out: Path, job: Job, manifest: dict[str, dict], digest: str) -> Se
     return remembered_fit(entry)
 
 
-def remembered_fit(entry: dict) -> Setting | None:
+def remembered_fit(entry: ManifestEntry) -> Setting | None:
     """The fit a manifest entry records (type size, compactness, the CSS that
     filled its pages), or None if the entry has none."""
     try:
@@ -200,7 +201,7 @@ def _build(
     return report
 
 
-def manifest_entry(out: Path, result: JobResult, digest: str, parts: dict[str, str]) -> dict:
+def manifest_entry(out: Path, result: JobResult, digest: str, parts: dict[str, str]) -> ManifestEntry:
     rendered, path = result.rendered, result.path
     assert rendered is not None, "only written results have a manifest entry"
     assert path is not None, "only written results have a manifest entry"

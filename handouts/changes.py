@@ -22,7 +22,7 @@ from pathlib import Path
 from .digest import input_parts
 from .errors import HandoutsError, UsageError
 from .model import Job
-from .output import MANIFEST, write_atomically
+from .output import MANIFEST, ManifestEntry, write_atomically
 from .packet.build import packet_input_parts
 
 _LABELS = {
@@ -69,7 +69,7 @@ def reasons(old: dict[str, str], new: dict[str, str]) -> list[str]:
     return out
 
 
-def read_manifests(where: Path) -> dict[str, dict[str, dict]]:
+def read_manifests(where: Path) -> dict[str, dict[str, ManifestEntry]]:
     """{office: {path: entry}} from a manifest file, a build folder, or a batch folder."""
     where = Path(where)
     if where.is_dir() and (where / MANIFEST).is_file():
@@ -82,7 +82,7 @@ def read_manifests(where: Path) -> dict[str, dict[str, dict]]:
         raise UsageError(f"{where}: no such file or folder; give a manifest.json or the folder a build wrote.")
     if not files:
         raise UsageError(f"{where}: no manifest.json in it or in its office folders; is it a build's --out folder?")
-    out: dict[str, dict[str, dict]] = {}
+    out: dict[str, dict[str, ManifestEntry]] = {}
     for office, path in files.items():
         try:
             document = json.loads(path.read_text(encoding="utf-8"))
@@ -92,7 +92,7 @@ def read_manifests(where: Path) -> dict[str, dict[str, dict]]:
     return out
 
 
-def _today_parts(entry: dict, today: dt.date | None) -> dict[str, str] | None:
+def _today_parts(entry: ManifestEntry, today: dt.date | None) -> dict[str, str] | None:
     """The inputs a build today would use for this manifest entry (None: not a handout PDF)."""
 
     if "inputs_detail" not in entry:

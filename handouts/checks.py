@@ -27,7 +27,7 @@ from .locales import LANGUAGES, get_language
 from .model import Job
 from .placeholders import fact_keys, walk_text
 from .reliance import CLAIM_NOTE, claim_notes, claim_uses
-from .render import prepare, render
+from .render import Prepared, prepare, render
 from .translations import translated_strings
 
 
@@ -98,7 +98,7 @@ def check_all(
     # a language with any text must have every file: a missing one is an error, not a skip
     present = [c for c in LANGUAGES if any(c in available_languages(k) for k in [COMMON, *handout_keys()])]
     warnings: dict[str, None] = {}
-    claim_texts: list = []
+    claim_texts: list[Prepared] = []
     for key in [COMMON] + handouts:
         english_only = () if key == COMMON else get_handout(key).english_only
         try:

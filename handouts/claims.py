@@ -18,6 +18,7 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from .errors import ClaimError, ContentError
 from .facts import CONFIDENCES
@@ -56,7 +57,9 @@ class Claim:
         return "current"
 
 
-def _date(doc: YamlDoc, index: int, raw: dict, name: str, problems: list[str], required: bool = True) -> dt.date | None:
+def _date(
+    doc: YamlDoc, index: int, raw: dict[str, Any], name: str, problems: list[str], required: bool = True
+) -> dt.date | None:
     value = raw.get(name)
     if value is None:
         if required:
@@ -87,7 +90,7 @@ def _hours(doc: YamlDoc, index: int, raw: object, problems: list[str]) -> Hours 
         return None
 
 
-def _parse(doc: YamlDoc, index: int, raw: dict, problems: list[str]) -> Claim | None:
+def _parse(doc: YamlDoc, index: int, raw: dict[str, Any], problems: list[str]) -> Claim | None:
     before = len(problems)
     for name in ("key", "statement", "confidence"):
         if not raw.get(name):

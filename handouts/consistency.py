@@ -21,7 +21,7 @@ TYPED_NUMBER = re.compile(r"(?<![A-Za-z]-)(?<!\d)(?!(?:19|20)\d\d(?!\d))\d{3,}|\
 TYPED_LINK = re.compile(r"https?://|www\.|\b[\w-]+\.(?:org|com|gov|net|edu|us)\b", re.IGNORECASE)
 
 
-def _shape(value: Any, here: tuple = ()) -> set[str]:
+def _shape(value: Any, here: tuple[str, ...] = ()) -> set[str]:
     """Every field path of a value, with list lengths, for comparing translations."""
     paths: set[str] = set()
     if isinstance(value, dict):
@@ -36,7 +36,7 @@ def _shape(value: Any, here: tuple = ()) -> set[str]:
     return paths
 
 
-def _placeholders(value: Any) -> Counter:
+def _placeholders(value: Any) -> Counter[str]:
     return Counter("{" + p.raw + "}" for _, text in walk_text(value) for p in placeholders(text))
 
 

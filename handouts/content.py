@@ -20,7 +20,7 @@ from .model import KINDS, ContactSpec, Content, HandoutSpec, PosterSpec
 from .placeholders import ALLOWED_PLACEHOLDERS, placeholders, unpaired_brace, walk_text
 from .resources import content_dir, register_cache, templates_dir
 from .sizes import SIZES
-from .yamlfile import YamlDoc, load_yaml
+from .yamlfile import FieldPath, YamlDoc, load_yaml
 
 SOURCE_LANGUAGE = "en"
 COMMON = "common"
@@ -136,7 +136,7 @@ def _load_spec(key: str) -> HandoutSpec:
 MAX_POSTER_QR = 2
 
 
-def icon_names(doc: YamlDoc, raw: Any, path: tuple, problems: list[str]) -> list[str]:
+def icon_names(doc: YamlDoc, raw: Any, path: FieldPath, problems: list[str]) -> list[str]:
     """A list of pictogram names in handout.yaml, each a file in templates/icons/."""
     icons = raw or []
     if not isinstance(icons, list) or not all(isinstance(n, str) for n in icons):
@@ -149,7 +149,7 @@ def icon_names(doc: YamlDoc, raw: Any, path: tuple, problems: list[str]) -> list
 
 
 def _poster_spec(
-    doc: YamlDoc, raw: Any, contacts: list[ContactSpec], facts: dict, problems: list[str]
+    doc: YamlDoc, raw: Any, contacts: list[ContactSpec], facts: dict[str, Fact], problems: list[str]
 ) -> PosterSpec | None:
     """handout.yaml's `poster`: {hotline: FACT, qr: [FACT, ...], icons: [NAME, ...]}."""
     if raw is None:
@@ -214,7 +214,7 @@ def _check_meta(doc: YamlDoc, lang: str, problems: list[str]) -> dict[str, Any]:
 
 
 def _check_placeholders(
-    doc: YamlDoc, data: dict, facts: dict[str, Fact], problems: list[str], say: frozenset[str] = frozenset()
+    doc: YamlDoc, data: dict[str, Any], facts: dict[str, Fact], problems: list[str], say: frozenset[str] = frozenset()
 ) -> None:
     claims = load_claims()
     for path, text in walk_text(data):

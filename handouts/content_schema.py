@@ -10,14 +10,14 @@ from collections.abc import Callable
 from typing import Any
 
 from .model import HandoutSpec
-from .yamlfile import YamlDoc, field_value, format_field
+from .yamlfile import FieldPath, YamlDoc, field_value, format_field
 
 MAX_POSTER_LINES = 3
 
-Check = Callable[[YamlDoc, dict, HandoutSpec, bool, list[str]], None]
+Check = Callable[[YamlDoc, dict[str, Any], HandoutSpec, bool, list[str]], None]
 
 
-def require_text(doc: YamlDoc, data: Any, path: tuple, problems: list[str], optional: bool = False) -> None:
+def require_text(doc: YamlDoc, data: Any, path: FieldPath, problems: list[str], optional: bool = False) -> None:
     value = field_value(data, path)
     if value is None and optional:
         return
@@ -28,7 +28,7 @@ def require_text(doc: YamlDoc, data: Any, path: tuple, problems: list[str], opti
         )
 
 
-def require_list(doc: YamlDoc, data: Any, path: tuple, problems: list[str], optional: bool = False) -> list:
+def require_list(doc: YamlDoc, data: Any, path: FieldPath, problems: list[str], optional: bool = False) -> list[Any]:
     value = field_value(data, path)
     if value is None and optional:
         return []
@@ -44,7 +44,7 @@ def require_list(doc: YamlDoc, data: Any, path: tuple, problems: list[str], opti
     return value
 
 
-def check_contacts(doc: YamlDoc, data: dict, spec: HandoutSpec, problems: list[str]) -> None:
+def check_contacts(doc: YamlDoc, data: dict[str, Any], spec: HandoutSpec, problems: list[str]) -> None:
     contacts = data.get("contacts")
     if not isinstance(contacts, dict):
         problems.append(f"{doc.where('contacts')}: 'contacts' must give a name for each contact in handout.yaml.")
@@ -59,7 +59,7 @@ def check_contacts(doc: YamlDoc, data: dict, spec: HandoutSpec, problems: list[s
             )
 
 
-def check_flyer(doc: YamlDoc, data: dict, spec: HandoutSpec, source: bool, problems: list[str]) -> None:
+def check_flyer(doc: YamlDoc, data: dict[str, Any], spec: HandoutSpec, source: bool, problems: list[str]) -> None:
     for name in ("title", "contacts_heading", "disclaimer"):
         require_text(doc, data, (name,), problems)
     for name in ("subtitle", "intro"):
@@ -91,7 +91,7 @@ def check_flyer(doc: YamlDoc, data: dict, spec: HandoutSpec, source: bool, probl
             )
 
 
-def check_card(doc: YamlDoc, data: dict, spec: HandoutSpec, source: bool, problems: list[str]) -> None:
+def check_card(doc: YamlDoc, data: dict[str, Any], spec: HandoutSpec, source: bool, problems: list[str]) -> None:
     require_text(doc, data, ("front", "title"), problems)
     require_list(doc, data, ("front", "bullets"), problems)
     require_text(doc, data, ("front", "hotline"), problems)
@@ -102,7 +102,7 @@ def check_card(doc: YamlDoc, data: dict, spec: HandoutSpec, source: bool, proble
     check_contacts(doc, data, spec, problems)
 
 
-def check_sign(doc: YamlDoc, data: dict, spec: HandoutSpec, source: bool, problems: list[str]) -> None:
+def check_sign(doc: YamlDoc, data: dict[str, Any], spec: HandoutSpec, source: bool, problems: list[str]) -> None:
     for name in ("title", "law", "disclaimer"):
         require_text(doc, data, (name,), problems)
     require_text(doc, data, ("lead",), problems, optional=True)

@@ -62,6 +62,7 @@ from .translations import (
     string_id,
     write_reviews,
 )
+from .yamlfile import FieldPath
 
 FORMATS = ("xliff", "po")
 MAX_IMPORT_BYTES = 5_000_000
@@ -76,7 +77,7 @@ def _note(string: TranslatedString) -> str:
     return note
 
 
-def _rich(text: str) -> list:
+def _rich(text: str) -> list[Any]:
     """The text as translate-toolkit placeables: each {placeholder} a protected <ph>."""
     from translate.storage.placeables import StringElem
     from translate.storage.placeables.xliff import Ph
@@ -220,7 +221,7 @@ def _yaml_for(text: str) -> Any:
     return yaml
 
 
-def _set(data: Any, path: tuple, value: str) -> None:
+def _set(data: Any, path: FieldPath, value: str) -> None:
     for part in path[:-1]:
         data = data[part]
     data[path[-1]] = value
@@ -242,7 +243,7 @@ def import_file(
     report = ImportReport(lang)
     problems: list[str] = []
     current = {s.id: s for s in language_strings(lang, only_stale=False)}
-    changes: dict[str, dict[tuple, tuple[str, str]]] = {}  # handout -> path -> (english it was made from, text)
+    changes: dict[str, dict[FieldPath, tuple[str, str]]] = {}  # handout -> path -> (english it was made from, text)
     for unit in units:
         if unit.id not in current:
             problems.append(f"{unit.id}: no such {lang} string (was the file exported from another version?)")

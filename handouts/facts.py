@@ -11,11 +11,12 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from .errors import ContentError, FactError
 from .resources import content_dir, register_cache
-from .yamlfile import load_yaml
+from .yamlfile import YamlDoc, load_yaml
 
 CONFIRMED = ("confirmed on source page", "confirmed on secondary source")
 CONFIDENCES = CONFIRMED + ("partially confirmed", "inferred", "not found")
@@ -66,8 +67,8 @@ class Fact:
         return host + path + (f"?{parts.query}" if parts.query else "")
 
 
-def _parse_fact(doc, index: int, raw: dict) -> Fact:
-    def where(*f):
+def _parse_fact(doc: YamlDoc, index: int, raw: dict[str, Any]) -> Fact:
+    def where(*f: str) -> str:
         return doc.where("entries", index, *f)
 
     problems = []

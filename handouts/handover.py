@@ -19,13 +19,13 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from . import __version__
 from .content import get_handout
 from .locales import LANGUAGES, get_language
 from .model import DEFAULT_VARIANT
-from .output import write_atomically
+from .output import ManifestEntry, write_atomically
 from .sheets import get_stock
 from .sizes import get_size
 
@@ -134,7 +134,7 @@ def alignment_printable(path: str) -> Printable:
     )
 
 
-def printables(manifest: dict[str, dict[str, Any]], stock_name: str) -> list[Printable]:
+def printables(manifest: dict[str, ManifestEntry], stock_name: str) -> list[Printable]:
     """How to print each file of a manifest (by path), from its entry: a
     packet, a sheet of Red Cards on `stock_name`, the alignment page, or a
     handout or sign. An entry of any other kind is left out."""

@@ -115,7 +115,8 @@ class Content:
 
     @property
     def as_of(self) -> dt.date:
-        return self.meta["as_of"]
+        as_of: dt.date = self.meta["as_of"]  # content.py checked it is a date
+        return as_of
 
 
 @dataclass(frozen=True)

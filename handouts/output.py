@@ -8,13 +8,14 @@ import os
 import tempfile
 import time
 from pathlib import Path
-from typing import IO
+from typing import IO, Any, Literal
 
 from . import __version__
 from .errors import OutputError
 from .resources import alive
 
 MANIFEST = "manifest.json"
+ManifestEntry = dict[str, Any]  # one file of out/manifest.json: path, sha256, kind, languages, inputs, ...
 
 
 TEMP_MARK = ".handouts-"  # temporary files are named .<file>.handouts-<pid>-<random>.part
@@ -79,7 +80,7 @@ class output_lock:  # noqa: N801 - used like a function: `with output_lock(out):
         self.out = out
         self.handle: IO[bytes] | None = None
 
-    def __enter__(self):
+    def __enter__(self) -> output_lock:
         import fcntl
 
         try:
@@ -104,7 +105,7 @@ class output_lock:  # noqa: N801 - used like a function: `with output_lock(out):
                     ) from None
                 time.sleep(0.2)
 
-    def __exit__(self, *exc_info):
+    def __exit__(self, *exc_info: object) -> Literal[False]:
         if self.handle is not None:
             self.handle.close()  # releases the lock
         return False
@@ -114,7 +115,7 @@ def manifest_path(out: Path) -> Path:
     return out / MANIFEST
 
 
-def read_manifest(out: Path) -> dict[str, dict]:
+def read_manifest(out: Path) -> dict[str, ManifestEntry]:
     """The files listed in out/manifest.json; empty if there is none or it cannot be read."""
     try:
         document = json.loads(manifest_path(out).read_text(encoding="utf-8"))
@@ -123,7 +124,7 @@ def read_manifest(out: Path) -> dict[str, dict]:
         return {}
 
 
-def write_manifest(out: Path, manifest: dict[str, dict]) -> None:
+def write_manifest(out: Path, manifest: dict[str, ManifestEntry]) -> None:
     document = {"generator": f"handouts {__version__}", "files": [manifest[k] for k in sorted(manifest)]}
     write_atomically(manifest_path(out), (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode())
 
@@ -135,7 +136,7 @@ def add_to_manifest(
     kind: str,
     languages: list[str],
     made_from: list[str] | None = None,
-    extra: dict | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> None:
     """List a file the build did not render itself (a packet, a card sheet) in
     OUT/manifest.json, with the PDFs it binds, so `handouts changes` follows them."""

@@ -10,7 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the type only: reading placeholders needs no YAML reader at run time
+    from .yamlfile import FieldPath
 
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 # Named placeholders a text may hold; {fact:KEY} and the other keyed ones are allowed everywhere.
@@ -78,7 +81,7 @@ def has_placeholder(text: str) -> bool:
     return PLACEHOLDER.search(text) is not None
 
 
-def walk_text(value: Any, here: tuple = ()) -> Iterator[tuple[tuple, str]]:
+def walk_text(value: Any, here: FieldPath = ()) -> Iterator[tuple[FieldPath, str]]:
     """Yield (field path, string) for every text value."""
     if isinstance(value, dict):
         for key, item in value.items():

@@ -50,7 +50,7 @@ from .model import Content, Job
 from .output import write_atomically
 from .placeholders import walk_text
 from .resources import register_cache
-from .yamlfile import field_value, format_field, load_yaml
+from .yamlfile import FieldPath, field_value, format_field, load_yaml
 
 REVIEW_SUFFIX = ".review.yaml"
 STATES = ("draft", "reviewed")
@@ -65,14 +65,14 @@ def fingerprint(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
-def string_id(handout: str, path: tuple) -> str:
+def string_id(handout: str, path: FieldPath) -> str:
     return f"{handout}:{format_field(path)}"
 
 
 _PART = re.compile(r"\[(\d+)\]|\.?([^.\[\]]+)")
 
 
-def parse_id(sid: str) -> tuple[str, tuple]:
+def parse_id(sid: str) -> tuple[str, FieldPath]:
     """'know-your-rights:sections[2].text' -> ('know-your-rights', ('sections', 2, 'text'))."""
     handout, _, field = sid.partition(":")
     path: list[Any] = []
@@ -159,7 +159,7 @@ class TranslatedString:
     id: str
     lang: str
     handout: str
-    path: tuple
+    path: FieldPath
     english: str
     text: str
     state: str  # draft | reviewed | stale

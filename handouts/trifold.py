@@ -44,11 +44,11 @@ BODY_PT, MIN_BODY_PT = 10.0, 8.5
 PARTS = (("kyr", "know-your-rights"), ("care", "care-access"), ("pharmacy", "pharmacy"))
 
 
-class _Namespace(dict):
+class _Namespace(dict[str, Any]):
     __getattr__ = dict.__getitem__
 
 
-def _panels_of(counts: tuple[int, ...], sections: list, handout: str) -> list[list]:
+def _panels_of(counts: tuple[int, ...], sections: list[Any], handout: str) -> list[list[Any]]:
     """The handout's sections, grouped into brochure panels as its handout.yaml says
     (trifold_panels; without it, all sections on one panel)."""
     if not counts:

@@ -14,7 +14,7 @@ import yaml
 
 from .errors import ContentError
 
-FieldPath = tuple[Any, ...]
+FieldPath = tuple[str | int, ...]  # ('sections', 2, 'text'): mapping keys and list indexes
 
 
 @dataclass

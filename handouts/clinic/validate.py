@@ -14,6 +14,7 @@ import hashlib
 import re
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 import phonenumbers
 
@@ -88,7 +89,7 @@ def format_phone(value: str) -> str | None:
 # so that one error lists every problem of a profile at once.
 
 
-def _unknown_fields(values: dict, where: str, problems: list[str]) -> None:
+def _unknown_fields(values: dict[str, Any], where: str, problems: list[str]) -> None:
     unknown = sorted(k for k in values if not is_field(k))
     if unknown:
         problems.append(
@@ -196,7 +197,7 @@ def _missing_glyphs(value: str, code: str) -> str:
     return ", ".join(describe_char(ch) for ch in missing[:3])
 
 
-def make_profile(values: dict, where: str, base: Path, logo_anywhere: bool = False) -> Profile:
+def make_profile(values: dict[str, Any], where: str, base: Path, logo_anywhere: bool = False) -> Profile:
     """Check a profile's fields (from a TOML file or a CSV row) and build it.
     One ProfileError lists every problem, in the order of the checks below. The
     digest hashes the fields as checked (links as they print) and the logo."""

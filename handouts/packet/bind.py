@@ -56,7 +56,7 @@ class _Part:
     numbers: list[str] = field(default_factory=list)
 
 
-def _cover(lang: str, profile: Profile | None, entries: list[dict], draft: bool, date: dt.date) -> Any:
+def _cover(lang: str, profile: Profile | None, entries: list[dict[str, Any]], draft: bool, date: dt.date) -> Any:
     """The cover, laid out like a handout (same fonts, same checks): title, the
     language, the clinic's logo and name, the date, and what is inside with pages."""
     language = get_language(lang)

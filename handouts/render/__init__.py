@@ -24,8 +24,9 @@ and what callers need around them; the code is in the modules above.
 from __future__ import annotations
 
 from ..model import Job, Rendered, Setting
+from .boxes import content_bottom
 from .context import PageContext, page_context, say_phrases
-from .engine import content_bottom, font_config, html_to_pdf, last_page_fill, layout, write_pdf
+from .engine import font_config, html_to_pdf, last_page_fill, layout, write_pdf
 from .html import Formatter, environment, render_template
 from .pdf import set_language
 from .pipeline import fit_page, off_the_page, page_html, render

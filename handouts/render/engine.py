@@ -257,12 +257,14 @@ def keep_icc_bytes() -> None:
 
 def fill(document: Any) -> float:
     """How full the fullest page is: its lowest content as a share of its height."""
-    return max(content_bottom(page) / page.height for page in document.pages)
+    fullest: float = max(content_bottom(page) / page.height for page in document.pages)
+    return fullest
 
 
 def last_page_fill(document: Any) -> float:
     page = document.pages[-1]
-    return content_bottom(page) / page.height
+    height: float = page.height
+    return content_bottom(page) / height
 
 
 # (url, sha256 of its bytes, media type, font configuration) -> the parsed

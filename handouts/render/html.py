@@ -4,8 +4,9 @@ turns content text into safe HTML for one language."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
+from typing import Any
 
 import jinja2
 from markupsafe import Markup, escape
@@ -39,7 +40,13 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def render_template(name: str, context: dict, families: tuple[str, ...], extra_text: str = "", restack=None) -> str:
+def render_template(
+    name: str,
+    context: dict[str, Any],
+    families: tuple[str, ...],
+    extra_text: str = "",
+    restack: Callable[[str], dict[str, Any]] | None = None,
+) -> str:
     """Render a template twice: first with the full fonts, then (now that the
     text is known) with copies of the large fonts cut down to its characters.
     `restack(stack)` gives extra context that depends on the font stack."""

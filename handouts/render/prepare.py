@@ -23,6 +23,7 @@ from ..placeholders import fact_keys, walk_text, without_placeholders
 from ..reliance import job_claims
 from ..sizes import Size, get_size
 from ..translations import TranslatedString, stale_strings, status_of
+from ..yamlfile import FieldPath
 from .variants import get_variant
 
 
@@ -136,7 +137,7 @@ def prepare(job: Job, today: dt.date | None = None) -> Prepared:
     return prepared
 
 
-def _texts(content: Content) -> Iterator[tuple[Content, tuple, str]]:
+def _texts(content: Content) -> Iterator[tuple[Content, FieldPath, str]]:
     for path, text in walk_text(content.data):
         yield content, path, without_placeholders(text)
 
