@@ -23,6 +23,9 @@ from .rows import Office
 FITS_FILE = ".fits.json"  # in a batch's output folder: the stand-ins' fits, by inputs digest
 
 
+Fits = dict[str, tuple[Setting, int]]  # {stand-in job's inputs digest: (its fit, its pages)}
+
+
 def shared_fits(offices: list[Office], engine: Engine, out: Path | None = None) -> dict[Job, KnownFit]:
     """{job: fit} for every job of the offices: each is fitted once per shape of
     clinic details (Profile.stand_in), with a made-up clinic of that shape, and
@@ -42,7 +45,7 @@ def shared_fits(offices: list[Office], engine: Engine, out: Path | None = None) 
         for job in jobs:
             groups.setdefault(replace(job, profile=office.profile.stand_in(job.langs)), []).append(job)
     known = _read_fits(out / FITS_FILE) if out is not None else {}
-    used: dict = {}  # what this run's stand-ins need: the file keeps only those
+    used: Fits = {}  # what this run's stand-ins need: the file keeps only those
     fits: dict[Job, KnownFit] = {}
     tasks = []
     for stand_in, jobs in groups.items():
@@ -66,11 +69,11 @@ def shared_fits(offices: list[Office], engine: Engine, out: Path | None = None) 
     return fits
 
 
-def _read_fits(path: Path) -> dict:
+def _read_fits(path: Path) -> Fits:
     """{digest: (setting, pages)} from a fits file; an unreadable one counts as empty."""
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
-        fits = {}
+        fits: Fits = {}
         for digest, fit in document.items():
             setting = Setting(float(fit["body_pt"]), int(fit["compact"]), str(fit["fill"]))
             if is_fill(setting.fill):
@@ -80,7 +83,7 @@ def _read_fits(path: Path) -> dict:
         return {}
 
 
-def _write_fits(path: Path, fits: dict) -> None:
+def _write_fits(path: Path, fits: Fits) -> None:
     document = {
         digest: {"body_pt": s.body_pt, "compact": s.compact, "fill": s.fill, "pages": pages}
         for digest, (s, pages) in sorted(fits.items())

@@ -54,8 +54,12 @@ def fitted_jobs(office: Office) -> list[Job]:
     return list(dict.fromkeys(jobs))
 
 
+# Card sheets and alignment pages made so far in a batch, shared by its offices: (lang, stock[, sheets]) -> PDF bytes.
+SheetCache = dict[tuple[str | int, ...], bytes]
+
+
 def card_sheets(
-    cards: tuple[tuple[str, int], ...], stock_name: str, cache: dict, lock: threading.Lock | None = None
+    cards: tuple[tuple[str, int], ...], stock_name: str, cache: SheetCache, lock: threading.Lock | None = None
 ) -> list[tuple[str, bytes, int]]:
     """(file name, PDF, sheets) per language: whole sheets of one language's
     cards, the count rounded up. Sheets are made once per language per batch,
@@ -141,7 +145,7 @@ class BatchContext:
     workers: int
     engine: Engine  # started; serves every office
     fits: Mapping[Job, KnownFit]  # shared_fits: each page's fit, found once per shape of clinic details
-    sheets: dict = field(default_factory=dict)  # card sheets and alignment pages made so far (card_sheets)
+    sheets: SheetCache = field(default_factory=dict)  # card sheets and alignment pages made so far (card_sheets)
     sheets_lock: threading.Lock = field(default_factory=threading.Lock)  # one made at a time, in this process
 
 

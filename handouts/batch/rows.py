@@ -12,6 +12,7 @@ import csv
 import io
 import re
 import unicodedata
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,7 +88,7 @@ def parse_plan(values: dict[str, str], defaults: OfficePlan, where: str) -> Offi
     """An office's plan: its cells where it has them, else the defaults. Each
     name is checked (ContentError naming the row and column)."""
 
-    def names(column: str, check, default: tuple[str, ...]) -> tuple[str, ...]:
+    def names(column: str, check: Callable[[str], object], default: tuple[str, ...]) -> tuple[str, ...]:
         if not values.get(column):
             return default
         chosen = tuple(_words(values[column]))
@@ -195,7 +196,7 @@ def read_offices(
 
 
 def _offices(
-    path: Path, rows, logo_anywhere: bool, defaults: OfficePlan
+    path: Path, rows: Iterator[list[str]], logo_anywhere: bool, defaults: OfficePlan
 ) -> tuple[list[Office], list[OfficeResult], list[str]]:
     header = next(rows, None) or []
     columns = [c.strip().casefold() for c in header]

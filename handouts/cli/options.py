@@ -20,6 +20,9 @@ from ..resources import Project, use_project
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]  # what click.option gives: a command in, a command out
+
+
 def add_options(*decorators: Callable[[F], F]) -> Callable[[F], F]:
     """One decorator applying several, listed in --help in the order given."""
 
@@ -31,11 +34,11 @@ def add_options(*decorators: Callable[[F], F]) -> Callable[[F], F]:
     return apply
 
 
-def _lang(dest: str, **kwargs: Any):
+def _lang(dest: str, **kwargs: Any) -> Decorator:
     return click.option("--lang", "-l", dest, **kwargs)
 
 
-def LANGS(help: str, *, metavar: str = "CODE", required: bool = False):  # noqa: N802 - an option decorator
+def LANGS(help: str, *, metavar: str = "CODE", required: bool = False) -> Decorator:  # noqa: N802 - an option decorator
     """--lang, repeatable, into `langs`."""
     return _lang("langs", multiple=True, metavar=metavar, required=required, help=help)
 
@@ -43,15 +46,15 @@ def LANGS(help: str, *, metavar: str = "CODE", required: bool = False):  # noqa:
 LANG = _lang("lang", required=True, metavar="CODE", help="The language, e.g. ko.")  # exactly one, into `lang`
 
 
-def HANDOUTS(help: str):  # noqa: N802 - an option decorator
+def HANDOUTS(help: str) -> Decorator:  # noqa: N802 - an option decorator
     return click.option("--handout", "-H", "handouts", multiple=True, metavar="NAME", help=help)
 
 
-def SIZES(help: str):  # noqa: N802 - an option decorator
+def SIZES(help: str) -> Decorator:  # noqa: N802 - an option decorator
     return click.option("--size", "-s", "sizes", multiple=True, metavar="SIZE", help=help)
 
 
-def OUT(where: str):  # noqa: N802 - an option decorator
+def OUT(where: str) -> Decorator:  # noqa: N802 - an option decorator
     """--out, with what goes where in that folder as its help."""
     return click.option(
         "--out",
@@ -63,15 +66,15 @@ def OUT(where: str):  # noqa: N802 - an option decorator
     )
 
 
-def REQUIRE_REVIEWED(help: str):  # noqa: N802 - an option decorator
+def REQUIRE_REVIEWED(help: str) -> Decorator:  # noqa: N802 - an option decorator
     return click.option("--require-reviewed", is_flag=True, help=help)
 
 
-def BILINGUAL(help: str):  # noqa: N802 - an option decorator
+def BILINGUAL(help: str) -> Decorator:  # noqa: N802 - an option decorator
     return click.option("--bilingual", metavar="CODE", help=help)
 
 
-def STOCK(help: str):  # noqa: N802 - an option decorator
+def STOCK(help: str) -> Decorator:  # noqa: N802 - an option decorator
     return click.option("--stock", default="avery-5371", show_default=True, help=help)
 
 
