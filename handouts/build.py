@@ -120,7 +120,7 @@ def build(
     `engine` (engines.py) renders the jobs; by default a pool of `workers`
     processes for this build only. Pass one to keep its workers across builds.
     `hints`: a fit to try first for a job this folder has none for (a batch's
-    fit shared by offices of the same shape, see batch.shared_fits).
+    fit shared by offices of the same shape, see batch.fits.shared_fits).
     """
     options = BuildOptions(strict, require_reviewed, force, workers, today)
     with output_lock(out):

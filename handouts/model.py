@@ -182,7 +182,7 @@ class KnownFit:
     """A handout a packet binds, as it was built beforehand from the same inputs:
     its fit setting and page count, so the packet need not fit it again.
     `checked` False: the fit of a stand-in clinic of the same shape (a batch,
-    see batch.shared_fits), which the packet checks on its own page."""
+    see batch.fits.shared_fits), which the packet checks on its own page."""
 
     handout: str
     lang: str

@@ -91,7 +91,7 @@ def build_packets(
     Without `shared` (`handouts packet`), the handouts a packet binds are built
     into `out` first (incrementally, see build), and bound at their fit. With
     `shared` (a batch: fits made once for a stand-in clinic of each shape, see
-    batch.shared_fits), they are not made as files of their own: each packet
+    batch.fits.shared_fits), they are not made as files of their own: each packet
     binds them at the fit `out` already has for them (the office asked for that
     handout too), else at the shared fit, checked on its page."""
 

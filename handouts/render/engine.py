@@ -52,7 +52,7 @@ WeasyPrint major that the canary and the PDF tests passed on.
 
 The public API used, in this file unless named: `HTML(string=, base_url=,
 url_fetcher=).render(font_config=)`, `Document.write_pdf(pdf_variant=,
-pdf_identifier=)`, `Document.pages`, `Document.copy` (packet.py), `Page.width`
+pdf_identifier=)`, `Document.pages`, `Document.copy` (packet/bind.py), `Page.width`
 and `Page.height` (boxes.py, spread.py), `URLFetcher` (subclassed, its `fetch`
 overridden), `URLFetcherResponse`, `FatalURLFetchingError`, `FontConfiguration`.
 
