@@ -75,7 +75,7 @@ class Profile:
         rounded up to BAND_STEP characters (a wide character counts twice), its
         phone number with every digit 0, the same logo. It depends on nothing
         else, so clinics of one shape share it: a batch fits a handout once per
-        stand-in (batch.shared_fits), whatever other rows the CSV has; each
+        stand-in (batch.fits.shared_fits), whatever other rows the CSV has; each
         office's page is still checked, and fitted on its own if it differs."""
         return _stand_in(self, langs)
 
