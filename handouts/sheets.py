@@ -91,17 +91,49 @@ def get_stock(name: str) -> Stock:
         raise UsageError(f"Unknown stock '{name}'. Valid stocks: {', '.join(STOCKS)}.") from None
 
 
+# How many Red Cards, in which languages, go on how many sheets: every rule is here.
+# `handouts sheet` fills one sheet (parse_counts); a batch rounds each language up to
+# whole sheets of its own (whole_sheets); the web page takes whole sheets that may mix
+# languages (sheet_chunks).
+
+
+def count_word(word: str) -> tuple[str, int | None]:
+    """'es:6' -> ('es', 6); a bare 'es' -> ('es', None). A count is a whole number of at least 1 (ValueError)."""
+    code, _, number = word.partition(":")
+    if not number:
+        return code, None
+    if not number.isdigit() or int(number) < 1:
+        raise ValueError(f"'{word}': write LANGUAGE:COUNT with a whole number, e.g. es:6")
+    return code, int(number)
+
+
+def whole_sheets(count: int, per_sheet: int) -> int:
+    """The sheets `count` cards take, the last one filled up."""
+    return -(-count // per_sheet)
+
+
+def sheet_chunks(counts: list[tuple[str, int]], per_sheet: int) -> list[list[str]]:
+    """Whole sheets that may mix languages, in order:
+    [('es', 20), ('ko', 10)] with 10 a sheet -> [['es:10'], ['es:10'], ['ko:10']]."""
+    cards = [code for code, number in counts for _ in range(number)]
+    chunks = []
+    for start in range(0, len(cards), per_sheet):
+        grouped: dict[str, int] = {}
+        for code in cards[start : start + per_sheet]:
+            grouped[code] = grouped.get(code, 0) + 1
+        chunks.append([f"{code}:{number}" for code, number in grouped.items()])
+    return chunks
+
+
 def parse_counts(values: list[str], per_sheet: int) -> list[tuple[str, int]]:
     """['es:6', 'zh-Hant:4'] -> [('es', 6), ('zh-Hant', 4)]; a bare 'es' fills the sheet."""
     counts = []
     for value in values:
-        code, _, number = value.partition(":")
-        if number:
-            if not number.isdigit() or int(number) < 1:
-                raise UsageError(f"'{value}': write LANGUAGE:COUNT with a whole number, e.g. es:6.")
-            counts.append((code, int(number)))
-        else:
-            counts.append((code, 0))
+        try:
+            code, number = count_word(value)
+        except ValueError as exc:
+            raise UsageError(f"{exc}.") from None
+        counts.append((code, number or 0))
     fixed = sum(n for _, n in counts)
     blanks = [i for i, (_, n) in enumerate(counts) if n == 0]
     if blanks:

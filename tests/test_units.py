@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import pytest
 
 from handouts.digest import input_parts, parts_digest
-from handouts.errors import RenderError
+from handouts.errors import RenderError, UsageError
 from handouts.facts import load_facts
 from handouts.handover import handout_printable, packet_printable, print_me_first, printables
 from handouts.locales import get_language
@@ -29,6 +29,7 @@ from handouts.placeholders import (
 from handouts.render.context import flyer_context
 from handouts.render.html import Formatter
 from handouts.render.spread import ITEM_CAP, Gap, share_leftover
+from handouts.sheets import count_word, parse_counts, sheet_chunks, whole_sheets
 
 PHONE = "lacare_member_services"  # a phone fact of the bundled facts.yaml
 
@@ -223,3 +224,19 @@ def test_printables_read_a_manifest_and_skip_what_they_do_not_know():
     found = printables(manifest, "avery-5371")
     assert [p.path for p in found] == ["es/know-your-rights-letter.pdf", "packets/packet-ko.pdf"]
     assert "Korean" in found[1].what
+
+
+# --- Red Card counts ----------------------------------------------------------------------
+
+
+def test_card_counts_one_rule_per_interface():
+    assert count_word("es:6") == ("es", 6)
+    assert count_word("es") == ("es", None)
+    for bad in ("es:0", "es:x", "es:-1"):
+        with pytest.raises(ValueError, match="LANGUAGE:COUNT"):
+            count_word(bad)
+    assert parse_counts(["es:6", "ko"], 10) == [("es", 6), ("ko", 4)]  # handouts sheet: one sheet
+    with pytest.raises(UsageError, match="add up to 10"):
+        parse_counts(["es:6", "ko:6"], 10)
+    assert whole_sheets(21, 10) == 3  # a batch: each language rounded up to whole sheets
+    assert sheet_chunks([("es", 15), ("ko", 5)], 10) == [["es:10"], ["es:5", "ko:5"]]  # the web page

@@ -27,7 +27,7 @@ from ..output import add_to_manifest, read_manifest, write_atomically, write_man
 from ..packet.build import build_packets
 from ..packet.plan import packet_jobs, packet_name
 from ..plan import output_path, plan
-from ..sheets import alignment_sheet, get_stock, red_card_sheet
+from ..sheets import alignment_sheet, get_stock, red_card_sheet, whole_sheets
 from .rows import Office, OfficeResult, office_folder
 
 
@@ -69,7 +69,7 @@ def card_sheets(
     stock = get_stock(stock_name)
     out = []
     for code, count in cards:
-        sheets = -(-count // stock.per_sheet)
+        sheets = whole_sheets(count, stock.per_sheet)
         with lock or nullcontext():
             if (code, stock.name) not in cache:
                 cache[(code, stock.name)] = red_card_sheet([code], stock.name)[0]
@@ -90,7 +90,7 @@ def card_sheets(
 def sheet_file(code: str, count: int, stock_name: str) -> str:
     """The file name of `count` Red Cards in language `code`, rounded up to whole sheets."""
     stock = get_stock(stock_name)
-    return f"red-card-{code}-{-(-count // stock.per_sheet) * stock.per_sheet}cards-{stock.name}.pdf"
+    return f"red-card-{code}-{whole_sheets(count, stock.per_sheet) * stock.per_sheet}cards-{stock.name}.pdf"
 
 
 def planned_files(office: Office, folder: Path, jobs: list[Job], stock: str) -> set[str]:

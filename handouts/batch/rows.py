@@ -21,6 +21,7 @@ from ..clinic.validate import make_profile
 from ..content import get_handout
 from ..errors import ContentError, HandoutsError
 from ..locales import get_language
+from ..sheets import count_word
 from ..sizes import get_size
 
 SLUG = "slug"
@@ -73,8 +74,11 @@ def parse_cards(value: str, where: str) -> tuple[tuple[str, int], ...]:
     """'es:40 ko:20' -> (('es', 40), ('ko', 20))."""
     out = []
     for word in _words(value):
-        code, _, number = word.partition(":")
-        if not number.isdigit() or int(number) < 1 or int(number) > 10_000:
+        try:
+            code, number = count_word(word)
+        except ValueError:
+            number = None
+        if number is None or number > 10_000:
             raise ContentError(f"{where}: cards '{word}' must be LANGUAGE:COUNT, e.g. es:40 (1 to 10,000 cards).")
         try:
             get_language(code)

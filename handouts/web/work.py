@@ -30,7 +30,7 @@ from ..output import read_manifest, write_atomically
 from ..packet.build import build_packets
 from ..plan import plan
 from ..proof import proof
-from ..sheets import alignment_sheet, get_stock, red_card_sheet
+from ..sheets import alignment_sheet, get_stock, red_card_sheet, sheet_chunks
 from .cache import remember, write_progress
 from .previews import file_previews, render_preview
 
@@ -129,19 +129,6 @@ def do_handouts(folder: str, params: dict[str, Any], profile: Profile | None) ->
         "zip": bool(files),
     }
     return remember(out, summary)
-
-
-def sheet_chunks(counts: list[tuple[str, int]], per_sheet: int) -> list[list[str]]:
-    """[('es', 20), ('ko', 10)] with 10 a sheet -> [['es:10'], ['es:10'], ['ko:10']]."""
-    cards = [code for code, number in counts for _ in range(number)]
-    chunks = []
-    for start in range(0, len(cards), per_sheet):
-        part = cards[start : start + per_sheet]
-        grouped: dict[str, int] = {}
-        for code in part:
-            grouped[code] = grouped.get(code, 0) + 1
-        chunks.append([f"{code}:{number}" for code, number in grouped.items()])
-    return chunks
 
 
 def do_sheet(folder: str, params: dict[str, Any]) -> dict[str, Any]:
