@@ -17,6 +17,7 @@ from .digest import input_parts, parts_digest
 from .engines import Engine, local_engine
 from .errors import HandoutsError, OutputError
 from .model import BuildOptions, Job, Rendered, RenderTask, Setting
+from .notices import from_record, notice
 from .output import (
     ManifestEntry,
     manifest_path,
@@ -27,7 +28,7 @@ from .output import (
     write_manifest,
 )
 from .plan import output_path
-from .reliance import CLAIM_NOTE, job_claims
+from .reliance import job_claims
 from .render import is_fill
 from .tasks import refuse_unconfirmed
 from .translations import check_reviewed, status_of
@@ -155,7 +156,7 @@ def _build(
             # Unchanged, so not rendered again; but --strict and --require-reviewed
             # still apply to it, or an earlier lenient build would slip through.
             entry = manifest[output_path(out, job).relative_to(out).as_posix()]
-            kept = [w for w in entry.get("warnings", []) if not w.startswith(CLAIM_NOTE)]
+            kept: list[str] = [from_record(r) for r in entry.get("notices", []) if not from_record(r).dated]
             result = JobResult(job, path=output_path(out, job), skipped=True, kept_warnings=kept)
             try:
                 kept += job_claims(job, today)[2]  # claims age while the PDF sits still
@@ -223,6 +224,7 @@ def manifest_entry(out: Path, result: JobResult, digest: str, parts: dict[str, s
         "content_version": rendered.content_version,
         "review_status": status_of(content),
         "warnings": rendered.warnings,
+        "notices": [notice(w).as_record() for w in rendered.warnings],  # the same, with their codes (notices.py)
         "inputs": digest,
         "inputs_detail": parts,  # what decided this file, part by part (see digest.py, `handouts changes`)
         "profile": result.job.profile.digest if result.job.profile else "",

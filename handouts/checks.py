@@ -25,6 +25,7 @@ from .errors import ClaimError, ContentError, HandoutsError
 from .facts import load_facts
 from .locales import LANGUAGES, get_language
 from .model import Job
+from .notices import FACT_OLD, Notice, undated
 from .placeholders import fact_keys, walk_text
 from .reliance import CLAIM_NOTE, claim_notes, claim_uses
 from .render import Prepared, prepare, render
@@ -41,7 +42,7 @@ class CheckResult:
 FACT_MAX_AGE_DAYS = 180
 
 
-def stale_facts(today: dt.date | None = None) -> list[str]:
+def stale_facts(today: dt.date | None = None) -> list[Notice]:
     """Facts printed by some handout whose `checked` date is over 180 days old."""
     today = today or build_date()
     facts = load_facts()
@@ -57,10 +58,11 @@ def stale_facts(today: dt.date | None = None) -> list[str]:
     for key in sorted(used):
         age = (today - facts[key].checked).days
         if age > FACT_MAX_AGE_DAYS:
-            notes.append(
+            text = (
                 f"fact '{key}' ({facts[key].label}) was last checked {age} days ago, on "
                 f"{facts[key].checked}; check it on {facts[key].source_url} and update 'checked' in facts.yaml"
             )
+            notes.append(Notice(text, FACT_OLD, key))
     return notes
 
 
@@ -136,9 +138,8 @@ def check_all(
             except HandoutsError as exc:
                 result.errors.extend(getattr(exc, "problems", [str(exc)]))
                 continue
-            for warning in prepared.warnings:
-                if not warning.startswith(CLAIM_NOTE):
-                    warnings[warning] = None
+            for warning in undated(prepared.warnings):
+                warnings[warning] = None
             claim_texts.append(prepared)
             if render_pdfs:
                 for size in spec.default_sizes:
@@ -155,7 +156,7 @@ def check_all(
             warnings[note.removeprefix(CLAIM_NOTE)] = None
     except ClaimError as exc:
         result.errors.extend(exc.problems)
-    for note in stale_facts(today):
-        warnings[note] = None
+    for old in stale_facts(today):
+        warnings[old] = None
     result.warnings = list(warnings)
     return result

@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .errors import ContentError, FactError
+from .notices import FACT_MISSING, FACT_UNCONFIRMED, QR_MISSING, QR_UNCONFIRMED, Notice
 from .resources import content_dir, register_cache
 from .yamlfile import YamlDoc, load_yaml
 
@@ -132,16 +133,20 @@ def load_facts(path: Path | None = None) -> dict[str, Fact]:
     return facts
 
 
-def fact_warning(fact: Fact, use: str) -> str | None:
+def fact_warning(fact: Fact, use: str) -> Notice | None:
     """Why printing this fact (use = 'phone' or 'qr') needs a warning, or None."""
     if use == "qr":
         if fact.qr_url is None:
-            return f"fact '{fact.key}' has no QR link (qr_url is empty)"
+            return Notice(f"fact '{fact.key}' has no QR link (qr_url is empty)", QR_MISSING, fact.key)
         if not fact.qr_confirmed:
-            return f"fact '{fact.key}': QR link {fact.qr_url} is {fact.qr_confidence}, not confirmed"
+            text = f"fact '{fact.key}': QR link {fact.qr_url} is {fact.qr_confidence}, not confirmed"
+            return Notice(text, QR_UNCONFIRMED, fact.key, url=fact.qr_url, confidence=str(fact.qr_confidence))
         return None
     if fact.value is None:
-        return f"fact '{fact.key}' ({fact.label}) was not found: there is no value to print"
+        text = f"fact '{fact.key}' ({fact.label}) was not found: there is no value to print"
+        return Notice(text, FACT_MISSING, fact.key)
     if not fact.confirmed:
-        return f"fact '{fact.key}' ({fact.display or fact.value}) is {fact.confidence}, not confirmed"
+        shown = fact.display or fact.value
+        text = f"fact '{fact.key}' ({shown}) is {fact.confidence}, not confirmed"
+        return Notice(text, FACT_UNCONFIRMED, fact.key, value=shown, confidence=fact.confidence)
     return None

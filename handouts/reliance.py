@@ -14,6 +14,7 @@ from .content import SOURCE_LANGUAGE, get_handout, load_content
 from .errors import ClaimError
 from .facts import CONFIRMED, Fact, load_facts
 from .model import Content, HandoutSpec, Job
+from .notices import CLAIM_DUE, CLAIM_EXPIRED_PRINTED, CLAIM_UNCONFIRMED, Notice
 from .placeholders import claim_keys, walk_text
 
 
@@ -33,7 +34,7 @@ def claim_uses(content_files: Iterable[Content], facts: dict[str, Fact], spec: H
 
 def claim_notes(
     uses: dict[str, list[str]], today: dt.date | None, allow_expired: bool
-) -> tuple[tuple[Claim, ...], tuple[Claim, ...], list[str]]:
+) -> tuple[tuple[Claim, ...], tuple[Claim, ...], list[Notice]]:
     """(claims used, expired ones, warnings). Refuses (ClaimError) an expired
     claim unless allowed; warns when one is due for review soon or was allowed."""
     today = today or build_date()
@@ -50,23 +51,39 @@ def claim_notes(
     if expired and not allow_expired:
         raise expired_error(list(expired), uses)
     notes = [
-        f"claim '{c.key}' is {c.confidence}, not confirmed; check it on {', '.join(c.sources)}"
+        Notice(
+            f"claim '{c.key}' is {c.confidence}, not confirmed; check it on {', '.join(c.sources)}",
+            CLAIM_UNCONFIRMED,
+            c.key,
+            confidence=c.confidence,
+            sources=", ".join(c.sources),
+        )
         for c in used
         if c.confidence not in CONFIRMED
     ]
-    notes += [CLAIM_NOTE + describe_due(c, today, uses[c.key]) for c in used if c.state(today) == "due"]
     notes += [
-        f"{CLAIM_NOTE}claim '{c.key}' is past its review date ({c.review_by}) and was printed because "
-        "--allow-expired-claims was given; the PDF says so"
+        Notice(
+            CLAIM_NOTE + describe_due(c, today, uses[c.key]), CLAIM_DUE, c.key, due=describe_due(c, today, uses[c.key])
+        )
+        for c in used
+        if c.state(today) == "due"
+    ]
+    notes += [
+        Notice(
+            f"{CLAIM_NOTE}claim '{c.key}' is past its review date ({c.review_by}) and was printed because "
+            "--allow-expired-claims was given; the PDF says so",
+            CLAIM_EXPIRED_PRINTED,
+            c.key,
+        )
         for c in expired
     ]
     return used, expired, notes
 
 
-CLAIM_NOTE = "claim review: "  # starts the warnings that depend on today's date
+CLAIM_NOTE = "claim review: "  # begins the text of the reminders that depend on today's date (notices.DATED)
 
 
-def job_claims(job: Job, today: dt.date | None = None) -> tuple[tuple[Claim, ...], tuple[Claim, ...], list[str]]:
+def job_claims(job: Job, today: dt.date | None = None) -> tuple[tuple[Claim, ...], tuple[Claim, ...], list[Notice]]:
     """The claims a job prints, those past review, and the warnings about them
     (see claim_notes), without preparing the whole job."""
     spec = get_handout(job.handout)

@@ -8,14 +8,14 @@ from .consistency import consistency_problems
 from .digest import content_version
 from .errors import ContentError, FactError
 from .model import BuildOptions, FitTask, Job, PacketTask, Rendered, RenderTask, Task
+from .notices import undated
 from .packet.bind import bind_packet
-from .reliance import CLAIM_NOTE
 from .render import fit_page, prepare, render
 from .translations import check_reviewed
 
 
 def refuse_unconfirmed(job: Job, warnings: list[str], options: BuildOptions) -> None:
-    unconfirmed = [w for w in warnings if not w.startswith(CLAIM_NOTE)]  # not the review-date reminders
+    unconfirmed = undated(warnings)  # not the review-date reminders
     if options.strict and unconfirmed:
         raise FactError(
             f"{job.label}: --strict refuses facts and claims that are not confirmed: " + "; ".join(unconfirmed)

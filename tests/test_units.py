@@ -6,16 +6,21 @@ arithmetic and the input digest. Each has one end-to-end PDF test elsewhere."""
 from __future__ import annotations
 
 import dataclasses
+import json
+import pickle
 from types import SimpleNamespace
 
 import pytest
 
+from handouts.clinic.profile import ProfileError
+from handouts.clinic.validate import make_profile
 from handouts.digest import input_parts, parts_digest
 from handouts.errors import RenderError, UsageError
-from handouts.facts import load_facts
+from handouts.facts import fact_warning, load_facts
 from handouts.handover import handout_printable, packet_printable, print_me_first, printables
 from handouts.locales import get_language
 from handouts.model import Job
+from handouts.notices import CLAIM_DUE, FACT_UNCONFIRMED, QR_UNCONFIRMED, Notice, from_record, notice, undated
 from handouts.placeholders import (
     Placeholder,
     claim_keys,
@@ -26,10 +31,12 @@ from handouts.placeholders import (
     walk_text,
     without_placeholders,
 )
+from handouts.reliance import CLAIM_NOTE
 from handouts.render.context import flyer_context
 from handouts.render.html import Formatter
 from handouts.render.spread import ITEM_CAP, Gap, share_leftover
 from handouts.sheets import count_word, parse_counts, sheet_chunks, whole_sheets
+from handouts.web.presenters import field_errors, plain_warning
 
 PHONE = "lacare_member_services"  # a phone fact of the bundled facts.yaml
 
@@ -240,3 +247,41 @@ def test_card_counts_one_rule_per_interface():
         parse_counts(["es:6", "ko:6"], 10)
     assert whole_sheets(21, 10) == 3  # a batch: each language rounded up to whole sheets
     assert sheet_chunks([("es", 15), ("ko", 5)], 10) == [["es:10"], ["es:5", "ko:5"]]  # the web page
+
+
+# --- notices: warnings and problems with fields -------------------------------------------
+
+
+def test_a_notice_is_its_text_and_keeps_its_fields_through_pickle_and_the_manifest():
+    due = Notice(CLAIM_NOTE + "claim 'x' must be reviewed by ...", CLAIM_DUE, "x")
+    assert due == CLAIM_NOTE + "claim 'x' must be reviewed by ..."
+    assert due.dated
+    again = pickle.loads(pickle.dumps(due))
+    assert (again.code, again.subject, again.dated) == (CLAIM_DUE, "x", True)
+    assert from_record(json.loads(json.dumps(due.as_record()))).code == CLAIM_DUE
+    plain = Notice("fact 'f' (1-800) is inferred, not confirmed", FACT_UNCONFIRMED, "f")
+    assert undated([due, plain, "some text"]) == [plain, "some text"]
+
+
+def test_the_web_page_words_a_warning_by_its_code():
+    facts = load_facts()
+    unconfirmed = next((f for f in facts.values() if f.qr_url and not f.qr_confirmed), None)
+    if unconfirmed is not None:
+        warning = fact_warning(unconfirmed, "qr")
+        assert warning is not None
+        assert plain_warning(warning).startswith(f"We have not confirmed the link {unconfirmed.qr_url}")
+    synthetic = Notice("anything at all", QR_UNCONFIRMED, "k", url="https://example.org", confidence="inferred")
+    assert plain_warning(synthetic) == (
+        "We have not confirmed the link https://example.org yet (inferred). Check it opens before you print."
+    )
+    assert plain_warning(Notice("claim review: soon", CLAIM_DUE, "c")).startswith("A statement about the law")
+    assert plain_warning(notice("text the page does not know")) == "text the page does not know"
+
+
+def test_profile_problems_reach_their_form_fields_by_field_not_by_text(tmp_path):
+    with pytest.raises(ProfileError) as caught:
+        make_profile({"name": "", "phone": "12", "color": "#ffffff"}, "clinic.toml", tmp_path)
+    by_field, other = field_errors(caught.value.problems)
+    assert set(by_field) == {"name", "phone", "color"}
+    assert by_field["phone"].startswith("'12' is not a valid phone number")
+    assert not other

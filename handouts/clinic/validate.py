@@ -20,6 +20,7 @@ import phonenumbers
 
 from ..fonts import describe_char, missing_glyphs
 from ..locales import LANGUAGES
+from ..notices import FIELD, Notice
 from .logo import checked_logo
 from .profile import (
     FIELDS,
@@ -89,6 +90,13 @@ def format_phone(value: str) -> str | None:
 # so that one error lists every problem of a profile at once.
 
 
+def _field(where: str, field: str, text: str) -> Notice:
+    """A problem with one field: `text` begins with "{where}: field '{field}'"; the
+    notice also carries the field and the message after that prefix (web page)."""
+    message = text.removeprefix(f"{where}: field '{field}'").removeprefix(":").strip()
+    return Notice(text, FIELD, field, message=message)
+
+
 def _unknown_fields(values: dict[str, Any], where: str, problems: list[str]) -> None:
     unknown = sorted(k for k in values if not is_field(k))
     if unknown:
@@ -102,10 +110,11 @@ def _too_long(text: dict[str, str], where: str, problems: list[str]) -> list[str
     """The fields longer than MAX_FIELD_CHARS allows, each emptied in `text`."""
     too_long = [key for key, limit in MAX_FIELD_CHARS.items() if len(text.get(key, "")) > limit]
     for key in too_long:
-        problems.append(
+        text_ = (
             f"{where}: field '{key}' has {len(text[key]):,} characters; at most "
             f"{MAX_FIELD_CHARS[key]} fit on a handout. Shorten it."
         )
+        problems.append(_field(where, key, text_))
         text[key] = ""
     return too_long
 
@@ -113,7 +122,8 @@ def _too_long(text: dict[str, str], where: str, problems: list[str]) -> list[str
 def _name(text: dict[str, str], too_long: list[str], where: str, problems: list[str]) -> str:
     name = text.get("name", "")
     if not name and "name" not in too_long:
-        problems.append(f"{where}: field 'name' is required (the clinic's name as patients know it).")
+        required = f"{where}: field 'name' is required (the clinic's name as patients know it)."
+        problems.append(_field(where, "name", required))
     return name
 
 
@@ -122,9 +132,8 @@ def _phone(text: dict[str, str], where: str, problems: list[str]) -> str | None:
         return None
     phone = format_phone(text["phone"])
     if phone is None:
-        problems.append(
-            f"{where}: field 'phone': '{text['phone']}' is not a valid phone number; write it like (213) 555-0100."
-        )
+        bad = f"{where}: field 'phone': '{text['phone']}' is not a valid phone number; write it like (213) 555-0100."
+        problems.append(_field(where, "phone", bad))
     return phone
 
 
@@ -135,20 +144,22 @@ def _links(text: dict[str, str], where: str, problems: list[str]) -> None:
             try:
                 text[link] = check_link(text[link], f"{where}: field '{link}'")
             except ProfileError as exc:
-                problems.append(str(exc))
+                problems.append(_field(where, link, str(exc)))
 
 
 def _color(text: dict[str, str], where: str, problems: list[str]) -> str:
     color = text.get("color") or "#9b1c1c"
     if not re.fullmatch(r"#[0-9a-fA-F]{6}", color):
-        problems.append(f"{where}: field 'color': '{color}' must be a colour like #1d4ed8.")
+        wrong = f"{where}: field 'color': '{color}' must be a colour like #1d4ed8."
+        problems.append(_field(where, "color", wrong))
     else:
         ratio = contrast_with_white(color)
         if ratio < MIN_CONTRAST:
-            problems.append(
+            low = (
                 f"{where}: field 'color': white text on {color} has a contrast of {ratio:.1f}:1; "
                 f"it needs at least {MIN_CONTRAST}:1 to be readable (WCAG AA). Choose a darker colour."
             )
+            problems.append(_field(where, "color", low))
     return color
 
 
@@ -160,7 +171,7 @@ def _logo(
         try:
             return checked_logo(base / text["logo"], f"{where}: field 'logo'", base, anywhere)
         except ProfileError as exc:
-            problems.append(str(exc))
+            problems.append(_field(where, "logo", str(exc)))
     return None, []
 
 
@@ -175,17 +186,19 @@ def _by_language(text: dict[str, str], where: str, problems: list[str]) -> list[
         name_, code = local
         limit = MAX_MESSAGE_CHARS if name_ == "message" else MAX_FIELD_CHARS["hours"]
         if len(text[key]) > limit:
-            problems.append(
+            long = (
                 f"{where}: field '{key}' has {len(text[key]):,} characters; "
                 f"at most {limit} fit on a handout. Shorten it."
             )
+            problems.append(_field(where, key, long))
             continue
         missing = _missing_glyphs(text[key], code)
         if missing:
-            problems.append(
+            unprintable = (
                 f"{where}: field '{key}': {missing} cannot be printed with the {code} fonts; "
                 "write this field in that language's script."
             )
+            problems.append(_field(where, key, unprintable))
             continue
         by_language.append((name_, code, text[key]))
     return by_language

@@ -14,6 +14,7 @@ from markupsafe import Markup
 from .. import __version__
 from ..errors import FitError
 from ..model import KINDS, Job, Rendered, Setting
+from ..notices import RGB_LOGO, STALE_PRINTED, Notice
 from .context import page_context, pages_allowed, part_stacks, poster_layout, template_name
 from .engine import fill as page_fill
 from .engine import last_page_fill, layout, overflow, write_pdf
@@ -136,14 +137,14 @@ def render(job: Job, today: dt.date | None = None, hint: Setting | None = None) 
     variant = get_variant(job.variant)
     warnings = list(prepared.warnings)
     if prepared.stale:
-        warnings.append(
-            f"{job.label}: printed with {len(prepared.stale)} out-of-date translated string(s) (--allow-stale)"
-        )
+        text = f"{job.label}: printed with {len(prepared.stale)} out-of-date translated string(s) (--allow-stale)"
+        warnings.append(Notice(text, STALE_PRINTED, job.handout))
     if variant.rgb_logo_warning and job.profile is not None and job.profile.logo_uri:
-        warnings.append(
+        text = (
             f"{job.profile.source}: the logo stays in RGB in the print-shop PDF; the print shop converts it "
             "(or give a CMYK-ready logo to the shop)"
         )
+        warnings.append(Notice(text, RGB_LOGO, "logo"))
     profile = job.profile.digest if job.profile else ""
     expired = ",".join(c.key for c in prepared.expired)
     seed = (

@@ -80,7 +80,7 @@ def prepare(job: Job, today: dt.date | None = None) -> Prepared:
     common = load_content(COMMON, job.lang)
     english = load_content(job.handout, SOURCE_LANGUAGE) if spec.english_only else None
     facts = load_facts()
-    warnings = []
+    warnings: list[str] = []
     for contact in spec.contacts:
         fact = facts[contact.fact]
         for use in contact.show:

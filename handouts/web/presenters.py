@@ -1,46 +1,51 @@
 """The library's messages in the page's terms: profile problems by form field,
-build warnings in plain words. (Both read the library's text back with regular
-expressions; they shrink once its errors and warnings carry structure.)
-"""
+build warnings in plain words. Both read the notices' fields (notices.py),
+never their text."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from ..clinic.profile import is_field
 from ..locales import LANGUAGES
+from ..notices import CLAIM_UNCONFIRMED, FIELD, QR_UNCONFIRMED, Notice, from_record, notice
+from ..reliance import CLAIM_NOTE
 
 
 def field_errors(problems: list[str]) -> tuple[dict[str, str], list[str]]:
-    """Profile problems by field ('clinic: field 'phone': ...' -> {'phone': ...})."""
+    """Profile problems by field ({'phone': ...}), and the others as they are."""
     by_field: dict[str, str] = {}
     other = []
-    for problem in problems:
-        match = re.match(r"[^:]*: field '([\w-]+)'[:]? ?(.*)", problem, re.S)
-        if match and is_field(match.group(1)):
-            message = match.group(2).strip()
-            message = re.sub(r"(/[^\s]*)?/([0-9a-f]{64})\.(png|jpg|svg)", "the logo", message)
-            code = match.group(1).partition("_")[2]
+    for problem in map(notice, problems):
+        if problem.code == FIELD and is_field(problem.subject):
+            message = problem.detail.get("message", "")
+            message = re.sub(r"(/[^\s]*)?/([0-9a-f]{64})\.(png|jpg|svg)", "the logo", message)  # a stored logo's path
+            code = problem.subject.partition("_")[2]
             if code in LANGUAGES:  # "cannot be printed with the ko fonts" -> "... the Korean fonts"
                 message = message.replace(f" {code} fonts", f" {LANGUAGES[code].english_name} fonts")
             if message.startswith("has "):  # "field 'x' has 130 characters; ..."
                 message = "This field " + message
-            by_field.setdefault(match.group(1), message[:1].upper() + message[1:])
+            by_field.setdefault(problem.subject, message[:1].upper() + message[1:])
         else:
             other.append(problem.split(": ", 1)[-1])
     return by_field, other
 
 
-def plain_warning(text: str) -> str:
+def as_notice(stored: str | Mapping[str, Any]) -> Notice:
+    """A warning as a job's result stores it (notices.Notice.as_record), or as plain text."""
+    return from_record(stored) if isinstance(stored, Mapping) else notice(stored)
+
+
+def plain_warning(warning: Notice) -> str:
     """A build warning in plain words."""
-    match = re.match(r"fact '[^']*': (?:QR )?link (\S+) is (\w+), not confirmed", text)
-    if match:
-        return (
-            f"We have not confirmed the link {match.group(1)} yet ({match.group(2)}). Check it opens before you print."
-        )
-    if text.startswith("claim review: "):
-        return "A statement about the law is due for review soon: " + text.removeprefix("claim review: ")
-    match = re.match(r"claim '[^']*' is ([\w ]+), not confirmed; (.*)", text)
-    if match:
-        return f"One statement on this handout is {match.group(1)}, not fully confirmed: {match.group(2)}"
-    return text
+    if warning.code == QR_UNCONFIRMED:
+        url, confidence = warning.detail.get("url", ""), warning.detail.get("confidence", "")
+        return f"We have not confirmed the link {url} yet ({confidence}). Check it opens before you print."
+    if warning.dated:
+        return "A statement about the law is due for review soon: " + warning.removeprefix(CLAIM_NOTE)
+    if warning.code == CLAIM_UNCONFIRMED:
+        confidence, sources = warning.detail.get("confidence", ""), warning.detail.get("sources", "")
+        return f"One statement on this handout is {confidence}, not fully confirmed: check it on {sources}"
+    return str(warning)

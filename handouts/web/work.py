@@ -26,6 +26,7 @@ from ..handover import (
     print_me_first,
     write_zip,
 )
+from ..notices import notice
 from ..output import read_manifest, write_atomically
 from ..packet.build import build_packets
 from ..plan import plan
@@ -44,6 +45,11 @@ def _pages(pdf: bytes) -> int:
     from pypdf import PdfReader  # heavy (0.4 s, ~20 MB), and only ever needed inside a worker
 
     return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def _records(warnings: list[str]) -> list[dict[str, Any]]:
+    """Each warning once, as a record with its code (notices.py), for the result page to word."""
+    return [notice(w).as_record() for w in dict.fromkeys(warnings)]
 
 
 def _entry(printable: Printable, **extra: Any) -> dict[str, Any]:
@@ -123,7 +129,7 @@ def do_handouts(folder: str, params: dict[str, Any], profile: Profile | None) ->
     notes = [f"Removed from the SVG logo: {note}" for note in profile.notes] if profile else []
     summary = {
         "files": entries,
-        "warnings": list(dict.fromkeys(warnings)),
+        "warnings": _records(warnings),
         "errors": errors,
         "notes": notes,
         "zip": bool(files),
@@ -168,7 +174,7 @@ def do_sheet(folder: str, params: dict[str, Any]) -> dict[str, Any]:
     ]
     _bundle(out, entries, files)
     file_previews(out, entries[:1])
-    return remember(out, {"files": entries, "warnings": warnings, "errors": [], "notes": [], "zip": True})
+    return remember(out, {"files": entries, "warnings": _records(warnings), "errors": [], "notes": [], "zip": True})
 
 
 def do_proof(folder: str, lang: str) -> dict[str, Any]:
@@ -252,4 +258,4 @@ def do_offices(folder: str, data: bytes, langs: list[str]) -> dict[str, Any]:
         zip_name = result.zip.name if result.zip is not None and not error else ""
         offices.append({"row": result.row, "slug": result.slug, "name": result.name, "error": error, "zip": zip_name})
         warnings += result.warnings
-    return remember(out, {"offices": offices, "warnings": list(dict.fromkeys(warnings)), "errors": [], "files": []})
+    return remember(out, {"offices": offices, "warnings": _records(warnings), "errors": [], "files": []})

@@ -13,7 +13,7 @@ from starlette.responses import FileResponse, Response
 from ...locales import LANGUAGES
 from .. import i18n
 from ..cache import progress
-from ..presenters import plain_warning
+from ..presenters import as_notice, plain_warning
 from ..state import Web
 
 
@@ -26,7 +26,7 @@ async def result(web: Web, request: Request) -> Response:
         else:
             total = int(result.get("total") or 0)
             return web.page(request, "progress.html", job=job_id, done=min(progress(folder), total), total=total)
-    warnings = [plain_warning(w) for w in result.get("warnings", [])]
+    warnings = [plain_warning(as_notice(w)) for w in result.get("warnings", [])]
     drafts = []
     for entry in result.get("files", []):
         if entry.get("review_status") == "draft":
