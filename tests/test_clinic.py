@@ -4,9 +4,11 @@ SVG cleaning. Each test takes milliseconds."""
 
 from __future__ import annotations
 
+from xml.etree import ElementTree
+
 import pytest
 
-from handouts.clinic.logo import MAX_SVG_DEPTH, clean_svg
+from handouts.clinic.logo import MAX_SVG_DEPTH, SVG_NS, clean_svg
 from handouts.clinic.profile import BAND_STEP, Profile, ProfileError, is_field, language_field
 from handouts.clinic.validate import MIN_CONTRAST, check_link, contrast_with_white, format_phone
 
@@ -163,3 +165,15 @@ def test_an_svg_that_cannot_be_cleaned_is_refused(svg, message):
 def test_an_svg_may_nest_up_to_the_limit():
     depth = MAX_SVG_DEPTH - 1  # below the <svg> element
     assert clean_svg(SVG + b"<g>" * depth + b"</g>" * depth + b"</svg>", "logo")[1] == []
+
+
+def test_a_cleaned_svg_is_the_same_bytes_whatever_prefixes_other_code_registered():
+    """ElementTree's prefixes are process-wide: WeasyPrint registers '' for no namespace when it
+    writes a PDF's metadata, qrcode registers 'svg:'. The cleaned logo must not change with them."""
+    svg = SVG + b'<rect fill="#123456"/></svg>'
+    before, _ = clean_svg(svg, "logo")
+    ElementTree.register_namespace("", "")  # as weasyprint.pdf.metadata does on import
+    ElementTree.register_namespace("svg", SVG_NS)  # as qrcode.image.svg does
+    after, _ = clean_svg(svg, "logo")
+    assert after == before
+    assert after.startswith(b"<svg ")

@@ -18,6 +18,7 @@ import io
 import os
 import re
 import stat
+import threading
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -33,8 +34,22 @@ MAX_LOGO_DECODED_PIXELS = 40_000_000  # refuse decompression bombs before decodi
 MAX_SVG_DEPTH = 64
 
 SVG_NS = "http://www.w3.org/2000/svg"
-ElementTree.register_namespace("", SVG_NS)  # write <svg>, not <ns0:svg>
-ElementTree.register_namespace("xlink", "http://www.w3.org/1999/xlink")
+XLINK_NS = "http://www.w3.org/1999/xlink"
+_SERIALIZE = threading.Lock()
+
+
+def _svg_bytes(root: ElementTree.Element) -> bytes:
+    """The cleaned SVG as bytes, always `<svg ...>` with `xlink:`: ElementTree's
+    prefixes are process-global, and other code changes them (qrcode registers
+    `svg:` for the SVG namespace, WeasyPrint and pikepdf their XMP prefixes), so
+    the same logo would otherwise give other bytes (and another profile digest)
+    after a QR code was made in the same process."""
+    with _SERIALIZE:
+        ElementTree.register_namespace("", SVG_NS)
+        ElementTree.register_namespace("xlink", XLINK_NS)
+        return ElementTree.tostring(root)
+
+
 _UNSAFE_TAGS = {"script", "foreignObject", "iframe", "object", "embed", "audio", "video", "animate", "set"}
 
 
@@ -86,7 +101,7 @@ def clean_svg(data: bytes, where: str) -> tuple[bytes, list[str]]:
     for element in outside:
         if element in parents:
             parents[element].remove(element)
-    return ElementTree.tostring(root), removed
+    return _svg_bytes(root), removed
 
 
 def read_bounded(path: Path, limit: int, what: str, where: str) -> bytes:
