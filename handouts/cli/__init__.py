@@ -52,18 +52,22 @@ def main() -> None:
     """
 
 
-main.add_command(build.build)
-main.add_command(build.sheet)
-main.add_command(build.packet)
-main.add_command(build.trifold)
-main.add_command(batch.batch)
-main.add_command(batch.changes)
-main.add_command(translations.translations)
-main.add_command(project.new)
-main.add_command(project.list_command)
-main.add_command(project.check)
-main.add_command(project.init_profile)
-main.add_command(serve.serve)
+COMMANDS = (
+    build.build,
+    build.sheet,
+    build.packet,
+    build.trifold,
+    batch.batch,
+    batch.changes,
+    translations.translations,
+    project.new,
+    project.list_command,
+    project.check,
+    project.init_profile,
+    serve.serve,
+)
+for command in COMMANDS:
+    main.add_command(command)
 
 
 def run() -> None:
