@@ -17,12 +17,13 @@ import functools
 import os
 import shutil
 import tempfile
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
+
+import psutil  # installed with dask's distributed; process start times
 
 from .errors import UsageError
 
@@ -108,7 +109,6 @@ def content_dir() -> Path:
 
 
 SCRATCH_PREFIX = "handouts-run-"
-STALE_AFTER_S = 24 * 3600
 _scratch: Path | None = None
 
 
@@ -123,16 +123,27 @@ def alive(pid: int) -> bool:
     return True
 
 
+def started_after(pid: int, moment: float) -> bool:
+    """Whether process `pid` started after `moment` (a file time): then it is not
+    the process that made a folder at that moment, but a later one with its id."""
+    try:
+        return psutil.Process(pid).create_time() > moment + 1
+    except psutil.Error:
+        return False
+
+
 def remove_stale_scratch() -> None:
     """Remove the scratch folders of handouts processes that died without
-    cleaning up (killed, or out of power), and any older than a day."""
+    cleaning up (killed, or out of power), including those whose process id a
+    later process now has. A live process keeps its folder however long it
+    runs (a web server runs for weeks); no clock is read, only the processes."""
     for folder in Path(tempfile.gettempdir()).glob(SCRATCH_PREFIX + "*"):
         try:
             pid = int(folder.name.removeprefix(SCRATCH_PREFIX).split("-", 1)[0])
-            old = time.time() - folder.stat().st_mtime > STALE_AFTER_S
+            made = folder.stat().st_mtime
         except (ValueError, OSError):
             continue
-        if pid != os.getpid() and (old or not alive(pid)):
+        if pid != os.getpid() and (not alive(pid) or started_after(pid, made)):
             shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import pickle
+import tempfile
 from types import SimpleNamespace
 
+import psutil
 import pytest
 
 from handouts.clinic.profile import ProfileError
@@ -35,6 +38,7 @@ from handouts.reliance import CLAIM_NOTE
 from handouts.render.context import flyer_context
 from handouts.render.html import Formatter
 from handouts.render.spread import ITEM_CAP, Gap, share_leftover
+from handouts.resources import SCRATCH_PREFIX, remove_stale_scratch
 from handouts.sheets import count_word, parse_counts, sheet_chunks, whole_sheets
 from handouts.web.presenters import field_errors, plain_warning
 
@@ -285,3 +289,22 @@ def test_profile_problems_reach_their_form_fields_by_field_not_by_text(tmp_path)
     assert set(by_field) == {"name", "phone", "color"}
     assert by_field["phone"].startswith("'12' is not a valid phone number")
     assert not other
+
+
+# --- scratch folders ------------------------------------------------------------------------
+
+
+def test_a_live_processs_scratch_folder_is_kept_and_a_dead_ones_removed(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    started = psutil.Process(1).create_time()  # a process that has run for as long as the machine
+    live = tmp_path / f"{SCRATCH_PREFIX}1-x"  # made just after it started: old, but its process lives
+    dead = tmp_path / f"{SCRATCH_PREFIX}999999999-x"
+    reused = tmp_path / f"{SCRATCH_PREFIX}{os.getppid()}-old"  # made before its process started: an id reused
+    for folder in (live, dead, reused):
+        folder.mkdir()
+    os.utime(live, (started + 10,) * 2)
+    os.utime(reused, (psutil.Process(os.getppid()).create_time() - 60,) * 2)
+    remove_stale_scratch()
+    assert live.is_dir()
+    assert not dead.exists()
+    assert not reused.exists()
