@@ -49,9 +49,14 @@ def _files_digest(paths: list[Path]) -> str:
 
 @functools.cache
 def _code_files() -> list[Path]:
-    """The package's Python files (not the web page's): listed once per process, read by file_digest."""
+    """The package's Python files, but not the entry points' (cli/, web/: they make
+    jobs, not PDFs, so a change to a command's help rebuilds nothing): listed once
+    per process, read by file_digest."""
     package = Path(__file__).parent
-    return sorted(p for p in package.rglob("*.py") if p.relative_to(package).parts[0] != "web")
+    return sorted(p for p in package.rglob("*.py") if p.relative_to(package).parts[0] not in ENTRY_POINTS)
+
+
+ENTRY_POINTS = ("cli", "web")
 
 
 def _short(text: str) -> str:
