@@ -93,7 +93,7 @@ def input_parts(job: Job, today: dt.date | None = None, clinic: bool | None = No
     parts = {
         "job": f"{job.handout}|{job.lang_label}|{job.size}|{job.variant}|expired={expired}|stale={job.allow_stale}",
         "version": __version__,
-        "code": _files_digest(code),  # the code itself, not only its version number (not the web page's)
+        "code": _files_digest(code),  # the code itself, not only its version number (not the entry points)
         "templates": _files_digest(sorted(p for p in templates_dir().rglob("*") if p.is_file())),
         "fonts": _files_digest(fonts),
         "profile": job.profile.digest if job.profile else "",
