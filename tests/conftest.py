@@ -33,7 +33,7 @@ def built(tmp_path_factory) -> dict:
     # entrance notice no longer fit since its text grew: issue 22, pages that flow instead of refusing).
     extra = [j for j in plan(langs=EXTRA_SIZE_LANGS, sizes=["letter", "a4", "tabloid"]) if not j.also]
     jobs += [j for j in extra if j not in jobs]
-    report = build(jobs, out)
+    report = build(jobs, out, workers=os.cpu_count() or 1)  # as `handouts build` does: a worker per core
     assert not report.failed, [str(r.error) for r in report.failed]
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     return {"out": out, "manifest": manifest, "report": report}
