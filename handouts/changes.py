@@ -22,7 +22,7 @@ from pathlib import Path
 from .digest import input_parts
 from .errors import HandoutsError, UsageError
 from .model import Job
-from .output import MANIFEST, ManifestEntry, write_atomically
+from .output import MANIFEST, ManifestEntry, spreadsheet_safe, write_atomically
 from .packet.build import packet_input_parts
 
 _LABELS = {
@@ -166,5 +166,7 @@ def write_csv(changes: list[Change], path: Path) -> None:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["office", "file", "status", "reasons"])
-    writer.writerows([c.office, c.path, c.status, "; ".join(c.reasons)] for c in changes)
+    writer.writerows(
+        [spreadsheet_safe(cell) for cell in (c.office, c.path, c.status, "; ".join(c.reasons))] for c in changes
+    )
     write_atomically(path, buffer.getvalue().encode("utf-8"))

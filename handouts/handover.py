@@ -25,7 +25,7 @@ from . import __version__
 from .content import get_handout
 from .locales import LANGUAGES, get_language
 from .model import DEFAULT_VARIANT
-from .output import ManifestEntry, write_atomically
+from .output import ManifestEntry, spreadsheet_safe, write_atomically
 from .sheets import get_stock
 from .sizes import get_size
 
@@ -219,6 +219,6 @@ def write_summary(out: Path, results: Sequence[Outcome]) -> None:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else ["row"], lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({key: spreadsheet_safe(value) for key, value in row.items()} for row in rows)
     write_atomically(out / f"{SUMMARY}.csv", buffer.getvalue().encode("utf-8"))
     write_atomically(out / f"{SUMMARY}.json", (json.dumps(rows, indent=2, ensure_ascii=False) + "\n").encode())

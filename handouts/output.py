@@ -161,3 +161,15 @@ def add_to_manifest(
         **(extra or {}),
     }
     write_manifest(out, manifest)
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what spreadsheets read as the start of a formula
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A CSV cell that a spreadsheet shows as text: a string that would start a
+    formula (=, +, -, @, tab, CR) gets a leading apostrophe, as OWASP advises for
+    CSV injection; anything else (numbers too) is left as it is."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value

@@ -5,6 +5,7 @@ arithmetic and the input digest. Each has one end-to-end PDF test elsewhere."""
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import json
 import os
@@ -15,15 +16,18 @@ from types import SimpleNamespace
 import psutil
 import pytest
 
+from handouts.batch.rows import OfficeResult
+from handouts.changes import Change, write_csv
 from handouts.clinic.profile import ProfileError
 from handouts.clinic.validate import make_profile
 from handouts.digest import input_parts, parts_digest
 from handouts.errors import RenderError, UsageError
 from handouts.facts import fact_warning, load_facts
-from handouts.handover import handout_printable, packet_printable, print_me_first, printables
+from handouts.handover import handout_printable, packet_printable, print_me_first, printables, write_summary
 from handouts.locales import get_language
 from handouts.model import Job
 from handouts.notices import CLAIM_DUE, FACT_UNCONFIRMED, QR_UNCONFIRMED, Notice, from_record, notice, undated
+from handouts.output import spreadsheet_safe
 from handouts.placeholders import (
     Placeholder,
     claim_keys,
@@ -308,3 +312,24 @@ def test_a_live_processs_scratch_folder_is_kept_and_a_dead_ones_removed(tmp_path
     assert live.is_dir()
     assert not dead.exists()
     assert not reused.exists()
+
+
+# --- CSV files a spreadsheet opens ----------------------------------------------------------
+
+
+def test_csv_cells_that_would_start_a_formula_are_written_as_text(tmp_path):
+    assert spreadsheet_safe("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    for start in ("+1", "-2", "@SUM(A1)", "\tx", "\rx"):
+        assert spreadsheet_safe(start) == "'" + start
+    assert spreadsheet_safe("Clínica Norte") == "Clínica Norte"
+    assert spreadsheet_safe(3) == 3
+    office = OfficeResult(row=2, slug="x", name="=cmd|' /C calc'!A0", error="@bad")
+    write_summary(tmp_path, [office])
+    (header, row) = list(csv.reader((tmp_path / "summary.csv").open(encoding="utf-8")))
+    cells = dict(zip(header, row, strict=True))
+    assert cells["office"] == "'=cmd|' /C calc'!A0"
+    assert cells["error"] == "'@bad"
+    assert cells["row"] == "2"
+    assert json.loads((tmp_path / "summary.json").read_text())[0]["office"] == "=cmd|' /C calc'!A0"  # JSON as is
+    write_csv([Change("-office", "+x.pdf", "changed", ["=1"])], tmp_path / "changes.csv")
+    assert list(csv.reader((tmp_path / "changes.csv").open()))[1] == ["'-office", "'+x.pdf", "changed", "'=1"]
