@@ -17,7 +17,7 @@ from .digest import input_parts, parts_digest
 from .engines import Engine, local_engine
 from .errors import HandoutsError, OutputError
 from .model import BuildOptions, Job, Rendered, RenderTask, Setting
-from .notices import from_record, notice
+from .notices import from_records, notice, undated
 from .output import (
     ManifestEntry,
     manifest_path,
@@ -156,7 +156,7 @@ def _build(
             # Unchanged, so not rendered again; but --strict and --require-reviewed
             # still apply to it, or an earlier lenient build would slip through.
             entry = manifest[output_path(out, job).relative_to(out).as_posix()]
-            kept: list[str] = [from_record(r) for r in entry.get("notices", []) if not from_record(r).dated]
+            kept: list[str] = list(undated(from_records(entry.get("notices"))))
             result = JobResult(job, path=output_path(out, job), skipped=True, kept_warnings=kept)
             try:
                 kept += job_claims(job, today)[2]  # claims age while the PDF sits still

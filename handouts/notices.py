@@ -65,7 +65,24 @@ def notice(text: str) -> Notice:
 
 
 def from_record(record: Mapping[str, Any]) -> Notice:
-    return Notice(str(record["text"]), str(record["code"]), str(record.get("subject", "")), **record.get("detail", {}))
+    """A notice from its record (as_record); a record that is not one (a hand-edited
+    or damaged file) gives its text, or nothing, as a notice of code OTHER."""
+    detail = record.get("detail")
+    if not isinstance(record.get("code"), str) or not isinstance(detail, Mapping):
+        return Notice(str(record.get("text", "")), OTHER)
+    return Notice(
+        str(record.get("text", "")),
+        record["code"],
+        str(record.get("subject", "")),
+        **{k: str(v) for k, v in detail.items()},
+    )
+
+
+def from_records(records: object) -> list[Notice]:
+    """The notices of a list of records (e.g. a manifest entry's "notices"), skipping what is not a record."""
+    if not isinstance(records, list):
+        return []
+    return [from_record(r) for r in records if isinstance(r, Mapping)]
 
 
 def undated(texts: Iterable[str]) -> list[Notice]:

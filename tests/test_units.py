@@ -26,7 +26,17 @@ from handouts.facts import fact_warning, load_facts
 from handouts.handover import handout_printable, packet_printable, print_me_first, printables, write_summary
 from handouts.locales import get_language
 from handouts.model import Job
-from handouts.notices import CLAIM_DUE, FACT_UNCONFIRMED, QR_UNCONFIRMED, Notice, from_record, notice, undated
+from handouts.notices import (
+    CLAIM_DUE,
+    FACT_UNCONFIRMED,
+    QR_MISSING,
+    QR_UNCONFIRMED,
+    Notice,
+    from_record,
+    from_records,
+    notice,
+    undated,
+)
 from handouts.output import spreadsheet_safe
 from handouts.placeholders import (
     Placeholder,
@@ -333,3 +343,11 @@ def test_csv_cells_that_would_start_a_formula_are_written_as_text(tmp_path):
     assert json.loads((tmp_path / "summary.json").read_text())[0]["office"] == "=cmd|' /C calc'!A0"  # JSON as is
     write_csv([Change("-office", "+x.pdf", "changed", ["=1"])], tmp_path / "changes.csv")
     assert list(csv.reader((tmp_path / "changes.csv").open()))[1] == ["'-office", "'+x.pdf", "changed", "'=1"]
+
+
+def test_a_damaged_manifest_record_gives_a_plain_notice_not_a_traceback():
+    assert from_records([{"text": "t", "code": "claim-due", "detail": "not a mapping"}]) == ["t"]
+    assert from_records([{"code": 3}, "a string", None]) == [""]
+    assert from_records("not a list") == []
+    kept = from_records([Notice("x", CLAIM_DUE, "c").as_record(), Notice("y", QR_MISSING, "f").as_record()])
+    assert undated(kept) == ["y"]
