@@ -14,6 +14,10 @@ import yaml
 
 from .errors import ContentError
 
+# libyaml's parser when PyYAML was built with it (the wheels are): the same
+# events, nodes and marks, about 25 times faster than the pure-Python one.
+Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 FieldPath = tuple[str | int, ...]  # ('sections', 2, 'text'): mapping keys and list indexes
 
 
@@ -76,7 +80,7 @@ def _reject_aliases(text: str, path: Path) -> None:
     """Refuse YAML aliases: a few lines of nested aliases expand to gigabytes
     (every alias is a copy), and no content file needs them. Read as a stream
     of events, so nothing is expanded while looking."""
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+    for event in yaml.parse(text, Loader=Loader):
         if isinstance(event, yaml.AliasEvent):
             raise ContentError(
                 f"{path}:{event.start_mark.line + 1 if event.start_mark else '?'}: "
@@ -104,7 +108,7 @@ def load_yaml(path: Path) -> YamlDoc:
         raise ContentError(f"{path}: not valid UTF-8 text (byte {exc.start}); save it as UTF-8.") from None
     doc = YamlDoc(path=path, data=None)
     try:
-        loader = yaml.SafeLoader(text)
+        loader = Loader(text)
         try:
             _reject_aliases(text, path)
             node = loader.get_single_node()
