@@ -94,7 +94,7 @@ def remembered_fit(entry: ManifestEntry) -> Setting | None:
         fill = entry.get("fill", "")
         if not isinstance(fill, str) or not is_fill(fill):  # not what a build wrote: fit afresh
             return None
-        return Setting(float(entry["body_pt"]), int(entry.get("compact", 0)), fill)
+        return Setting(float(entry["body_pt"]), int(entry.get("compact", 0)), fill, int(entry.get("fit_pages", 0)))
     except (KeyError, TypeError, ValueError):
         return None
 
@@ -220,6 +220,7 @@ def manifest_entry(out: Path, result: JobResult, digest: str, parts: dict[str, s
         "body_pt": rendered.body_pt,
         "compact": rendered.compact,
         "fill": rendered.fill,  # the CSS that filled its pages (a rebuild, or a packet binding it, lays it out again)
+        "fit_pages": rendered.fit_pages,  # pages the fit allowed beyond the handout's own (text that flowed), 0: none
         "layout_passes": rendered.passes,  # how many layouts the fit took (usually 1 when a fit was remembered)
         "content_version": rendered.content_version,
         "review_status": status_of(content),

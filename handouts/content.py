@@ -92,6 +92,15 @@ def _load_spec(key: str) -> HandoutSpec:
             f"{doc.where('pages')}: pages must be a number, or a number per size kind such as {{flyer: 2, poster: 1}}."
         )
         pages, limits = 1, {}
+    most = raw.get("most_pages") or {}
+    if not isinstance(most, dict) or not all(
+        k in ("flyer", "poster") and isinstance(v, int) and v >= 1 for k, v in most.items()
+    ):
+        problems.append(
+            f"{doc.where('most_pages')}: most_pages gives, per size kind, how many pages text that does not "
+            "fit may flow onto, such as {flyer: 4, poster: 2}."
+        )
+        most = {}
     panels = raw.get("trifold_panels") or []
     if not isinstance(panels, list) or not all(isinstance(n, int) and n >= 1 for n in panels):
         problems.append(
@@ -124,6 +133,7 @@ def _load_spec(key: str) -> HandoutSpec:
         folder=folder,
         kind=kind,
         page_limits=tuple(sorted(limits.items())),
+        most_pages=tuple(sorted(most.items())),
         break_before=raw.get("break_before_section"),
         clinic_telehealth=bool(raw.get("clinic_telehealth", False)),
         trifold_panels=tuple(panels),

@@ -91,6 +91,13 @@ def handout_printable(path: str, handout: str, langs: Sequence[str], size: str, 
             "One card: page 1 is the front, page 2 the back. Print two-sided, flip on the long edge, then cut. "
             "For many cards, print the card sheets."
         )
+    elif spec.multilingual and pages > 1:
+        how = (
+            f"Print one-sided: {pages} signs, each complete with English (more languages than one page holds). "
+            "Post them side by side."
+        )
+    elif pages > 2:
+        how = f"Print two-sided, flip on the long edge: {pages} pages on {-(-pages // 2)} sheets."
     elif pages > 1:
         how = "Print two-sided, flip on the long edge (or on separate sheets)."
     else:

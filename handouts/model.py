@@ -81,6 +81,9 @@ class HandoutSpec:
     folder: Path
     kind: str = "flyer"  # a key of KINDS: flyer | card | sign
     page_limits: tuple[tuple[str, int], ...] = ()  # (size kind, pages), e.g. posters on one page
+    # (size kind, pages): how many pages text that does not fit its own may flow onto
+    # (render.context.most_pages; default: its own plus a sheet's other side or two)
+    most_pages: tuple[tuple[str, int], ...] = ()
     break_before: int | None = None  # on a page-size that allows two pages, section N starts page 2
     clinic_telehealth: bool = False  # a clinic profile's video-visit link prints as the first contact
     trifold_panels: tuple[int, ...] = ()  # in the tri-fold brochure: how many sections each of its panels holds
@@ -96,6 +99,10 @@ class HandoutSpec:
     def pages_on(self, size_kind: str) -> int:
         """How many pages the handout may take on a size of this kind (flyer, poster, card)."""
         return dict(self.page_limits).get(size_kind, self.pages)
+
+    def most_pages_on(self, size_kind: str) -> int:
+        """The most pages the handout says it may flow onto on this size kind (0: not said)."""
+        return dict(self.most_pages).get(size_kind, 0)
 
     @property
     def multilingual(self) -> bool:
@@ -153,6 +160,9 @@ class Setting:
     body_pt: float
     compact: int = 0
     fill: str = ""
+    # More pages than the handout's own: a flyer that flowed onto more sides, or a
+    # sign split over this many pages (each a complete sign). 0: the handout's own.
+    pages: int = 0
 
 
 @dataclass
@@ -166,6 +176,12 @@ class Rendered:
     compact: int = 0  # how tight the layout is (Setting.compact)
     passes: int = 1  # layout passes the fit took
     fill: str = ""  # the CSS that filled its pages (Setting.fill)
+    fit_pages: int = 0  # the pages the fit allowed when more than the handout's own (Setting.pages)
+
+    @property
+    def setting(self) -> Setting:
+        """The fit it was laid out with: a later build with the same inputs lays it out again in one pass."""
+        return Setting(self.body_pt, self.compact, self.fill, self.fit_pages)
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,14 @@ def run_task(task: Task) -> Rendered:
             setting = fitted.setting
             pages = len(fitted.measured.result.pages)
             return Rendered(
-                job, b"", pages, setting.body_pt, compact=setting.compact, passes=fitted.passes, fill=setting.fill
+                job,
+                b"",
+                pages,
+                setting.body_pt,
+                compact=setting.compact,
+                passes=fitted.passes,
+                fill=setting.fill,
+                fit_pages=setting.pages,
             )
         case RenderTask(job=job, options=options, digest=digest, hint=hint):
             if options.require_reviewed:

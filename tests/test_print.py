@@ -12,6 +12,7 @@ import pikepdf
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
+from pypdf import PdfReader
 
 from handouts.content import get_handout, load_content
 from handouts.errors import FitError, RenderError
@@ -130,7 +131,9 @@ def test_posters_grow_type_to_fill_the_page():
 
 
 @pytest.mark.pdf
-def test_impossible_content_is_a_clear_fit_error(data_copy):
+def test_text_too_long_for_its_page_flows_onto_the_other_side(data_copy):
+    """A one-page flyer whose text does not fit at the smallest type is not
+    refused: it flows onto the back, and every line is printed."""
     path = data_copy / "content" / "pharmacy" / "en.yaml"
     text = path.read_text(encoding="utf-8")
     longer = "\n".join(f"      - Extra line number {i} that makes this handout far too long to fit." for i in range(60))
@@ -141,14 +144,37 @@ def test_impossible_content_is_a_clear_fit_error(data_copy):
         ),
         encoding="utf-8",
     )
+    rendered = render(Job("pharmacy", "en", "letter"))
+    assert 1 < rendered.pages <= 3
+    assert rendered.fit_pages == rendered.pages or rendered.fit_pages > 1
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(rendered.pdf)).pages]
+    assert "Extra line number 0 " in pages[0] + pages[1]
+    assert "Extra line number 59 " in " ".join(pages)
+
+
+@pytest.mark.pdf
+def test_impossible_content_is_a_clear_fit_error(data_copy):
+    """A text no number of pages holds (one item of 40,000 characters) is an
+    error in plain words: the handout and language, the field and its file, and what to do."""
+    path = data_copy / "content" / "pharmacy" / "en.yaml"
+    text = path.read_text(encoding="utf-8")
+    huge = "word " * 8000
+    path.write_text(
+        text.replace(
+            "      - Order refills early, so you do not run out.\n",
+            f"      - Order refills early, so you do not run out. {huge}\n",
+        ),
+        encoding="utf-8",
+    )
     with pytest.raises(FitError) as error:
         render(Job("pharmacy", "en", "letter"))
     message = str(error.value)
-    assert message.startswith(
-        "pharmacy (en, letter) does not fit: even at 12 pt body text, the smallest allowed on letter"
-    )
-    assert "runs over by about" in message
-    assert str(path) in message
+    assert message.startswith("pharmacy (en, letter) cannot be laid out: even at 12 pt, the smallest type allowed")
+    assert "it needs about " in message
+    assert "pages, and it may take at most 3." in message
+    assert "(40,0" in message
+    assert "in en.yaml: shorten it, or choose a larger size." in message
+    assert "\n" not in message
 
 
 @pytest.mark.pdf

@@ -60,7 +60,7 @@ def shared_fits(offices: list[Office], engine: Engine, out: Path | None = None) 
             tasks.append(FitTask(stand_in, digest))
     for task, outcome in engine.run(tasks):
         if not isinstance(outcome, HandoutsError):
-            setting = Setting(outcome.body_pt, outcome.compact, outcome.fill)
+            setting = outcome.setting
             used[task.digest] = (setting, outcome.pages)
             for job in groups[task.job]:
                 fits[job] = KnownFit(job.handout, job.lang, setting, outcome.pages, checked=False)
@@ -75,7 +75,9 @@ def _read_fits(path: Path) -> Fits:
         document = json.loads(path.read_text(encoding="utf-8"))
         fits: Fits = {}
         for digest, fit in document.items():
-            setting = Setting(float(fit["body_pt"]), int(fit["compact"]), str(fit["fill"]))
+            setting = Setting(
+                float(fit["body_pt"]), int(fit["compact"]), str(fit["fill"]), int(fit.get("fit_pages", 0))
+            )
             if is_fill(setting.fill):
                 fits[str(digest)] = (setting, int(fit["pages"]))
         return fits
@@ -85,7 +87,7 @@ def _read_fits(path: Path) -> Fits:
 
 def _write_fits(path: Path, fits: Fits) -> None:
     document = {
-        digest: {"body_pt": s.body_pt, "compact": s.compact, "fill": s.fill, "pages": pages}
+        digest: {"body_pt": s.body_pt, "compact": s.compact, "fill": s.fill, "fit_pages": s.pages, "pages": pages}
         for digest, (s, pages) in sorted(fits.items())
     }
     write_atomically(path, (json.dumps(document, indent=1) + "\n").encode("utf-8"))

@@ -111,6 +111,7 @@ class PageContext(TypedDict, total=False):
     expired_claims: bool
     job_langs: str
     pages_allowed: int
+    flowing: bool  # the text flowed onto more pages than its own: no forced page break (render.pipeline)
     fmt: Formatter
     font_faces: Markup
     font_stack: Markup
@@ -292,7 +293,25 @@ def part_stacks(prepared: Prepared, stack: str) -> list[Markup]:
 
 
 def pages_allowed(prepared: Prepared) -> int:
+    """The pages the job is designed for: the handout's own on this size kind (or the variant's)."""
     return get_variant(prepared.job.variant).max_pages or prepared.spec.pages_on(prepared.size.kind)
+
+
+FLOW_PAGES = {"flyer": 2, "poster": 1}  # by size kind: pages a flyer may flow onto beyond its own
+
+
+def most_pages(prepared: Prepared) -> int:
+    """The most pages a job may flow onto when its text does not fit its own
+    pages at the smallest type (render.pipeline.fit_page): what the handout says
+    (`most_pages` in handout.yaml), else its own plus FLOW_PAGES of its size kind.
+    Cards, posters laid out as posters, large print (already up to its variant's
+    pages) and signs (split by language instead) do not flow."""
+    own = pages_allowed(prepared)
+    variant = get_variant(prepared.job.variant)
+    if variant.max_pages or prepared.spec.multilingual or poster_layout(prepared):
+        return own
+    said = prepared.spec.most_pages_on(prepared.size.kind)
+    return max(own, said) if said else own + FLOW_PAGES.get(prepared.size.kind, 0)
 
 
 def page_context(prepared: Prepared) -> PageContext:
@@ -331,6 +350,7 @@ def page_context(prepared: Prepared) -> PageContext:
         "expired_claims": bool(prepared.expired),
         "job_langs": prepared.job.lang_label,
         "pages_allowed": pages_allowed(prepared),
+        "flowing": False,
         "fmt": fmt,
         "font_faces": Markup(faces),
         "font_stack": Markup(stack),
@@ -372,8 +392,9 @@ def no_context(prepared: Prepared, common: dict[str, Any]) -> dict[str, Any]:
 
 
 def sign_context(prepared: Prepared, common: dict[str, Any]) -> dict[str, Any]:
-    """One block per language on the page, each with its own formatter."""
-    return {"parts": [part_view(prepared, part) for part in prepared.parts]}
+    """One block per language on the page, each with its own formatter; all on
+    one page unless the fit splits them (`sign_sheets`, see render.pipeline.sign_sheets)."""
+    return {"parts": [part_view(prepared, part) for part in prepared.parts], "sign_sheets": []}
 
 
 ExtraContext = Callable[[Prepared, dict[str, Any]], dict[str, Any]]

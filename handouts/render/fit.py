@@ -75,11 +75,13 @@ def fit(
     max_pt: float,
     policy: FitPolicy,
     hint: Setting | None = None,
+    pages: int = 0,
 ) -> Fitted[T]:
     """Fit, following the rule in the module docstring. `max_pt` 0 means no
     growth. `hint` is a setting remembered from an earlier build with the same
     inputs: if it fits, it is the answer, in one pass. When nothing fits, the
-    result has fits False and the tightest setting tried; the caller says why."""
+    result has fits False and the tightest setting tried; the caller says why.
+    `pages` is carried in every setting tried (Setting.pages: the pages allowed)."""
     passes = 0
 
     def run(setting: Setting) -> Measured[T]:
@@ -91,26 +93,27 @@ def fit(
         hint is not None
         and min_pt <= hint.body_pt <= max(body_pt, max_pt)
         and 0 <= hint.compact <= policy.compact_levels
+        and hint.pages == pages
     ):
         measured = run(hint)
         if measured.fits:
             return Fitted(hint, measured, passes)
-    setting = Setting(body_pt)
+    setting = Setting(body_pt, pages=pages)
     measured = run(setting)
     while not measured.fits:
         if setting.body_pt <= min_pt and setting.compact < policy.compact_levels:
-            setting = Setting(setting.body_pt, setting.compact + 1)
+            setting = Setting(setting.body_pt, setting.compact + 1, pages=pages)
         elif setting.body_pt <= min_pt:
             return Fitted(setting, measured, passes)
         else:
-            setting = Setting(max(round(setting.body_pt * policy.step, 2), min_pt), setting.compact)
+            setting = Setting(max(round(setting.body_pt * policy.step, 2), min_pt), setting.compact, pages=pages)
         measured = run(setting)
     if setting.body_pt == body_pt and max_pt > body_pt:
         target = min(max_pt, round(body_pt * (policy.grow_fill / max(measured.fill, 0.05)) ** 0.5, 2))
         while target > body_pt * policy.grow_min_gain:
-            trial = run(Setting(target))
+            trial = run(Setting(target, pages=pages))
             if trial.fits:
-                return Fitted(Setting(target), trial, passes)
+                return Fitted(Setting(target, pages=pages), trial, passes)
             target = round(target * policy.grow_back, 2)
     return Fitted(setting, measured, passes)
 

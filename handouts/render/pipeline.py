@@ -15,7 +15,9 @@ from .. import __version__
 from ..errors import FitError
 from ..model import KINDS, Job, Rendered, Setting
 from ..notices import RGB_LOGO, STALE_PRINTED, Notice
-from .context import page_context, pages_allowed, part_stacks, poster_layout, template_name
+from ..placeholders import walk_text
+from ..yamlfile import format_field
+from .context import most_pages, page_context, pages_allowed, part_stacks, poster_layout, template_name
 from .engine import fill as page_fill
 from .engine import last_page_fill, layout, overflow, write_pdf
 from .fit import POLICIES, Fitted, Measured, fit, growth_limit
@@ -29,6 +31,10 @@ from .variants import get_variant
 def page_html(prepared: Prepared, context: Mapping[str, Any], setting: Setting) -> str:
     """The job's HTML at one fit step (with the CSS that filled its pages, if any)."""
     step = {**context, "body_pt": setting.body_pt, "compact": setting.compact}
+    if setting.pages and prepared.spec.multilingual:
+        step["sign_sheets"] = sign_sheets(len(prepared.parts), setting.pages)
+    elif setting.pages:  # text that flowed onto more pages runs on, with no forced page break
+        step["pages_allowed"], step["flowing"] = setting.pages, True
     if setting.fill:
         step["spread_css"] = Markup(setting.fill)
     return render_template(
@@ -39,16 +45,33 @@ def page_html(prepared: Prepared, context: Mapping[str, Any], setting: Setting) 
     )
 
 
+def sign_sheets(parts: int, sheets: int) -> list[list[int]]:
+    """A sign's language blocks (0 is English) over `sheets` pages: English on
+    each, the others in their order, as evenly as they go (5 others on 2 pages: 3 and 2)."""
+    others = list(range(1, parts))
+    sheets = max(1, min(sheets, len(others)))
+    size, extra = divmod(len(others), sheets)
+    out, at = [], 0
+    for number in range(sheets):
+        take = size + (1 if number < extra else 0)
+        out.append([0, *others[at : at + take]])
+        at += take
+    return out
+
+
 POSTER_START = 0.8  # the poster layout's first guess: this share of the size's largest body type
 
 
 def fit_page(prepared: Prepared, hint: Setting | None = None) -> Fitted[Any]:
-    """Lay the job out at the size the fit engine chooses (see fit.py)."""
+    """Lay the job out at the size the fit engine chooses (see fit.py). What does
+    not fit its own pages at the smallest type is never refused when the tool
+    offered it: a flyer flows onto more pages (up to most_pages), a sign with
+    more languages than one page holds is split over pages, each a complete sign."""
     job, size, spec = prepared.job, prepared.size, prepared.spec
     variant = get_variant(job.variant)
     kind = KINDS[spec.kind]
     policy = POLICIES[kind.fit_policy or size.kind]
-    allowed = pages_allowed(prepared)
+    own, most = pages_allowed(prepared), most_pages(prepared)
     context = page_context(prepared)
     if variant.large_print_pt:  # bigger type, more pages, no shrinking, no growing (signs excepted)
         body = max(variant.large_print_pt, size.body_pt)
@@ -60,30 +83,79 @@ def fit_page(prepared: Prepared, hint: Setting | None = None) -> Fitted[Any]:
 
     def measure(setting: Setting) -> Measured[Any]:
         document = layout(page_html(prepared, context, setting), job.label)
+        allowed = setting.pages or own
         fits = len(document.pages) <= allowed and sideways(document) <= SIDEWAYS_PX
         return Measured(fits, page_fill(document), document)
 
-    fitted = fit(measure, size.body_pt, size.min_body_pt, max_pt, policy, hint)
-    if hint is not None and hint.fill and fitted.setting == hint and fitted.fits:
+    def search(pages: int, hint: Setting | None = None) -> Fitted[Any]:
+        return fit(measure, size.body_pt, size.min_body_pt, max_pt, policy, hint, pages)
+
+    known = hint if hint is not None and (not hint.pages or hint.pages <= most) else None
+    fitted = search(known.pages if known else 0, known)
+    if known is not None and known.fill and fitted.setting == known and fitted.fits:
         # A remembered fit that filled its pages: kept, in that one pass, if the
         # page is still filled as well (the clinic band of a batch's next office
         # may be a line shorter); else fitted from scratch.
         if within_area(fitted.measured.result) and filled(fitted.measured.result):
             return fitted
-        again = fit(measure, size.body_pt, size.min_body_pt, max_pt, policy)
+        again = search(known.pages)
         fitted = replace(again, passes=fitted.passes + again.passes)
+    passes = fitted.passes
+    for pages in more_pages(prepared, fitted, own, most):
+        fitted = search(pages)
+        passes += fitted.passes
+        if fitted.fits:
+            break
+    fitted = replace(fitted, passes=passes)
     if fitted.fits and kind.fit_policy != "panel":
-        fitted = fill_pages(prepared, context, fitted, allowed, max_pt)
+        fitted = fill_pages(prepared, context, fitted, fitted.setting.pages or own, max_pt)
     if not fitted.fits:
-        document = fitted.measured.result
-        extra = len(document.pages) - allowed
-        raise FitError(
-            f"{job.label} does not fit: even at {fitted.setting.body_pt:g} pt body text, the smallest allowed on "
-            f"{size.name}, with the tightest layout, it runs over by about {extra - 1 + last_page_fill(document):.0%} "
-            f"of a page ({len(document.pages)} pages for {allowed}). "
-            f"Shorten the text in {prepared.content.doc.path}."
-        )
+        sign_most = max(own, len(prepared.parts) - 1)  # a sign: English and one other language a page
+        raise FitError(too_long(prepared, fitted, sign_most if spec.multilingual else most))
     return fitted
+
+
+def more_pages(prepared: Prepared, fitted: Fitted[Any], own: int, most: int) -> list[int]:
+    """The page counts to try, in order, when the job did not fit `fitted.setting.pages`
+    (or its own pages): for a sign, the number of pages its languages need at the
+    smallest type, then one more each time; for a flyer, as many pages as the
+    tightest layout took, then one more, up to `most`."""
+    if fitted.fits:
+        return []
+    tried = fitted.setting.pages or own
+    document = fitted.measured.result
+    used = len(document.pages) - 1 + last_page_fill(document)  # pages' worth at the tightest setting
+    if prepared.spec.multilingual:
+        parts = len(prepared.parts)
+        if parts <= 2:
+            return []
+        per_page = max(2, int(parts * tried / max(used, 0.01)))  # language blocks one page holds, English included
+        first = max(tried + 1, -(-(parts - 1) // (per_page - 1)))
+        return list(range(first, parts))
+    first = max(tried + 1, len(document.pages))
+    return list(range(first, most + 1))
+
+
+def too_long(prepared: Prepared, fitted: Fitted[Any], most: int) -> str:
+    """What a person reads when a job cannot be laid out at all: which handout
+    and language, how much room it needs, the text that takes most, and what to do."""
+    job, document = prepared.job, fitted.measured.result
+    need = len(document.pages) - 1 + last_page_fill(document)
+    longest: tuple[int, str, str] = (0, "", "")
+    for content in [part.content for part in prepared.parts] or [prepared.content]:
+        for path, text in walk_text(content.data):
+            longest = max(longest, (len(text), format_field(path), content.doc.path.name))
+    clinic = job.profile.texts(job.lang) if job.profile else []
+    widest = max(clinic, key=len, default="")
+    if job.profile is not None and len(widest) > longest[0]:
+        where = f"the clinic's details ({len(widest):,} characters in one field, from {job.profile.source})"
+    else:
+        where = f"the text '{longest[1]}' ({longest[0]:,} characters) in {longest[2]}"
+    return (
+        f"{job.label} cannot be laid out: even at {fitted.setting.body_pt:g} pt, the smallest type allowed on "
+        f"{prepared.size.name}, it needs about {need:.1f} pages, and it may take at most {most}. "
+        f"The longest piece is {where}: shorten it, or choose a larger size."
+    )
 
 
 def fill_pages(
@@ -163,4 +235,5 @@ def render(job: Job, today: dt.date | None = None, hint: Setting | None = None) 
         compact=fitted.setting.compact,
         passes=fitted.passes,
         fill=fitted.setting.fill,
+        fit_pages=fitted.setting.pages,
     )
