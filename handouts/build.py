@@ -30,6 +30,7 @@ from .output import (
 from .plan import output_path
 from .reliance import job_claims
 from .render import is_fill
+from .shapes import FITS_FILE, shape_fits
 from .tasks import refuse_unconfirmed
 from .translations import check_reviewed, status_of
 
@@ -111,6 +112,7 @@ def build(
     on_done: Callable[[JobResult], None] | None = None,
     engine: Engine | None = None,
     hints: Mapping[Job, Setting] | None = None,
+    fits_file: Path | None = None,
 ) -> BuildReport:
     """Build the jobs into `out`. Jobs whose inputs and output are unchanged since
     the last build (per out/manifest.json) are skipped (but their claims are
@@ -122,10 +124,13 @@ def build(
     processes for this build only. Pass one to keep its workers across builds.
     `hints`: a fit to try first for a job this folder has none for (a batch's
     fit shared by offices of the same shape, see batch.fits.shared_fits).
+    A job with a clinic that has neither is fitted once per shape of clinic
+    details (shapes.py), the fit kept in `fits_file` (default OUT/.fits.json),
+    so every way of making a clinic's files gives the same bytes.
     """
     options = BuildOptions(strict, require_reviewed, force, workers, today)
     with output_lock(out):
-        return _build(jobs, out, options, on_done, engine, hints or {})
+        return _build(jobs, out, options, on_done, engine, hints or {}, fits_file or out / FITS_FILE)
 
 
 def _build(
@@ -135,6 +140,7 @@ def _build(
     on_done: Callable[[JobResult], None] | None,
     engine: Engine | None,
     hints: Mapping[Job, Setting],
+    fits_file: Path,
 ) -> BuildReport:
     report = BuildReport(out=out)
     today, force, require_reviewed, workers = options.today, options.force, options.require_reviewed, options.workers
@@ -189,7 +195,12 @@ def _build(
     owned = engine is None
     engine = engine if engine is not None else local_engine(workers if len(todo) > 1 else 1)
     try:
-        for task, outcome in engine.run([RenderTask(job, options, digest, hint) for job, digest, hint in todo]):
+        shared = shape_fits([job for job, _, hint in todo if hint is None], engine, fits_file)
+        tasks = [
+            RenderTask(job, options, digest, hint or (shared[job].setting if job in shared else None))
+            for job, digest, hint in todo
+        ]
+        for task, outcome in engine.run(tasks):
             if isinstance(outcome, HandoutsError):
                 finish(task.job, task.digest, None, outcome)
             else:

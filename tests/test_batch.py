@@ -13,10 +13,12 @@ from pypdf import PdfReader
 
 from handouts.batch import OfficePlan, card_sheets, parse_cards, parse_plan
 from handouts.cli import main
+from handouts.clinic.toml import load_profile
 from handouts.errors import ContentError
 from handouts.packet.plan import PACKET_HANDOUTS
 from handouts.resources import content_dir
 from handouts.sheets import get_stock
+from handouts.web.work import do_handouts
 
 from .pdfread import squash, text
 
@@ -311,3 +313,40 @@ def test_running_a_batch_again_keeps_only_what_the_rows_ask_and_fits_nothing_twi
     assert not loose.parent.exists()
     assert (out / "westside-clinic.zip").read_bytes() == zip_before
     assert set(json.loads(fits.read_bytes())) < set(json.loads(remembered))  # the red card's fit is dropped
+
+
+@pytest.mark.pdf
+def test_the_command_line_a_batch_and_the_web_page_give_one_clinic_the_same_bytes(tmp_path):
+    """One fit per shape of clinic details everywhere (shapes.py): the same
+    clinic's handout is the same file whichever way it was made, and a second
+    clinic of that shape reuses the fit kept in the folder (one layout pass)."""
+    toml = tmp_path / "clinic.toml"
+    toml.write_text('name = "Westside Clinic"\nphone = "(310) 555-0101"\n', encoding="utf-8")
+    cli = CliRunner().invoke(
+        main, ["build", "-p", str(toml), "-H", "know-your-rights", "-l", "es", "-o", str(tmp_path / "cli"), "-j", "1"]
+    )
+    assert cli.exit_code == 0, cli.output
+    made = tmp_path / "cli" / "es" / "know-your-rights-letter.pdf"
+    offices = tmp_path / "offices.csv"
+    offices.write_text(
+        "name,phone,languages,handouts,sizes,packets\nWestside Clinic,(310) 555-0101,es,know-your-rights,letter,no\n",
+        encoding="utf-8",
+    )
+    batch = CliRunner().invoke(main, ["batch", str(offices), "-o", str(tmp_path / "batch"), "-j", "1"])
+    assert batch.exit_code == 0, batch.output
+    assert (tmp_path / "batch" / "westside-clinic" / "es" / "know-your-rights-letter.pdf").read_bytes() == (
+        made.read_bytes()
+    )
+    profile = load_profile(toml)
+    params = {"handouts": ["know-your-rights"], "langs": ["es"], "sizes": [], "variant": "office"}
+    web = do_handouts(str(tmp_path / "web"), params, profile, str(tmp_path / "fits.json"))
+    assert "error" not in web, web
+    assert (tmp_path / "web" / "files" / "es" / "know-your-rights-letter.pdf").read_bytes() == made.read_bytes()
+    other = tmp_path / "other.toml"
+    other.write_text('name = "Eastside Clinic"\nphone = "(323) 555-0102"\n', encoding="utf-8")
+    again = CliRunner().invoke(
+        main, ["build", "-p", str(other), "-H", "know-your-rights", "-l", "es", "-o", str(tmp_path / "cli"), "-j", "1"]
+    )
+    assert again.exit_code == 0, again.output
+    entry = json.loads((tmp_path / "cli" / "manifest.json").read_text())["files"]
+    assert [e["layout_passes"] for e in entry if e["path"] == "es/know-your-rights-letter.pdf"] == [1]

@@ -53,6 +53,7 @@ class Storage:
         self.logos = folder / "logos"
         self.builds = folder / "builds"
         self.uploads = folder / "uploads"
+        self.fits = folder / "fits.json"  # fits by shape of clinic details, shared by every build (shapes.py)
         for path in (self.folder, self.logos, self.builds, self.uploads):
             path.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()

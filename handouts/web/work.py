@@ -70,10 +70,11 @@ def _bundle(out: Path, entries: list[dict[str, Any]], files: list[tuple[str, byt
     write_zip(out / "bundle.zip", [(PRINT_ME_FIRST, print_me_first(printed).encode()), *files])
 
 
-def do_handouts(folder: str, params: dict[str, Any], profile: Profile | None) -> dict[str, Any]:
+def do_handouts(folder: str, params: dict[str, Any], profile: Profile | None, fits: str) -> dict[str, Any]:
     """Build the chosen handouts exactly as `handouts build` does (plan, then
     build into the folder), and packets as `handouts packet` does, then zip
-    them with PRINT-ME-FIRST.txt."""
+    them with PRINT-ME-FIRST.txt. `fits`: the data folder's file of fits by
+    shape of clinic details (shapes.py), shared with every other build."""
     out = Path(folder)
     files_dir = out / "files"
     entries, files, errors, warnings = [], [], [], []
@@ -86,7 +87,7 @@ def do_handouts(folder: str, params: dict[str, Any], profile: Profile | None) ->
             return {"error": str(exc)}
         if not jobs:
             return {"error": "Nothing to print: choose at least one handout."}
-        report = build(jobs, files_dir)
+        report = build(jobs, files_dir, fits_file=Path(fits))
         warnings += report.warnings
         manifest = read_manifest(files_dir)
         for result in report.results:
@@ -203,12 +204,12 @@ def do_thumbnail(folder: str, handout: str) -> dict[str, Any]:
     return remember(out, {"thumb": THUMB})
 
 
-def do_peek(folder: str, handout: str, lang: str, profile: Profile | None) -> dict[str, Any]:
+def do_peek(folder: str, handout: str, lang: str, profile: Profile | None, fits: str) -> dict[str, Any]:
     """The live preview on What to print: the first page of one handout in one
     language at its usual size, with the clinic, as `handouts build` makes it."""
     out = Path(folder)
     try:
-        report = build(plan([handout], [lang], profile=profile)[:1], out / "files")
+        report = build(plan([handout], [lang], profile=profile)[:1], out / "files", fits_file=Path(fits))
     except HandoutsError as exc:
         return {"error": str(exc)}
     made = [r.path for r in report.results if r.path is not None and r.error is None]

@@ -86,7 +86,7 @@ async def peek(web: Web, request: Request) -> Response:
     profile = await asyncio.to_thread(web.make, values) if values else None
     params = {"handout": handout, "lang": lang}
     folder = web.storage.builds / selection_key("peek", params, profile)
-    result = await web.run(request, do_peek, folder, handout, lang, profile)
+    result = await web.run(request, do_peek, folder, handout, lang, profile, str(web.storage.fits))
     if result.get("error"):
         raise HTTPException(404, "Not found.")
     return FileResponse(folder / PEEK, media_type="image/png", headers={"cache-control": "max-age=600"})

@@ -84,7 +84,7 @@ async def print_page(web: Web, request: Request) -> Response:
         "bilingual": chosen["bilingual"],
     }
     key = selection_key("handouts", params, profile)
-    result = await web.run(request, do_handouts, web.storage.builds / key, params, profile)
+    result = await web.run(request, do_handouts, web.storage.builds / key, params, profile, str(web.storage.fits))
     if result.get("error"):
         return web.page(request, "print.html", status=400, chosen=chosen, error=result["error"], **context)
     job_id = web.storage.add_job("handouts", key, {**result, "token": token})
