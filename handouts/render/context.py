@@ -301,11 +301,9 @@ FLOW_PAGES = {"flyer": 2, "poster": 1}  # by size kind: pages a flyer may flow o
 
 
 def most_pages(prepared: Prepared) -> int:
-    """The most pages a job may flow onto when its text does not fit its own
-    pages at the smallest type (render.pipeline.fit_page): what the handout says
-    (`most_pages` in handout.yaml), else its own plus FLOW_PAGES of its size kind.
-    Cards, posters laid out as posters, large print (already up to its variant's
-    pages) and signs (split by language instead) do not flow."""
+    """The most pages a job whose text does not fit its own at the smallest type
+    may flow onto (pipeline.fit_page): handout.yaml's `most_pages`, else its own
+    plus FLOW_PAGES. Cards, poster layouts, large print and signs do not flow."""
     own = pages_allowed(prepared)
     variant = get_variant(prepared.job.variant)
     if variant.max_pages or prepared.spec.multilingual or poster_layout(prepared):
@@ -392,8 +390,7 @@ def no_context(prepared: Prepared, common: dict[str, Any]) -> dict[str, Any]:
 
 
 def sign_context(prepared: Prepared, common: dict[str, Any]) -> dict[str, Any]:
-    """One block per language on the page, each with its own formatter; all on
-    one page unless the fit splits them (`sign_sheets`, see render.pipeline.sign_sheets)."""
+    """One block per language, each with its own formatter; on one page unless split (pipeline.sign_sheets)."""
     return {"parts": [part_view(prepared, part) for part in prepared.parts], "sign_sheets": []}
 
 
