@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .content import load_content
-from .digest import input_parts, parts_digest
+from .digest import input_parts, parts_digest, shared_parts
 from .engines import Engine, local_engine
 from .errors import HandoutsError, OutputError
 from .model import BuildOptions, Job, Rendered, RenderTask, Setting
@@ -146,11 +146,12 @@ def _build(
     today, force, require_reviewed, workers = options.today, options.force, options.require_reviewed, options.workers
     remove_dead_temporaries(out)
     manifest = read_manifest(out)
+    shared = shared_parts()  # the code and templates, read once for every job
     todo: list[tuple[Job, str, Setting | None]] = []
     parts: dict[Job, dict[str, str]] = {}
     for job in jobs:
         try:
-            parts[job] = input_parts(job, today)
+            parts[job] = input_parts(job, today, shared=shared)
             digest = parts_digest(parts[job])
         except HandoutsError as exc:
             result = JobResult(job, error=exc)
@@ -195,9 +196,9 @@ def _build(
     owned = engine is None
     engine = engine if engine is not None else local_engine(workers if len(todo) > 1 else 1)
     try:
-        shared = shape_fits([job for job, _, hint in todo if hint is None], engine, fits_file)
+        by_shape = shape_fits([job for job, _, hint in todo if hint is None], engine, fits_file)
         tasks = [
-            RenderTask(job, options, digest, hint or (shared[job].setting if job in shared else None))
+            RenderTask(job, options, digest, hint or (by_shape[job].setting if job in by_shape else None))
             for job, digest, hint in todo
         ]
         for task, outcome in engine.run(tasks):

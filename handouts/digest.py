@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
@@ -70,10 +71,30 @@ def _relative(path: Path) -> str:
         return path.as_posix()
 
 
-def input_parts(job: Job, today: dt.date | None = None, clinic: bool | None = None) -> dict[str, str]:
+@dataclass(frozen=True)
+class Shared:
+    """The fingerprints every job shares (the code and the templates): listed
+    and read once per build, not once per job (shared_parts)."""
+
+    code: str
+    templates: str
+
+
+def shared_parts() -> Shared:
+    return Shared(
+        _files_digest(_code_files()), _files_digest(sorted(p for p in templates_dir().rglob("*") if p.is_file()))
+    )
+
+
+def input_parts(
+    job: Job, today: dt.date | None = None, clinic: bool | None = None, shared: Shared | None = None
+) -> dict[str, str]:
     """Every input that decides the job's PDF, by name, with a fingerprint.
     `clinic` says whether a clinic profile is printed when the job does not
-    carry the profile itself (`handouts changes` rebuilds jobs from a manifest)."""
+    carry the profile itself (`handouts changes` rebuilds jobs from a manifest).
+    `shared`: the code's and templates' fingerprints, when the caller took them
+    once for many jobs (a build); else they are taken now."""
+    shared = shared or shared_parts()
     clinic = job.profile is not None if clinic is None else clinic
     spec = get_handout(job.handout)
     translated = [code for code in job.langs if code != SOURCE_LANGUAGE]
@@ -81,7 +102,6 @@ def input_parts(job: Job, today: dt.date | None = None, clinic: bool | None = No
     if spec.english_only or translated:  # printed, or the source a translation is checked against
         texts += [content_path(job.handout, SOURCE_LANGUAGE), content_path(COMMON, SOURCE_LANGUAGE)]
     reviews = [review_path(key, code) for code in translated for key in (job.handout, COMMON)]
-    code = _code_files()
     fonts = [
         font_path(name)
         for family in FAMILIES
@@ -93,8 +113,8 @@ def input_parts(job: Job, today: dt.date | None = None, clinic: bool | None = No
     parts = {
         "job": f"{job.handout}|{job.lang_label}|{job.size}|{job.variant}|expired={expired}|stale={job.allow_stale}",
         "version": __version__,
-        "code": _files_digest(code),  # the code itself, not only its version number (not the entry points)
-        "templates": _files_digest(sorted(p for p in templates_dir().rglob("*") if p.is_file())),
+        "code": shared.code,  # the code itself, not only its version number (not the entry points)
+        "templates": shared.templates,
         "fonts": _files_digest(fonts),
         "profile": job.profile.digest if job.profile else "",
         "spec": file_digest(spec.folder / "handout.yaml")[:16],
@@ -120,9 +140,9 @@ def parts_digest(parts: dict[str, str]) -> str:
     return hashlib.sha256("".join(f"{k}={v}\n" for k, v in sorted(parts.items())).encode()).hexdigest()
 
 
-def inputs_digest(job: Job, today: dt.date | None = None) -> str:
+def inputs_digest(job: Job, today: dt.date | None = None, shared: Shared | None = None) -> str:
     """One hash of input_parts: equal digests, identical PDFs."""
-    return parts_digest(input_parts(job, today))
+    return parts_digest(input_parts(job, today, shared=shared))
 
 
 def content_version(job: Job, digest: str) -> str:

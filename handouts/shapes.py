@@ -18,8 +18,9 @@ import json
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
+from typing import NamedTuple
 
-from .digest import inputs_digest
+from .digest import inputs_digest, shared_parts
 from .engines import Engine
 from .errors import HandoutsError
 from .model import FitTask, Job, KnownFit, Setting
@@ -29,7 +30,14 @@ from .render import is_fill
 FITS_FILE = ".fits.json"  # in an output folder: the stand-ins' fits, by inputs digest
 MAX_KEPT = 20_000  # fits a file keeps (about 150 bytes each); the oldest go first
 
-Fits = dict[str, tuple[Setting, int]]  # {stand-in job's inputs digest: (its fit, its pages)}
+
+class ShapeFit(NamedTuple):
+    setting: Setting
+    pages: int
+    passes: int  # the layout passes finding it took (bench/layout.py counts them)
+
+
+Fits = dict[str, ShapeFit]  # {stand-in job's inputs digest: its fit}
 
 
 def shape_of(job: Job) -> Job | None:
@@ -57,19 +65,20 @@ def shape_fits(
     used: Fits = {}  # fitted now or read from the store
     fits: dict[Job, KnownFit] = {}
     tasks = []
+    shared = shared_parts()
     for stand_in, group in groups.items():
         try:
-            digest = inputs_digest(stand_in)
+            digest = inputs_digest(stand_in, shared=shared)
         except HandoutsError:
             continue
         if digest in known:
-            setting, pages = used[digest] = known[digest]
+            setting, pages, _ = used[digest] = known[digest]
             fits.update({job: KnownFit(job.handout, job.lang, setting, pages, checked=False) for job in group})
         else:
             tasks.append(FitTask(stand_in, digest))
     for task, outcome in engine.run(tasks):
         if not isinstance(outcome, HandoutsError):
-            found[task.digest] = used[task.digest] = (outcome.setting, outcome.pages)
+            found[task.digest] = used[task.digest] = ShapeFit(outcome.setting, outcome.pages, outcome.passes)
             for job in groups[task.job]:
                 fits[job] = KnownFit(job.handout, job.lang, outcome.setting, outcome.pages, checked=False)
     if store is not None and prune and used.keys() != known.keys():
@@ -80,7 +89,7 @@ def shape_fits(
 
 
 def read_fits(path: Path) -> Fits:
-    """{digest: (setting, pages)} from a fits file; an unreadable one counts as empty."""
+    """{digest: fit} from a fits file; an unreadable one counts as empty."""
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
         fits: Fits = {}
@@ -89,7 +98,7 @@ def read_fits(path: Path) -> Fits:
                 float(fit["body_pt"]), int(fit["compact"]), str(fit["fill"]), int(fit.get("fit_pages", 0))
             )
             if is_fill(setting.fill):
-                fits[str(digest)] = (setting, int(fit["pages"]))
+                fits[str(digest)] = ShapeFit(setting, int(fit["pages"]), int(fit.get("passes", 0)))
         return fits
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return {}
@@ -98,7 +107,14 @@ def read_fits(path: Path) -> Fits:
 def write_fits(path: Path, fits: Fits) -> None:
     kept = list(fits.items())[-MAX_KEPT:]
     document = {
-        digest: {"body_pt": s.body_pt, "compact": s.compact, "fill": s.fill, "fit_pages": s.pages, "pages": pages}
-        for digest, (s, pages) in kept
+        digest: {
+            "body_pt": fit.setting.body_pt,
+            "compact": fit.setting.compact,
+            "fill": fit.setting.fill,
+            "fit_pages": fit.setting.pages,
+            "pages": fit.pages,
+            "passes": fit.passes,
+        }
+        for digest, fit in kept
     }
     write_atomically(path, (json.dumps(document, indent=1) + "\n").encode("utf-8"))
