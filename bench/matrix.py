@@ -104,10 +104,14 @@ def offered_jobs(handouts: Iterable[str], variants: Iterable[str], profile: Prof
                     yield Job(key, group[0], size, variant, profile, also=group[1:])
 
 
-def run(job: Job, profile_name: str) -> Outcome:
+def run(job: Job, profile_name: str, save: str = "") -> Outcome:
     start = time.perf_counter()
     try:
         rendered = render(job)
+        if save:  # to look at, or to compare two checkouts file by file
+            path = Path(save) / profile_name / job.lang_label / f"{job.handout}-{job.size}-{job.variant}.pdf"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(rendered.pdf)
     except HandoutsError as error:
         return Outcome(
             job.label,
@@ -132,19 +136,26 @@ def run(job: Job, profile_name: str) -> Outcome:
     )
 
 
-def _run_pair(args: tuple[Job, str]) -> Outcome:
+def _run_pair(args: tuple[Job, str, str]) -> Outcome:
     return run(*args)
 
 
 def matrix(
-    handouts: Iterable[str], variants: Iterable[str], profiles: Iterable[str], workers: int, sample: int = 0
+    handouts: Iterable[str],
+    variants: Iterable[str],
+    profiles: Iterable[str],
+    workers: int,
+    sample: int = 0,
+    save: str = "",
 ) -> list[Outcome]:
     chosen = {"none": None, "longest": longest_profile()}
-    work = [(job, name) for name in profiles for job in offered_jobs(list(handouts), list(variants), chosen[name])]
+    work = [
+        (job, name, save) for name in profiles for job in offered_jobs(list(handouts), list(variants), chosen[name])
+    ]
     if sample:
         work = work[:: max(1, len(work) // sample)][:sample]
     if workers <= 1:
-        return [run(job, name) for job, name in work]
+        return [run(*item) for item in work]
     with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
         return list(pool.map(_run_pair, work, chunksize=4))
 
@@ -157,6 +168,9 @@ def main() -> int:
     parser.add_argument("--handout", action="append", help="default: every handout")
     parser.add_argument("--sample", type=int, default=0, help="build only about this many jobs, spread evenly")
     parser.add_argument("--all-rows", action="store_true", help="print a row for every PDF, not only failures")
+    parser.add_argument(
+        "--save", default="", help="write each PDF into this folder (PROFILE/LANGS/HANDOUT-SIZE-VARIANT.pdf)"
+    )
     args = parser.parse_args()
     start = time.perf_counter()
     outcomes = matrix(
@@ -165,6 +179,7 @@ def main() -> int:
         args.profile or list(PROFILES),
         args.jobs,
         args.sample,
+        args.save,
     )
     wall = time.perf_counter() - start
     failed = [o for o in outcomes if not o.ok]

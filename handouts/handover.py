@@ -92,10 +92,7 @@ def handout_printable(path: str, handout: str, langs: Sequence[str], size: str, 
             "For many cards, print the card sheets."
         )
     elif spec.multilingual and pages > 1:
-        how = (
-            f"Print one-sided: {pages} signs, each complete with English (more languages than one page holds). "
-            "Post them side by side."
-        )
+        how = f"Print one-sided and post the {pages} pages side by side: each sign starts with English."
     elif pages > 2:
         how = f"Print two-sided, flip on the long edge: {pages} pages on {-(-pages // 2)} sheets."
     elif pages > 1:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from handouts.render.fit import POLICIES, FitPolicy, Measured, Setting, fit, growth_limit
+from handouts.render.fit import POLICIES, FitPolicy, Measured, Setting, fit, growth_limit, ladder, skip_to
 
 
 def fake(capacity: float, compact_bonus: float = 0.0):
@@ -108,3 +108,39 @@ def test_growth_limit():
     assert growth_limit(0, 12.5, POLICIES["flyer"], may_grow=True) == pytest.approx(12.5 * 1.3)
     assert growth_limit(0, 12.5, POLICIES["flyer"], may_grow=False) == 0
     assert growth_limit(0, 10, POLICIES["sign"], may_grow=True) == 25
+
+
+def measured_need(capacity: float, error: float = 1.0):
+    """Like fake(), and the pass also says how much room the text needs (as a
+    real layout does, from the pages it ran onto); `error` makes that guess off."""
+    calls: list[Setting] = []
+
+    def measure(setting: Setting) -> Measured[Setting]:
+        calls.append(setting)
+        need = (setting.body_pt / capacity) ** 2 * error
+        return Measured(setting.body_pt <= capacity, min(need, 1.0) * 0.97, setting, need)
+
+    return measure, calls
+
+
+@pytest.mark.parametrize("error", [1.0, 0.8, 1.25, 1.6])
+@pytest.mark.parametrize("capacity", [16.3, 14.1, 13.0, 12.2, 11.0])
+def test_a_measured_need_skips_steps_but_ends_on_the_same_step(capacity, error):
+    """Knowing how far the text runs over skips the shrink steps it surely
+    needs, yet the answer is the step that stepping one by one finds, even when
+    the square rule is off by a quarter either way."""
+    stepping, one_by_one = fake(capacity)
+    plain = fit(stepping, 24, 10, 0, FitPolicy())
+    measure, calls = measured_need(capacity, error)
+    skipped = fit(measure, 24, 10, 0, FitPolicy())
+    assert skipped.setting == plain.setting
+    assert len(calls) <= len(one_by_one)
+    if error == 1.0 and len(one_by_one) > 4:
+        assert len(calls) < len(one_by_one) - 1
+
+
+def test_the_ladder_is_the_steps_shrinking_takes():
+    assert ladder(12.5, 11, 0.94) == [12.5, 11.75, 11.04, 11]
+    assert skip_to([12.5, 11.75, 11.04, 11], 1.0) == 0
+    sizes = ladder(24, 10, 0.94)  # ..., 14.64, 13.76, 12.93, ...: 12.93 is the first at or under 13
+    assert skip_to(sizes, (24 / 13) ** 2) == sizes.index(14.64)

@@ -48,7 +48,7 @@ def test_sign_sheets_put_english_on_every_page_and_every_language_once(parts, sh
 
 def test_a_split_sign_is_printed_one_sided_as_separate_signs():
     how = handout_printable("x.pdf", "nonpublic-area", ("en", *OTHERS), "half-letter", 3, "office").how
-    assert how.startswith("Print one-sided: 3 signs, each complete with English")
+    assert how == "Print one-sided and post the 3 pages side by side: each sign starts with English."
     flyer = handout_printable("x.pdf", "care-access", ("es",), "letter", 3, "office").how
     assert flyer == "Print two-sided, flip on the long edge: 3 pages on 2 sheets."
 
@@ -95,3 +95,20 @@ def test_a_sample_of_the_offered_matrix_builds_for_the_longest_clinic():
     failed = [f"{o.label}: {o.error}" for o in outcomes if not o.ok]
     assert not failed
     assert all(o.pages >= 1 for o in outcomes)
+
+
+@pytest.mark.pdf
+@pytest.mark.parametrize(
+    ("handout", "lang", "size", "also"),
+    [
+        ("legal-help", "ko", "a4", ()),  # an 18 pt phone number was wider than half the column
+        ("staff-protocol", "hy", "a4", ()),  # an 18 pt Armenian word was wider than its column
+        ("notice-to-authorities", "en", "letter", OTHERS),  # the footer's twelve languages ran off the line
+    ],
+)
+def test_large_print_never_runs_off_the_page(handout, lang, size, also):
+    """Large print has no smaller type to fall back on: what is too wide for its
+    column at 18 pt gets a row to itself, or breaks, instead of failing."""
+    rendered = render(Job(handout, lang, size, "large-print", also=also))  # refuses anything past an edge
+    assert rendered.body_pt >= 18
+    assert rendered.pages >= 1

@@ -30,7 +30,7 @@ from ..placeholders import fact_keys, walk_text
 from ..qr import printed_width_mm, qr_data_uri
 from ..sizes import Size
 from ..translations import status_of
-from .html import Formatter
+from .html import Formatter, css_cmyk, langs_tag
 from .prepare import Part, Prepared, checked_on, source_unreviewed
 from .spread import GapMarks
 from .variants import get_variant
@@ -109,7 +109,7 @@ class PageContext(TypedDict, total=False):
     with_claims: bool
     with_facts: bool
     expired_claims: bool
-    job_langs: str
+    job_langs: Markup  # en+es+ko, with a line break allowed after each + (twelve do not fit one line in large print)
     pages_allowed: int
     flowing: bool  # the text flowed onto more pages than its own: no forced page break (render.pipeline)
     fmt: Formatter
@@ -270,17 +270,6 @@ def part_view(prepared: Prepared, part: Part) -> PartView:
     )
 
 
-def css_cmyk(hex_color: str) -> str:
-    """A CSS device-cmyk() colour for an sRGB hex colour, by the plain formula;
-    the print shop's RIP does the rest through the output intent."""
-    r, g, b = (int(hex_color[i : i + 2], 16) / 255 for i in (1, 3, 5))
-    k = 1 - max(r, g, b)
-    if k >= 1:
-        return "device-cmyk(0 0 0 1)"
-    c, m, y = ((1 - v - k) / (1 - k) for v in (r, g, b))
-    return f"device-cmyk({c:.3f} {m:.3f} {y:.3f} {k:.3f})"
-
-
 def part_stacks(prepared: Prepared, stack: str) -> list[Markup]:
     """Each language block's font stack, its own fonts first (Chinese and Korean
     on one sign each get their own forms of shared characters)."""
@@ -346,7 +335,7 @@ def page_context(prepared: Prepared) -> PageContext:
         "with_facts": bool(spec.contacts)
         or any(fact_keys(text) for part in prepared.parts for _, text in walk_text(part.content.data)),
         "expired_claims": bool(prepared.expired),
-        "job_langs": prepared.job.lang_label,
+        "job_langs": langs_tag(prepared.job.langs),
         "pages_allowed": pages_allowed(prepared),
         "flowing": False,
         "fmt": fmt,
@@ -374,12 +363,16 @@ def page_context(prepared: Prepared) -> PageContext:
 def flyer_context(prepared: Prepared, common: dict[str, Any]) -> dict[str, Any]:
     """Contacts in table rows of (columns, contacts): three across when the next
     three are alike (three QR codes with short captions, or three phone
-    numbers), otherwise two; always three on posters."""
+    numbers), otherwise two; always three on posters. In large print a phone
+    number takes a row to itself (at 18 pt it is wider than half an A4 column)."""
     contacts, rows, i = common["contacts"], [], 0
+    large = bool(get_variant(prepared.job.variant).large_print_pt)
     while i < len(contacts):
         following = contacts[i : i + 3]
         alike = len(following) == 3 and len({c.show for c in following}) == 1 and following[0].show != ("phone", "qr")
         columns = 3 if prepared.size.kind == "poster" or alike else 2
+        if large:
+            columns = 1 if "phone" in following[0].show else min(columns, 2)
         rows.append((columns, contacts[i : i + columns]))
         i += columns
     return {"contact_rows": rows}

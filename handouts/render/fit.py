@@ -10,6 +10,11 @@ The rule:
 1. Start at the size's body size (or at a remembered result, see `hint`).
 2. While it does not fit: shrink by `step` down to the minimum; at the minimum,
    try `compact_levels` tighter layouts (smaller headings and spacing); then give up.
+   When the first pass says how much room the text needs (`Measured.need`), the
+   steps it surely needs are skipped: it tries two steps above the size where
+   the text would just fit (text height goes about with the square of its size);
+   if that fits, it climbs back while the step above fits too. So it ends at
+   the same step as stepping one by one from the start, in fewer passes.
 3. If it fit at the start size and may grow (`max_pt` above it), jump to the
    size the free space allows (text height goes about with the square of its
    size, aiming at `grow_fill` of the page), then step back by `grow_back` until
@@ -55,6 +60,7 @@ class Measured(Generic[T]):
     fits: bool
     fill: float
     result: T
+    need: float = 0.0  # the room the text needs, as a share of the room allowed (2.0: twice the pages); 0: unknown
 
 
 @dataclass(frozen=True)
@@ -100,6 +106,16 @@ def fit(
             return Fitted(hint, measured, passes)
     setting = Setting(body_pt, pages=pages)
     measured = run(setting)
+    sizes = ladder(body_pt, min_pt, policy.step)
+    at = skip_to(sizes, measured.need) if not measured.fits else 0
+    if at >= 2:  # skipping saves a pass or more
+        setting = Setting(sizes[at], pages=pages)
+        measured = run(setting)
+        while measured.fits and at > 1:  # climb back while the step above fits too
+            above = run(Setting(sizes[at - 1], pages=pages))
+            if not above.fits:
+                break
+            at, setting, measured = at - 1, Setting(sizes[at - 1], pages=pages), above
     while not measured.fits:
         if setting.body_pt <= min_pt and setting.compact < policy.compact_levels:
             setting = Setting(setting.body_pt, setting.compact + 1, pages=pages)
@@ -116,6 +132,26 @@ def fit(
                 return Fitted(Setting(target, pages=pages), trial, passes)
             target = round(target * policy.grow_back, 2)
     return Fitted(setting, measured, passes)
+
+
+def ladder(body_pt: float, min_pt: float, step: float) -> list[float]:
+    """The sizes shrinking tries one by one, from the body size to the minimum (same rounding)."""
+    size, sizes = body_pt, [body_pt]
+    while size > min_pt:
+        size = max(round(size * step, 2), min_pt)
+        sizes.append(size)
+    return sizes
+
+
+def skip_to(sizes: list[float], need: float) -> int:
+    """Where on the ladder to go on from when the text needs `need` times the
+    room at sizes[0]: two steps above the first size at which, by the square
+    rule, it would just fit (0: no skipping, `need` unknown or small)."""
+    if need <= 1:
+        return 0
+    target = sizes[0] / need**0.5
+    first = next((i for i, s in enumerate(sizes) if s <= target), len(sizes) - 1)
+    return max(0, first - 2)
 
 
 def growth_limit(size_max_pt: float, body_pt: float, policy: FitPolicy, may_grow: bool) -> float:

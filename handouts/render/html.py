@@ -198,3 +198,23 @@ class Formatter:
             else:
                 raise RenderError(f"placeholder {{{piece.raw}}} has no value here")
         return Markup("".join(out))
+
+
+def css_cmyk(hex_color: str) -> str:
+    """A CSS device-cmyk() colour for an sRGB hex colour, by the plain formula;
+    the print shop's RIP does the rest through the output intent."""
+    r, g, b = (int(hex_color[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    k = 1 - max(r, g, b)
+    if k >= 1:
+        return "device-cmyk(0 0 0 1)"
+    c, m, y = ((1 - v - k) / (1 - k) for v in (r, g, b))
+    return f"device-cmyk({c:.3f} {m:.3f} {y:.3f} {k:.3f})"
+
+
+def langs_tag(langs: tuple[str, ...]) -> Markup:
+    """The languages in the footer's tag: en+es+ko, free to wrap after each + (twelve overrun a large-print line)."""
+    return (
+        Markup('<span class="langs">{}</span>').format(Markup("+<wbr>").join(langs))
+        if len(langs) > 1
+        else Markup(langs[0])
+    )

@@ -83,9 +83,10 @@ def fit_page(prepared: Prepared, hint: Setting | None = None) -> Fitted[Any]:
 
     def measure(setting: Setting) -> Measured[Any]:
         document = layout(page_html(prepared, context, setting), job.label)
-        allowed = setting.pages or own
+        allowed = allowed_pages(prepared, setting, own)
         fits = len(document.pages) <= allowed and sideways(document) <= SIDEWAYS_PX
-        return Measured(fits, page_fill(document), document)
+        need = (len(document.pages) - 1 + last_page_fill(document)) / allowed
+        return Measured(fits, page_fill(document), document, need)
 
     def search(pages: int, hint: Setting | None = None) -> Fitted[Any]:
         return fit(measure, size.body_pt, size.min_body_pt, max_pt, policy, hint, pages)
@@ -108,31 +109,39 @@ def fit_page(prepared: Prepared, hint: Setting | None = None) -> Fitted[Any]:
             break
     fitted = replace(fitted, passes=passes)
     if fitted.fits and kind.fit_policy != "panel":
-        fitted = fill_pages(prepared, context, fitted, fitted.setting.pages or own, max_pt)
+        fitted = fill_pages(prepared, context, fitted, allowed_pages(prepared, fitted.setting, own), max_pt)
     if not fitted.fits:
-        sign_most = max(own, len(prepared.parts) - 1)  # a sign: English and one other language a page
+        sign_most = own * max(1, len(prepared.parts) - 1)  # a sign: English and one other language a sign
         raise FitError(too_long(prepared, fitted, sign_most if spec.multilingual else most))
     return fitted
 
 
+def allowed_pages(prepared: Prepared, setting: Setting, own: int) -> int:
+    """The pages a layout at `setting` may take: a sign split into signs
+    (Setting.pages of them) may take its own pages for each (large print: a few);
+    a flyer that flowed, Setting.pages; else the job's own."""
+    if setting.pages and prepared.spec.multilingual:
+        return setting.pages * own
+    return setting.pages or own
+
+
 def more_pages(prepared: Prepared, fitted: Fitted[Any], own: int, most: int) -> list[int]:
-    """The page counts to try, in order, when the job did not fit `fitted.setting.pages`
-    (or its own pages): for a sign, the number of pages its languages need at the
-    smallest type, then one more each time; for a flyer, as many pages as the
-    tightest layout took, then one more, up to `most`."""
+    """What to try, in order, when the job did not fit `fitted.setting`: for a
+    sign, into how many signs to split its languages (as many as they need at
+    the smallest type, then one more each time); for a flyer, as many pages as
+    the tightest layout took, then one more, up to `most`."""
     if fitted.fits:
         return []
-    tried = fitted.setting.pages or own
     document = fitted.measured.result
     used = len(document.pages) - 1 + last_page_fill(document)  # pages' worth at the tightest setting
     if prepared.spec.multilingual:
-        parts = len(prepared.parts)
+        parts, signs = len(prepared.parts), fitted.setting.pages or 1
         if parts <= 2:
             return []
-        per_page = max(2, int(parts * tried / max(used, 0.01)))  # language blocks one page holds, English included
-        first = max(tried + 1, -(-(parts - 1) // (per_page - 1)))
+        per_sign = max(2, int(parts * signs * own / max(used, 0.01)))  # language blocks a sign holds, English too
+        first = max(signs + 1, -(-(parts - 1) // (per_sign - 1)))
         return list(range(first, parts))
-    first = max(tried + 1, len(document.pages))
+    first = max((fitted.setting.pages or own) + 1, len(document.pages))
     return list(range(first, most + 1))
 
 
