@@ -157,8 +157,8 @@ def _contacts(*shows: tuple[str, ...]) -> list[SimpleNamespace]:
     return [SimpleNamespace(show=show) for show in shows]
 
 
-def _rows(contacts: list[SimpleNamespace], size_kind: str = "flyer") -> list[int]:
-    prepared = SimpleNamespace(size=SimpleNamespace(kind=size_kind))
+def _rows(contacts: list[SimpleNamespace], size_kind: str = "flyer", variant: str = "office") -> list[int]:
+    prepared = SimpleNamespace(size=SimpleNamespace(kind=size_kind), job=SimpleNamespace(variant=variant))
     return [columns for columns, _ in flyer_context(prepared, {"contacts": contacts})["contact_rows"]]  # type: ignore[arg-type]
 
 
@@ -174,6 +174,11 @@ def test_mixed_or_phone_and_qr_contacts_go_two_across():
 
 def test_posters_always_put_three_across():
     assert _rows(_contacts(("phone",), ("qr",), ("phone",), ("qr",)), "poster") == [3, 3]
+
+
+def test_large_print_gives_a_phone_number_a_row_of_its_own():
+    assert _rows(_contacts(("phone",), ("phone",), ("phone",)), variant="large-print") == [1, 1, 1]
+    assert _rows(_contacts(("qr",), ("qr",), ("qr",), ("phone", "qr")), variant="large-print") == [2, 1, 1]
 
 
 # --- the spread arithmetic ------------------------------------------------------------

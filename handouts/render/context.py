@@ -371,8 +371,9 @@ def flyer_context(prepared: Prepared, common: dict[str, Any]) -> dict[str, Any]:
         following = contacts[i : i + 3]
         alike = len(following) == 3 and len({c.show for c in following}) == 1 and following[0].show != ("phone", "qr")
         columns = 3 if prepared.size.kind == "poster" or alike else 2
-        if large:
-            columns = 1 if "phone" in following[0].show else min(columns, 2)
+        if large:  # two QR codes may share a row; a phone number never does
+            two = len(following) > 1 and not any("phone" in c.show for c in following[:2])
+            columns = 2 if two else 1
         rows.append((columns, contacts[i : i + columns]))
         i += columns
     return {"contact_rows": rows}
