@@ -15,6 +15,7 @@ import pytest
 from pypdf import PdfReader
 
 from handouts.content import load_content
+from handouts.errors import FitError
 from handouts.handover import handout_printable
 from handouts.locales import LANGUAGES
 from handouts.model import Job
@@ -66,6 +67,9 @@ def test_a_sign_in_every_language_is_split_over_pages_each_a_complete_sign():
         title = load_content("nonpublic-area", code).data["title"]
         assert sum(text.count(title) for text in texts) == 1, f"{code} printed once, on one page"
     assert all("nonpublic-area" in text for text in texts), "each page has its own footer"
+    again = render(Job("nonpublic-area", "en", "half-letter", also=OTHERS), hint=rendered.setting)
+    assert again.passes == 1, "a remembered split lays the sign out again in one pass"
+    assert again.pdf == rendered.pdf
     pdf = pdfium.PdfDocument(rendered.pdf)
     for number in range(len(pdf)):  # nothing runs off a page: the bottom margin band is blank
         page = pdf[number].render(scale=60 / 72, grayscale=True).to_pil()
@@ -112,3 +116,23 @@ def test_large_print_never_runs_off_the_page(handout, lang, size, also):
     rendered = render(Job(handout, lang, size, "large-print", also=also))  # refuses anything past an edge
     assert rendered.body_pt >= 18
     assert rendered.pages >= 1
+
+
+@pytest.mark.pdf
+def test_a_word_too_wide_for_any_column_is_named_not_flowed(data_copy):
+    path = data_copy / "content" / "pharmacy" / "en.yaml"
+    text = path.read_text(encoding="utf-8")
+    word = "Pharmacy" * 30
+    path.write_text(
+        text.replace(
+            "      - Order refills early, so you do not run out.\n",
+            f"      - Order refills early, so you do not run out. {word}\n",
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(FitError) as error:
+        render(Job("pharmacy", "en", "letter"))
+    message = str(error.value)
+    assert message.startswith("pharmacy (en, letter) cannot be laid out: even at 12 pt")
+    assert "a word or number runs" in message
+    assert "past the side of its column" in message

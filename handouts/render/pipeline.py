@@ -91,7 +91,8 @@ def fit_page(prepared: Prepared, hint: Setting | None = None) -> Fitted[Any]:
     def search(pages: int, hint: Setting | None = None) -> Fitted[Any]:
         return fit(measure, size.body_pt, size.min_body_pt, max_pt, policy, hint, pages)
 
-    known = hint if hint is not None and (not hint.pages or hint.pages <= most) else None
+    limit = max(1, len(prepared.parts) - 1) if spec.multilingual else most  # signs: English and one more, each
+    known = hint if hint is not None and (not hint.pages or hint.pages <= limit) else None
     fitted = search(known.pages if known else 0, known)
     if known is not None and known.fill and fitted.setting == known and fitted.fits:
         # A remembered fit that filled its pages: kept, in that one pass, if the
@@ -111,8 +112,7 @@ def fit_page(prepared: Prepared, hint: Setting | None = None) -> Fitted[Any]:
     if fitted.fits and kind.fit_policy != "panel":
         fitted = fill_pages(prepared, context, fitted, allowed_pages(prepared, fitted.setting, own), max_pt)
     if not fitted.fits:
-        sign_most = own * max(1, len(prepared.parts) - 1)  # a sign: English and one other language a sign
-        raise FitError(too_long(prepared, fitted, sign_most if spec.multilingual else most))
+        raise FitError(too_long(prepared, fitted, own * limit if spec.multilingual else most))
     return fitted
 
 
@@ -160,10 +160,14 @@ def too_long(prepared: Prepared, fitted: Fitted[Any], most: int) -> str:
         where = f"the clinic's details ({len(widest):,} characters in one field, from {job.profile.source})"
     else:
         where = f"the text '{longest[1]}' ({longest[0]:,} characters) in {longest[2]}"
+    smallest = f"even at {fitted.setting.body_pt:g} pt, the smallest type allowed on {prepared.size.name}"
+    wide = sideways(document)
+    if wide > SIDEWAYS_PX:  # it had the pages, but something is wider than its column
+        problem = f"{smallest}, a word or number runs {wide * 0.75:.0f} pt past the side of its column"
+        return f"{job.label} cannot be laid out: {problem}. The longest piece is {where}: shorten it."
     return (
-        f"{job.label} cannot be laid out: even at {fitted.setting.body_pt:g} pt, the smallest type allowed on "
-        f"{prepared.size.name}, it needs about {need:.1f} pages, and it may take at most {most}. "
-        f"The longest piece is {where}: shorten it, or choose a larger size."
+        f"{job.label} cannot be laid out: {smallest}, it needs about {need:.1f} pages, and it may take at most "
+        f"{most}. The longest piece is {where}: shorten it, or choose a larger size."
     )
 
 
