@@ -521,3 +521,14 @@ def test_live_preview_picture(web):
     assert without != picture.content  # the clinic's band is in the picture
     for path in ("/peek/nope/ko.png", "/peek/know-your-rights/xx.png", f"/c/{'A' * 22}/peek/know-your-rights/ko.png"):
         assert client.get(path).status_code == 404, path
+
+
+def test_a_number_of_thousands_of_digits_in_a_url_is_a_plain_404(web):
+    """Issue 24, item 12: int() refuses over 4,300 digits; the route never hands it one."""
+    client, _ = web
+    huge = "9" * 4301
+    for path in (f"/r/nojob/file/{huge}", f"/r/nojob/office/{huge}", f"/r/nojob/preview/{huge}/0.png"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert "Traceback" not in response.text
+    assert client.get("/r/nojob/file/3").status_code == 404  # an ordinary number still reaches the view

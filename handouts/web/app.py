@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 from starlette.applications import Starlette
+from starlette.convertors import IntegerConvertor, register_url_convertor
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -25,6 +26,16 @@ from .pool import BusyError, TooSlowError
 from .security import RATE_LIMIT, Guard, TooLargeError
 from .state import HERE, Web
 from .views import assets, clinic, offices, printing, results, sheets, translations
+
+
+class Index(IntegerConvertor):
+    """A file's or page's number in a URL: at most six digits, so a number of
+    thousands of digits is a plain 404, not Python's int() refusing it (a 500)."""
+
+    regex = "[0-9]{1,6}"
+
+
+register_url_convertor("index", Index())
 
 View = Callable[[Web, Request], Awaitable[Response]]
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -69,9 +80,9 @@ def create_app(
         Route("/r/{job}/bundle.zip", bind(web, results.bundle)),
         Route("/r/{job}/summary.csv", bind(web, results.summary)),
         Route("/r/{job}/progress.json", bind(web, offices.job_progress)),
-        Route("/r/{job}/file/{index:int}", bind(web, results.file)),
-        Route("/r/{job}/office/{index:int}", bind(web, results.office_zip)),
-        Route("/r/{job}/preview/{index:int}/{page:int}.png", bind(web, results.preview)),
+        Route("/r/{job}/file/{index:index}", bind(web, results.file)),
+        Route("/r/{job}/office/{index:index}", bind(web, results.office_zip)),
+        Route("/r/{job}/preview/{index:index}/{page:index}.png", bind(web, results.preview)),
         Route("/thumb/{handout}.png", bind(web, assets.thumbnail)),
         Route("/peek/{handout}/{lang}.png", bind(web, clinic.peek)),
         Route("/c/{token}/peek/{handout}/{lang}.png", bind(web, clinic.peek)),
