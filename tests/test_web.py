@@ -513,6 +513,7 @@ def test_live_preview_picture(web):
     picture = client.get(f"/c/{token}/peek/pharmacy/ko.png")
     assert picture.status_code == 200
     assert picture.headers["content-type"] == "image/png"
+    assert picture.headers["cache-control"].startswith("private"), "no shared cache keeps a clinic's picture"
     image = Image.open(io.BytesIO(picture.content)).convert("L")
     assert image.width == 500
     assert image.height > image.width

@@ -89,4 +89,5 @@ async def peek(web: Web, request: Request) -> Response:
     result = await web.run(request, do_peek, folder, handout, lang, profile, str(web.storage.fits))
     if result.get("error"):
         raise HTTPException(404, "Not found.")
-    return FileResponse(folder / PEEK, media_type="image/png", headers={"cache-control": "max-age=600"})
+    # private: the picture shows this clinic's details, so no shared cache may keep it (issue 24, item 13)
+    return FileResponse(folder / PEEK, media_type="image/png", headers={"cache-control": "private, max-age=600"})
