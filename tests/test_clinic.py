@@ -10,7 +10,7 @@ import pytest
 
 from handouts.clinic.logo import MAX_SVG_DEPTH, SVG_NS, clean_svg
 from handouts.clinic.profile import BAND_STEP, Profile, ProfileError, is_field, language_field
-from handouts.clinic.validate import MIN_CONTRAST, check_link, contrast_with_white, format_phone
+from handouts.clinic.validate import MIN_CONTRAST, check_link, contrast_with_white, format_phone, make_profile
 
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
 
@@ -177,3 +177,22 @@ def test_a_cleaned_svg_is_the_same_bytes_whatever_prefixes_other_code_registered
     after, _ = clean_svg(svg, "logo")
     assert after == before
     assert after.startswith(b"<svg ")
+
+
+def test_line_breaks_in_clinic_details_become_spaces_and_control_characters_are_refused(tmp_path):
+    """Issue 24, item 15: a CSV cell's CR/LF or U+2028 cannot add a line to
+    PRINT-ME-FIRST or fail at render time; NUL, ESC and bidi overrides are refused."""
+    profile = make_profile(
+        {"name": "Valley\r\nClinic\u2028North", "address": "1234 Main St\nLos Angeles, CA", "hours": "Mon\tto Fri"},
+        "offices.csv, row 2",
+        tmp_path,
+    )
+    assert profile.name == "Valley Clinic North"
+    assert profile.address == "1234 Main St, Los Angeles, CA"
+    assert profile.hours == "Mon to Fri"
+    for bad in ("\u202e", "\x00", "\x1b", "\u2066"):
+        with pytest.raises(ProfileError) as error:
+            make_profile({"name": f"Clinic{bad}Name"}, "offices.csv, row 3", tmp_path)
+        message = str(error.value)
+        assert message.startswith("offices.csv, row 3: field 'name' contains an invisible control character (U+")
+        assert bad not in message

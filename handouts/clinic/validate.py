@@ -36,6 +36,14 @@ MIN_CONTRAST = 4.5
 # Characters that make a link print differently from where it leads: bidi
 # controls (U+202E turns "moc.evil" into "live.com") and invisible ones.
 _DECEPTIVE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u00ad]")
+# Line breaks a CSV cell or a pasted text may hold (CR, LF, U+2028...): read as one
+# space (in an address, as ", "), so no field can add a line to PRINT-ME-FIRST.
+_BREAKS = re.compile(r"\s*[\r\n\v\f\x85\u2028\u2029]+\s*")
+# Characters no clinic detail needs, which change what is printed or shown: the
+# other control characters (NUL, ESC...) and bidi overrides, embeddings and isolates.
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069]")
+_LINK_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")  # a link's bidi: check_link says it
+LINKS = ("website", "telehealth")
 
 
 def _luminance(hex_color: str) -> float:
@@ -106,6 +114,28 @@ def _unknown_fields(values: dict[str, Any], where: str, problems: list[str]) -> 
         )
 
 
+def _controls(text: dict[str, str], where: str, problems: list[str]) -> None:
+    """Line breaks become spaces (issue 24, item 15); a field with another
+    control character is refused, named by its code point (never printed as is)."""
+    for key, raw in text.items():
+        value = _BREAKS.sub(", " if key == "address" else " ", raw).replace("\t", " ")
+        controls = _LINK_CONTROLS if key in LINKS else _CONTROLS
+        bad = controls.search(value)
+        if bad:
+            char = bad.group()
+            name = unicodedata.name(char, "a control character")
+            problems.append(
+                _field(
+                    where,
+                    key,
+                    f"{where}: field '{key}' contains an invisible control character (U+{ord(char):04X}, {name}); "
+                    "type it again without it.",
+                )
+            )
+            value = controls.sub("", value)  # the profile is refused; later checks read the rest
+        text[key] = value
+
+
 def _too_long(text: dict[str, str], where: str, problems: list[str]) -> list[str]:
     """The fields longer than MAX_FIELD_CHARS allows, each emptied in `text`."""
     too_long = [key for key, limit in MAX_FIELD_CHARS.items() if len(text.get(key, "")) > limit]
@@ -139,7 +169,7 @@ def _phone(text: dict[str, str], where: str, problems: list[str]) -> str | None:
 
 def _links(text: dict[str, str], where: str, problems: list[str]) -> None:
     """Each link that is given, checked and put in `text` as it will print."""
-    for link in ("website", "telehealth"):
+    for link in LINKS:
         if text.get(link):
             try:
                 text[link] = check_link(text[link], f"{where}: field '{link}'")
@@ -217,6 +247,7 @@ def make_profile(values: dict[str, Any], where: str, base: Path, logo_anywhere: 
     problems: list[str] = []
     _unknown_fields(values, where, problems)
     text = {k: (str(v).strip() if v is not None else "") for k, v in values.items() if is_field(k)}
+    _controls(text, where, problems)
     too_long = _too_long(text, where, problems)
     name = _name(text, too_long, where, problems)
     phone = _phone(text, where, problems)
