@@ -1,8 +1,8 @@
 """Checking a clinic profile's fields before anything is printed.
 
 `make_profile` takes the fields of a TOML file or a CSV row and builds a
-`Profile`, or raises one `ProfileError` that lists every problem: unknown or
-over-long fields, a missing name, a phone number that does not parse, a link
+`Profile`, or raises one `ProfileError` that lists every problem: control
+characters (line breaks are read as spaces), unknown or over-long fields, a missing name, a phone number that does not parse, a link
 that is not https or hides invisible or direction-changing characters, a colour
 that leaves white text unreadable (WCAG AA), a logo that cannot be used, and
 per-language text the language's fonts cannot draw.
