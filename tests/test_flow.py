@@ -22,6 +22,8 @@ from handouts.model import Job
 from handouts.render import render
 from handouts.render.pipeline import sign_sheets
 
+from .editing import lengthen_pharmacy
+
 ROOT = Path(__file__).resolve().parents[1]
 OTHERS = tuple(code for code in LANGUAGES if code != "en")
 
@@ -120,16 +122,7 @@ def test_large_print_never_runs_off_the_page(handout, lang, size, also):
 
 @pytest.mark.pdf
 def test_a_word_too_wide_for_any_column_is_named_not_flowed(data_copy):
-    path = data_copy / "content" / "pharmacy" / "en.yaml"
-    text = path.read_text(encoding="utf-8")
-    word = "Pharmacy" * 30
-    path.write_text(
-        text.replace(
-            "      - Order refills early, so you do not run out.\n",
-            f"      - Order refills early, so you do not run out. {word}\n",
-        ),
-        encoding="utf-8",
-    )
+    lengthen_pharmacy(data_copy / "content", words="Pharmacy" * 30)
     with pytest.raises(FitError) as error:
         render(Job("pharmacy", "en", "letter"))
     message = str(error.value)
