@@ -2,10 +2,11 @@
 
 `make_profile` takes the fields of a TOML file or a CSV row and builds a
 `Profile`, or raises one `ProfileError` that lists every problem: control
-characters (line breaks are read as spaces), unknown or over-long fields, a missing name, a phone number that does not parse, a link
-that is not https or hides invisible or direction-changing characters, a colour
-that leaves white text unreadable (WCAG AA), a logo that cannot be used, and
-per-language text the language's fonts cannot draw.
+characters (line breaks are read as spaces), unknown or over-long fields, a
+missing name, a phone number that does not parse, a link that is not https or
+hides invisible or direction-changing characters, a colour that leaves white
+text unreadable (WCAG AA), a logo that cannot be used, and per-language text
+the language's fonts cannot draw.
 """
 
 from __future__ import annotations
