@@ -181,6 +181,20 @@ def test_csv_cells_may_span_lines_and_separators_are_detected(tmp_path):
     assert "Notes" in warnings[0]
 
 
+def test_two_sites_of_one_clinic_get_a_folder_each_but_a_slug_given_twice_is_an_error(tmp_path):
+    """Issue 24, item 18: two rows with the same name and no slug are both made,
+    in folders of their own; the same slug written in two rows is a mistake to name."""
+    path = csv_file(tmp_path, "name,phone\nValley Clinic,(818) 555-0101\nValley Clinic,(818) 555-0102\n")
+    offices, failures, _ = read_offices(path)
+    assert not failures
+    assert [o.slug for o in offices] == ["valley-clinic", "valley-clinic-2"]
+    assert [o.profile.phone for o in offices] == ["(818) 555-0101", "(818) 555-0102"]
+    given = csv_file(tmp_path, "name,slug\nNorth,site\nSouth,site\n")
+    offices, failures, _ = read_offices(given)
+    assert [o.slug for o in offices] == ["site"]
+    assert "its folder 'site' is also row 2's" in failures[0].error
+
+
 def test_ragged_rows_and_huge_cells_are_errors_naming_the_row(tmp_path):
     path = csv_file(tmp_path, "name,phone\nA,(213) 555-0100,extra\nB,(213) 555-0101\n")
     offices, failures, _ = read_offices(path)

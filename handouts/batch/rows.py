@@ -237,7 +237,8 @@ def _offices(
             )
             continue
         values = {c: cell.strip() for c, cell in zip(columns, cells, strict=False) if c in known or is_field(c)}
-        slug = slugify(values.pop(SLUG, "") or values.get("name", ""))
+        chosen = values.pop(SLUG, "")  # a folder name the row gives; else one made from the name
+        slug = slugify(chosen or values.get("name", ""))
         wants = {c: values.pop(c) for c in PLAN_COLUMNS if c in values}
         values = {k: v for k, v in values.items() if v}
         try:
@@ -246,6 +247,8 @@ def _offices(
         except (ProfileError, ContentError) as exc:
             failures.append(OfficeResult(number, slug, error=str(exc), name=values.get("name", "")))
             continue
+        if slug in seen and not chosen:  # two sites of one clinic: both, in folders of their own
+            slug = next(f"{slug}-{n}" for n in range(2, len(seen) + 3) if f"{slug}-{n}" not in seen)
         if slug in seen:
             failures.append(
                 OfficeResult(
