@@ -15,7 +15,8 @@ from click.testing import CliRunner
 from handouts.cli import main
 from handouts.content import get_handout
 from handouts.errors import UsageError
-from handouts.web import DEFAULT_HOST, check_options
+from handouts.locales import LANGUAGES
+from handouts.web import DEFAULT_HOST, Limits, check_options
 from handouts.web.app import create_app
 from handouts.web.security import LOGO_LIMIT
 
@@ -31,14 +32,16 @@ SVG_WITH_SCRIPT = (
 
 @pytest.fixture(scope="module")
 def web(tmp_path_factory):
-    app = create_app(tmp_path_factory.mktemp("web-data"), workers=1, capacity=4)
+    app = create_app(tmp_path_factory.mktemp("web-data"), Limits(workers=1, capacity=4, allowed_hosts=("testserver",)))
     with starlette_testclient.TestClient(app) as client:
         client.get("/")  # the CSRF cookie
         yield client, app.web  # type: ignore[attr-defined]
 
 
 def csrf(client) -> str:
-    return client.cookies["csrf"]
+    """The form token the page gives this client (signed for its CSRF cookie)."""
+    page = client.get("/").text
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
 
 
 def test_headers(web):
@@ -82,7 +85,7 @@ def test_streamed_oversize_is_413_before_the_end():
     import tempfile
     from pathlib import Path
 
-    app = create_app(Path(tempfile.mkdtemp()), workers=1)
+    app = create_app(Path(tempfile.mkdtemp()), Limits(workers=1, allowed_hosts=("testserver",)))
     sent: list[dict] = []
     head = b'--xyz\r\nContent-Disposition: form-data; name="logo"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n'
     chunks = [head] + [b"x" * 100_000] * 40  # 4 MB, in pieces
@@ -100,7 +103,11 @@ def test_streamed_oversize_is_413_before_the_end():
         "type": "http",
         "method": "POST",
         "path": "/clinic",
-        "headers": [(b"content-type", b"multipart/form-data; boundary=xyz"), (b"cookie", b"csrf=" + b"a" * 32)],
+        "headers": [
+            (b"host", b"127.0.0.1:8000"),
+            (b"content-type", b"multipart/form-data; boundary=xyz"),
+            (b"cookie", b"csrf=" + b"a" * 32),
+        ],
         "query_string": b"",
         "client": ("127.0.0.1", 1),
         "server": ("127.0.0.1", 80),
@@ -113,13 +120,32 @@ def test_streamed_oversize_is_413_before_the_end():
     assert read < len(chunks)
 
 
-def test_csv_over_500_rows_is_413(web):
-    client, _ = web
-    rows = "name\n" + "".join(f"Office {i}\n" for i in range(501))
+def test_csv_limits_are_counted_on_the_offices_read_and_refused_files_are_not_kept(web):
+    """Rows and work are counted after the CSV is read as `handouts batch` reads
+    it (issue 24, item 3): 501 offices (semicolons, commas inside quotes), or
+    300 offices in every language, are refused beside the field with the numbers, and
+    nothing of either upload stays in the data folder."""
+    client, web_state = web
+    before = set(web_state.storage.builds.iterdir())
+    many = "name;phone\n" + "".join(f'"Office {i}, Suite {i}";(213) 555-0100\n' for i in range(501))
     response = client.post(
-        "/offices", data={"csrf_token": csrf(client), "lang": "en"}, files={"csv": ("offices.csv", rows, "text/csv")}
+        "/offices", data={"csrf_token": csrf(client), "lang": "en"}, files={"csv": ("offices.csv", many, "text/csv")}
     )
-    assert response.status_code == 413
+    assert response.status_code == 400
+    assert "501 offices" in response.text
+    assert "500" in response.text
+    wide = "name\n" + "".join(f"Office {i}\n" for i in range(300))
+    all_langs = list(LANGUAGES)
+    response = client.post(
+        "/offices",
+        data={"csrf_token": csrf(client), "lang": all_langs},
+        files={"csv": ("offices.csv", wide, "text/csv")},
+    )
+    assert response.status_code == 400
+    found = re.search(r"need ([\d,]+) pages laid out; the page lays out at most ([\d,]+)", response.text)
+    assert found
+    assert int(found.group(1).replace(",", "")) > int(found.group(2).replace(",", ""))
+    assert set(web_state.storage.builds.iterdir()) == before
 
 
 def test_wrong_token_is_404(web):
@@ -195,19 +221,24 @@ def test_profile_saved_behind_token_and_svg_cleaned(web):
         follow_redirects=False,
     )
     assert response.status_code == 303
-    token = re.fullmatch(r"/c/([A-Za-z0-9_-]{22})\?saved=1", response.headers["location"]).group(1)
-    page = client.get(f"/c/{token}?saved=1")
+    location = response.headers["location"]
+    token = re.fullmatch(r"/c/([A-Za-z0-9_-]{22})\?saved=1&cleaned=1", location).group(1)
+    page = client.get(location)
     assert "Հայկական Կլինիկա" in page.text
     assert token in page.text
+    assert 'id="logo-cleaned"' in page.text  # the page says what was removed from the logo
     values = web_state.storage.get_profile(token)
     assert re.fullmatch(r"[0-9a-f]{64}\.svg", values["logo"])
+    kept = (web_state.storage.logos / values["logo"]).read_bytes()  # only the cleaned logo is kept
+    assert b"script" not in kept.lower()
+    assert b"onload" not in kept.lower()
     profile = web_state.make(values)
     import base64
 
     svg = base64.b64decode(profile.logo_uri.split(",", 1)[1])
     assert b"script" not in svg.lower()
     assert b"onload" not in svg.lower()
-    assert profile.notes
+    assert b"<rect" in svg
 
 
 def test_default_bind_is_localhost():
@@ -298,7 +329,7 @@ def test_zip_is_what_the_cli_builds(web, tmp_path):
 
 
 def test_rate_limit_per_client(tmp_path):
-    app = create_app(tmp_path, workers=1, rate_limit=3)
+    app = create_app(tmp_path, Limits(workers=1, rate_limit=3, allowed_hosts=("testserver",)))
     with starlette_testclient.TestClient(app) as client:
         client.get("/")
         codes = [client.post("/clinic", data={"csrf_token": csrf(client), "name": ""}).status_code for _ in range(4)]
@@ -330,7 +361,7 @@ def test_translation_status_page(data_copy, tmp_path):
     assert source.count("title: Know your rights\n") == 1
     path.write_text(source.replace("title: Know your rights\n", "title: Know your rights, always\n"), encoding="utf-8")
 
-    app = create_app(tmp_path / "data", workers=1)
+    app = create_app(tmp_path / "data", Limits(workers=1, allowed_hosts=("testserver",)))
     with starlette_testclient.TestClient(app) as client:
         page = client.get("/translations")
         assert page.status_code == 200

@@ -6,9 +6,13 @@ kept on its own to be reviewed on its own. A logo is read with a size limit
 of the profile or CSV file that names it unless the user says otherwise. A PNG
 or JPEG is decoded whole, after a check of its pixel count that refuses
 decompression bombs, and scaled down to what print needs. An SVG is parsed with
-defusedxml (no DOCTYPE, entities or deep nesting) and cleaned of scripts, event
-handlers and references outside itself; it is never fetched from anywhere. The
-result is a data: URI, cached per file and version.
+defusedxml (no DOCTYPE, entities or deep nesting), bounded in what it draws
+(`svg_cost`: elements, and every `<use>`, `url(#...)` and `href="#..."`
+expanded, so a file of a few KB that draws a billion shapes is refused before
+anything renders it), and cleaned of scripts, event handlers and references
+outside itself; it is never fetched from anywhere. The result is a data: URI,
+cached per file and version (`MAX_CACHED_BYTES` in all, least recently used
+dropped first).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import os
 import re
 import stat
 import threading
+from collections import OrderedDict
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -32,6 +37,9 @@ MAX_LOGO_BYTES = 2_000_000
 LOGO_MAX_PIXELS = 1200  # longest side: 600 dpi at the 2 in a logo is printed at, at most
 MAX_LOGO_DECODED_PIXELS = 40_000_000  # refuse decompression bombs before decoding
 MAX_SVG_DEPTH = 64
+MAX_SVG_ELEMENTS = 20_000
+MAX_SVG_DRAWN = 100_000  # elements drawn (a path counts one per 50 characters of its data), references expanded
+MAX_CACHED_BYTES = 64_000_000
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
@@ -48,6 +56,75 @@ def _svg_bytes(root: ElementTree.Element) -> bytes:
         ElementTree.register_namespace("", SVG_NS)
         ElementTree.register_namespace("xlink", XLINK_NS)
         return ElementTree.tostring(root)
+
+
+_REFERENCE = re.compile(r"url\(\s*['\"]?#([^'\")\s]+)")
+_LEAF_PAINT = {"linearGradient", "radialGradient", "stop", "filter"}  # draw nothing of their own
+
+
+def svg_cost(root: ElementTree.Element, where: str) -> int:
+    """How much the SVG draws, with every reference expanded: each element
+    counts 1 (a path or polygon 1 more per 50 characters of its data), and
+    each `<use>`, `href="#id"` or `url(#id)` counts what it points to again.
+    A `url(#id)` in a `<style>` element may apply to any element, so it is
+    counted for each one (gradients and filters, which draw no shapes, once).
+    A reference loop, or a cost over MAX_SVG_DRAWN, is a ProfileError."""
+    ids = {element.get("id"): element for element in root.iter() if element.get("id")}
+    elements = sum(1 for _ in root.iter())
+    if elements > MAX_SVG_ELEMENTS:
+        raise ProfileError(
+            f"{where}: the SVG logo has {elements:,} elements (at most {MAX_SVG_ELEMENTS:,}); "
+            "simplify it, or use a PNG."
+        )
+    styled: list[str] = []  # ids a stylesheet refers to
+    for element in root.iter():
+        if element.tag.split("}")[-1] == "style" and element.text:
+            styled += _REFERENCE.findall(element.text)
+    everywhere = [i for i in styled if i in ids and ids[i].tag.split("}")[-1] not in _LEAF_PAINT]
+    once = [i for i in styled if i in ids and i not in everywhere]
+    costs: dict[ElementTree.Element, int] = {}
+    visiting: set[ElementTree.Element] = set()
+
+    def too_much() -> ProfileError:
+        return ProfileError(
+            f"{where}: the SVG logo repeats its shapes so often (through <use>, patterns or masks) that it would "
+            f"draw over {MAX_SVG_DRAWN:,} of them and take very long to print; export it again without "
+            "nested copies, or use a PNG."
+        )
+
+    def cost(element: ElementTree.Element, depth: int) -> int:
+        if element in costs:
+            return costs[element]
+        if element in visiting or depth > 4 * MAX_SVG_DEPTH:
+            raise ProfileError(
+                f"{where}: the SVG logo refers to itself in a loop (or through too many steps); "
+                "export it again, or use a PNG."
+            )
+        visiting.add(element)
+        total = 1 + (len(element.get("d", "")) + len(element.get("points", ""))) // 50
+        targets = []
+        for name, value in element.attrib.items():
+            if name.split("}")[-1] == "href" and value.startswith("#"):
+                targets.append(value[1:])
+            targets += _REFERENCE.findall(value)
+        targets += [i for i in everywhere if ids[i] not in visiting]  # a selector cannot match what it paints
+        for child in element:
+            total += cost(child, depth + 1)
+            if total > MAX_SVG_DRAWN:
+                raise too_much()
+        for target in targets:
+            if target in ids:
+                total += cost(ids[target], depth + 1)
+            if total > MAX_SVG_DRAWN:
+                raise too_much()
+        visiting.discard(element)
+        costs[element] = total
+        return total
+
+    total = cost(root, 0) + sum(cost(ids[i], 0) for i in once)
+    if total > MAX_SVG_DRAWN:
+        raise too_much()
+    return total
 
 
 _UNSAFE_TAGS = {"script", "foreignObject", "iframe", "object", "embed", "audio", "video", "animate", "set"}
@@ -74,6 +151,7 @@ def clean_svg(data: bytes, where: str) -> tuple[bytes, list[str]]:
         stack.extend((child, depth + 1) for child in element)
     if root.tag not in (f"{{{SVG_NS}}}svg", "svg"):
         raise ProfileError(f"{where}: the logo file is not an SVG image.")
+    svg_cost(root, where)
     removed: list[str] = []
     for parent in list(root.iter()):
         for child in list(parent):
@@ -154,34 +232,48 @@ def _raster(data: bytes, kind: str, where: str) -> bytes:
     return buffer.getvalue()
 
 
-_LOGOS: dict[tuple[Path, tuple[int, int]], tuple[str, tuple[str, ...]]] = {}
+_LOGOS: OrderedDict[tuple[Path, tuple[int, int]], tuple[str, tuple[str, ...]]] = OrderedDict()
+_LOGOS_LOCK = threading.Lock()
 
 
 def _logo_cached(path: Path, where: str, stamp: tuple[int, int]) -> tuple[str, tuple[str, ...]]:
-    """One checked copy per logo file and version, however many rows name it."""
-    if (path, stamp) not in _LOGOS:
-        _LOGOS[(path, stamp)] = _logo_data(path, where)
-    return _LOGOS[(path, stamp)]
+    """One checked copy per logo file and version, however many rows name it;
+    at most MAX_CACHED_BYTES of them, the least recently used dropped first."""
+    key = (path, stamp)
+    with _LOGOS_LOCK:
+        if key in _LOGOS:
+            _LOGOS.move_to_end(key)
+            return _LOGOS[key]
+    found = _logo_data(path, where)
+    with _LOGOS_LOCK:
+        _LOGOS[key] = found
+        while sum(len(uri) for uri, _ in _LOGOS.values()) > MAX_CACHED_BYTES and len(_LOGOS) > 1:
+            _LOGOS.popitem(last=False)
+    return found
+
+
+def logo_bytes(data: bytes, where: str, svg_name: bool = False) -> tuple[str, bytes, list[str]]:
+    """(MIME type, the bytes to print, what cleaning removed) of a logo file's
+    bytes: a PNG or JPEG decoded whole and scaled down, an SVG checked and
+    cleaned. `svg_name`: the file is named .svg."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png", _raster(data, "image/png", where), []
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg", _raster(data, "image/jpeg", where), []
+    if svg_name or data.lstrip().startswith((b"<svg", b"<?xml", b"<!--")) or data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        cleaned, notes = clean_svg(data, where)
+        return "image/svg+xml", cleaned, notes
+    raise ProfileError(f"{where}: the logo must be a PNG, JPEG or SVG file.")
+
+
+def logo_uri(kind: str, data: bytes) -> str:
+    return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
 
 
 def _logo_data(path: Path, where: str) -> tuple[str, tuple[str, ...]]:
     data = read_bounded(path, MAX_LOGO_BYTES, "logo", where)
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        kind, notes = "image/png", list[str]()
-        data = _raster(data, kind, where)
-    elif data.startswith(b"\xff\xd8\xff"):
-        kind, notes = "image/jpeg", []
-        data = _raster(data, kind, where)
-    elif (
-        path.suffix.lower() == ".svg"
-        or data.lstrip().startswith((b"<svg", b"<?xml"))
-        or data[:2] in (b"\xff\xfe", b"\xfe\xff")
-    ):
-        data, notes = clean_svg(data, where)
-        kind = "image/svg+xml"
-    else:
-        raise ProfileError(f"{where}: the logo must be a PNG, JPEG or SVG file.")
-    return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}", tuple(notes)
+    kind, data, notes = logo_bytes(data, where, path.suffix.lower() == ".svg")
+    return logo_uri(kind, data), tuple(notes)
 
 
 def checked_logo(path: Path, where: str, base: Path, anywhere: bool = False) -> tuple[str, list[str]]:

@@ -22,8 +22,9 @@ from starlette.responses import Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from .pool import BusyError, TooSlowError
-from .security import RATE_LIMIT, Guard, TooLargeError
+from . import Limits
+from .pool import BusyError, TooSlowError, WorkerLostError
+from .security import Guard, TooLargeError
 from .state import HERE, Web
 from .views import assets, clinic, offices, printing, results, sheets, translations
 
@@ -51,10 +52,9 @@ def bind(web: Web, view: View) -> Endpoint:
     return endpoint
 
 
-def create_app(
-    data: Path, workers: int = 2, capacity: int = 16, timeout: float = 300.0, rate_limit: int = RATE_LIMIT
-) -> Guard:
-    web = Web(data, workers, capacity, timeout)
+def create_app(data: Path, limits: Limits | None = None) -> Guard:
+    limits = limits or Limits()
+    web = Web(data, limits)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -100,10 +100,11 @@ def create_app(
             TooLargeError: error,
             BusyError: error,
             TooSlowError: error,
+            WorkerLostError: error,
             HTTPException: error,
         },
     )
     app.state.web = web
-    guard = Guard(app, rate_limit)
+    guard = Guard(app, limits, web.storage.secret)
     guard.web = web  # type: ignore[attr-defined]
     return guard

@@ -57,6 +57,11 @@ def active(lang: str) -> Iterator[None]:
         _current.reset(token)
 
 
+def N_(message: str) -> str:  # noqa: N802 - the name pybabel extracts by default
+    """Mark a message kept in a constant for translation (gettext it where it is shown)."""
+    return message
+
+
 def gettext(message: str) -> str:
     return catalogue(_current.get()).get(message, message)
 

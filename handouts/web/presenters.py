@@ -12,6 +12,16 @@ from ..clinic.profile import is_field
 from ..locales import LANGUAGES
 from ..notices import CLAIM_UNCONFIRMED, FIELD, QR_UNCONFIRMED, Notice, from_record, notice
 from ..reliance import CLAIM_NOTE
+from .i18n import N_
+
+TOO_SLOW = N_(
+    "This took too long and was stopped. Choose fewer handouts, languages or sizes and try again. "
+    "If a logo is very detailed, try a simpler one (or a PNG)."
+)
+WORKER_LOST = N_(
+    "The process making your files stopped (it may have run out of memory) and was replaced. "
+    "Try again; if it happens again, choose fewer handouts or a simpler logo."
+)
 
 
 def field_errors(problems: list[str]) -> tuple[dict[str, str], list[str]]:

@@ -1,10 +1,22 @@
-"""The page's guard, in front of every request: security headers, the CSRF
-cookie, upload limits enforced while the body streams in, and a per-client
-limit on POSTs. (The CSRF token itself is checked by `Web.form`.)
+"""The page's guard, in front of every request: the Host header, security
+headers, the CSRF cookie, upload limits enforced while the body streams in,
+and a per-client limit on POSTs. (The CSRF token itself is checked by
+`Web.form`.)
+
+- Only the hosts the server was started for are answered (`accepted_hosts`):
+  a page elsewhere that points its own domain name at this computer (DNS
+  rebinding) gets a 400, not the page.
+- The CSRF cookie holds a random value; a form carries `form_token(secret,
+  value)`, an HMAC under the data folder's secret. A page on another port of
+  the same computer can plant a cookie (cookies do not keep ports apart), but
+  it cannot compute the form token that goes with it.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import re
 import secrets
 import time
@@ -13,7 +25,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from ..clinic.logo import MAX_LOGO_BYTES
-from . import i18n
+from . import DEFAULT_HOST, Limits, accepted_hosts, i18n
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -24,10 +36,11 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 FORM_LIMIT = 64_000  # a form without a file
 LOGO_LIMIT = MAX_LOGO_BYTES
 CSV_LIMIT = 1_000_000
-CSV_MAX_ROWS = 500
+CSV_MAX_ROWS = 500  # offices, counted after the CSV is read as `handouts batch` reads it
+# Pages one CSV may ask to lay out (offices x languages x handouts, signs and packets). 500 offices in one
+# language ask for 2,000; `bench/web.py --batch` measures how long that takes, well within Limits.batch_seconds.
+MAX_BATCH_JOBS = 2000
 SLACK = 16_000  # the other fields and multipart headers around a file
-RATE_LIMIT = 60  # POSTs per client per minute, when serving a network
-LOCAL_RATE_LIMIT = 1000  # on 127.0.0.1 there is one person (or a benchmark)
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
@@ -48,13 +61,29 @@ def body_limit(path: str) -> int:
     return FORM_LIMIT
 
 
-class Guard:
-    """Security headers, the CSRF cookie, upload limits enforced while the body
-    streams in, and a per-client limit on POSTs."""
+def form_token(secret: bytes, cookie: str) -> str:
+    """The CSRF token a form carries for this cookie value."""
+    digest = hmac.new(secret, cookie.encode("ascii", "replace"), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
 
-    def __init__(self, app: ASGIApp, rate_limit: int = RATE_LIMIT):
+
+def host_name(header: str) -> str:
+    """'Example.org:8000' -> 'example.org'; '[::1]:8000' -> '::1'."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1 : header.find("]")] if "]" in header else header
+    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
+
+
+class Guard:
+    """The Host check, security headers, the CSRF cookie, upload limits enforced
+    while the body streams in, and a per-client limit on POSTs."""
+
+    def __init__(self, app: ASGIApp, limits: Limits, secret: bytes):
         self.app = app
-        self.rate_limit = rate_limit
+        self.rate_limit = limits.rate_limit
+        self.hosts = set(accepted_hosts(DEFAULT_HOST, limits.allowed_hosts))
+        self.secret = secret
         self.posts: dict[str, deque[float]] = defaultdict(deque)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -62,9 +91,12 @@ class Guard:
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        if host_name(headers.get("host", "")) not in self.hosts:
+            await _plain(send, 400, "Unknown host: open this page by the address its server was started for.")
+            return
         cookie = _cookie(headers.get("cookie", ""), "csrf")
         token = cookie if cookie and re.fullmatch(r"[A-Za-z0-9_-]{20,64}", cookie) else secrets.token_urlsafe(24)
-        scope.setdefault("state", {})["csrf"] = token
+        scope.setdefault("state", {})["csrf"] = form_token(self.secret, token)
         new_cookie = token != cookie
 
         async def send_with_headers(message: Message) -> None:

@@ -24,18 +24,20 @@ from starlette.responses import HTMLResponse
 from ..clinic.profile import MAX_MESSAGE_CHARS, Profile
 from ..clinic.validate import make_profile
 from ..locales import LANGUAGES
-from . import i18n
+from . import Limits, i18n
 from .cache import cached
 from .pool import Workers
+from .security import form_token
 from .storage import Storage
 
 HERE = Path(__file__).parent
 
 
 class Web:
-    def __init__(self, data: Path, workers: int = 2, capacity: int = 8, timeout: float = 300.0):
+    def __init__(self, data: Path, limits: Limits):
+        self.limits = limits
         self.storage = Storage(data)
-        self.pool = Workers(workers, capacity, timeout)
+        self.pool = Workers(limits.workers, limits.capacity, limits.render_seconds, limits.worker_memory_mb)
         self.running: dict[str, asyncio.Task[Any]] = {}  # job id -> a batch still building
         self.thumbs = asyncio.Lock()  # one thumbnail at a time: the other workers stay free for people
         self.env = Environment(
@@ -67,7 +69,8 @@ class Web:
         form = await request.form(max_files=2, max_fields=200)
         sent = form.get("csrf_token")
         cookie = request.cookies.get("csrf", "")
-        if not isinstance(sent, str) or not cookie or not secrets.compare_digest(sent, cookie):
+        expected = form_token(self.storage.secret, cookie)
+        if not isinstance(sent, str) or not cookie or not secrets.compare_digest(sent, expected):
             raise HTTPException(403, "This form has expired or came from another site. Reload the page and try again.")
         return form
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import secrets
 import sqlite3
 import threading
@@ -60,6 +61,25 @@ class Storage:
         self._db = sqlite3.connect(str(folder / "handouts.sqlite3"), check_same_thread=False)
         self._db.executescript(SCHEMA)
         self._db.commit()
+        self.secret = self._secret()
+
+    def _secret(self) -> bytes:
+        """The data folder's own random key (signs the CSRF tokens), made once,
+        readable by its owner only; servers sharing the folder share it (it
+        appears whole, by a hard link, or not at all)."""
+        path = self.folder / "secret.key"
+        if not path.exists():
+            tmp = self.folder / f".secret.{secrets.token_hex(4)}.tmp"
+            try:
+                descriptor = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                with os.fdopen(descriptor, "wb") as stream:
+                    stream.write(secrets.token_bytes(32))
+                os.link(tmp, path)
+            except FileExistsError:
+                pass  # another server made it first
+            finally:
+                tmp.unlink(missing_ok=True)
+        return path.read_bytes()
 
     def close(self) -> None:
         self._db.close()
@@ -97,8 +117,11 @@ class Storage:
         path = self.logos / name
         if not path.exists():
             tmp = self.logos / f".{name}.{secrets.token_hex(4)}.tmp"
-            tmp.write_bytes(data)
-            tmp.replace(path)
+            try:
+                tmp.write_bytes(data)
+                tmp.replace(path)
+            finally:
+                tmp.unlink(missing_ok=True)  # a full disk leaves no half-written copy
         return name
 
     # jobs

@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from ..batch import OfficePlan, read_offices, run_batch
+from ..batch.office import fitted_jobs
 from ..build import build
+from ..clinic.logo import logo_bytes, logo_uri
 from ..clinic.profile import Profile
 from ..errors import HandoutsError
 from ..handover import (
@@ -31,6 +33,7 @@ from ..output import read_manifest, write_atomically
 from ..packet.build import build_packets
 from ..plan import plan
 from ..proof import proof
+from ..render.engine import html_to_pdf
 from ..sheets import alignment_sheet, get_stock, red_card_sheet, sheet_chunks
 from .cache import remember, write_progress
 from .previews import file_previews, render_preview
@@ -219,12 +222,40 @@ def do_peek(folder: str, handout: str, lang: str, profile: Profile | None, fits:
     return remember(out, {"peek": PEEK})
 
 
-def count_offices(folder: Path, data: bytes, langs: list[str]) -> int:
-    """The rows of an uploaded CSV (good and bad), read as `handouts batch`
-    reads them; raises HandoutsError for a file that is not a list of offices."""
+def do_check_logo(data: bytes) -> dict[str, Any]:
+    """An uploaded logo, checked as a profile checks it (an SVG bounded and
+    cleaned, a PNG or JPEG decoded whole and scaled down), then drawn once on a
+    page and that page rasterised, as every handout and preview will: the pool
+    stops this past its (short) time limit and the memory cap stops a decoding
+    bomb, so a logo that would stall renders is refused here, once.
+    Gives {"error"} or {"kind", "data" (the bytes to keep), "notes"}."""
+    import pypdfium2 as pdfium  # heavy, and only ever needed inside a worker
+
+    try:
+        kind, cleaned, notes = logo_bytes(data, "logo")
+        pdf = html_to_pdf(
+            f'<div style="width:2in;height:1in"><img src="{logo_uri(kind, cleaned)}" '
+            'style="max-width:2in;max-height:1in" alt=""></div>',
+            "logo",
+        )
+    except HandoutsError as exc:
+        return {"error": str(exc).removeprefix("logo: ")}
+    document = pdfium.PdfDocument(pdf)
+    try:
+        document[0].render(scale=300 / 72).to_pil()
+    finally:
+        document.close()
+    return {"kind": kind, "data": cleaned, "notes": notes}
+
+
+def count_offices(folder: Path, data: bytes, langs: list[str]) -> tuple[int, int]:
+    """(rows, pages to lay out) of an uploaded CSV, read as `handouts batch`
+    reads it: the rows good and bad, and every handout, sign and packet page
+    its good rows ask for. Raises HandoutsError for a file that is not a list
+    of offices."""
     write_atomically(folder / "offices.csv", data)
     offices, failures, _warnings = read_offices(folder / "offices.csv", defaults=OfficePlan(languages=tuple(langs)))
-    return len(offices) + len(failures)
+    return len(offices) + len(failures), sum(len(fitted_jobs(office)) for office in offices)
 
 
 def do_offices(folder: str, data: bytes, langs: list[str]) -> dict[str, Any]:

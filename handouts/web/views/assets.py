@@ -13,7 +13,8 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 from ...content import handout_keys
 from .. import i18n
 from ..cache import cached, selection_key
-from ..pool import BusyError, TooSlowError
+from ..pool import BusyError, TooSlowError, WorkerLostError
+from ..presenters import TOO_SLOW, WORKER_LOST
 from ..security import TooLargeError
 from ..state import Web
 from ..uifonts import UI_FONTS, ui_font
@@ -68,7 +69,9 @@ async def error(web: Web, request: Request, exc: Exception) -> Response:
             i18n.gettext("Busy: many people are printing right now. Wait a few seconds and try again."),
         )
     elif isinstance(exc, TooSlowError):
-        status, message = 504, i18n.gettext("This took too long. Choose fewer handouts or languages and try again.")
+        status, message = 504, i18n.gettext(TOO_SLOW)
+    elif isinstance(exc, WorkerLostError):
+        status, message = 503, i18n.gettext(WORKER_LOST)
     elif isinstance(exc, HTTPException):
         status, message = exc.status_code, str(exc.detail)
     else:

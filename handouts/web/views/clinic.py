@@ -4,6 +4,7 @@ and the live preview's picture of one handout with the clinic."""
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
@@ -14,13 +15,17 @@ from ...clinic.profile import LANGUAGE_FIELDS
 from ...content import handout_keys
 from ...errors import HandoutsError
 from ...locales import LANGUAGES
+from .. import i18n
 from ..cache import selection_key
+from ..pool import TooSlowError, WorkerLostError
 from ..presenters import field_errors
 from ..security import LOGO_LIMIT, TooLargeError
 from ..state import Web
 from ..storage import sniff_logo
-from ..work import PEEK, do_peek
+from ..work import PEEK, do_check_logo, do_peek
 
+LOGO_SECONDS = 20.0  # to check, draw and rasterise one logo; a real logo takes well under a second
+LOGO_EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/svg+xml": "svg"}
 TEXT_FIELDS = ("name", "address", "phone", "hours", "website", "telehealth", "color")
 # per language: message_ko, hours_es, ... (see handouts.clinic.profile.LANGUAGE_FIELDS)
 LANGUAGE_TEXT_FIELDS = tuple(f"{name}_{code}" for code in LANGUAGES for name in LANGUAGE_FIELDS)
@@ -42,6 +47,7 @@ async def clinic(web: Web, request: Request) -> Response:
             other=[],
             token=token,
             saved="saved" in request.query_params,
+            cleaned="cleaned" in request.query_params,
         )
     form = await web.form(request)
     values = {key: str(form.get(key) or "").strip() for key in TEXT_FIELDS + LANGUAGE_TEXT_FIELDS}
@@ -50,15 +56,20 @@ async def clinic(web: Web, request: Request) -> Response:
     logo = form.get("logo")
     if stored and stored.get("logo") and not form.get("remove_logo"):
         values["logo"] = stored["logo"]
+    cleaned = False
     if isinstance(logo, UploadFile) and logo.filename:
         data = await logo.read(LOGO_LIMIT + 1)
         if len(data) > LOGO_LIMIT:
             raise TooLargeError("logo")
-        kind = sniff_logo(data)
-        if kind is None:
-            errors["logo"] = "The logo must be a PNG, JPEG or SVG image."
+        if sniff_logo(data) is None:
+            errors["logo"] = i18n.gettext("The logo must be a PNG, JPEG or SVG image.")
         else:
-            values["logo"] = web.storage.save_logo(data, kind)
+            checked = await check_logo(web, data)
+            if "error" in checked:
+                errors["logo"] = checked["error"]
+            else:  # only a checked logo is kept, scaled down or cleaned: a refused upload never touches the disk
+                values["logo"] = web.storage.save_logo(checked["data"], LOGO_EXTENSIONS[checked["kind"]])
+                cleaned = bool(checked["notes"])
     other: list[str] = []
     if not errors:
         try:
@@ -73,7 +84,17 @@ async def clinic(web: Web, request: Request) -> Response:
         token = web.storage.new_profile(values)
     else:
         web.storage.update_profile(token, values)
-    return RedirectResponse(f"/c/{token}?saved=1", status_code=303)
+    return RedirectResponse(f"/c/{token}?saved=1{'&cleaned=1' if cleaned else ''}", status_code=303)
+
+
+async def check_logo(web: Web, data: bytes) -> dict[str, Any]:
+    """work.do_check_logo in a worker, within LOGO_SECONDS and the workers' memory cap."""
+    try:
+        return dict(await web.pool.submit(do_check_logo, data, timeout=LOGO_SECONDS))
+    except TooSlowError:
+        return {"error": i18n.gettext("This logo takes too long to draw. Export it as a simpler SVG, or use a PNG.")}
+    except WorkerLostError:
+        return {"error": i18n.gettext("This logo is too large to draw. Use a smaller PNG or JPEG, or a simpler SVG.")}
 
 
 async def peek(web: Web, request: Request) -> Response:

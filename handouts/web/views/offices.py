@@ -4,9 +4,8 @@ background while the page shows a progress bar."""
 from __future__ import annotations
 
 import asyncio
-import csv
 import hashlib
-import io
+import shutil
 from typing import Any
 
 from starlette.datastructures import UploadFile
@@ -17,8 +16,9 @@ from ...errors import HandoutsError
 from ...locales import LANGUAGES
 from .. import i18n
 from ..cache import cached, progress, selection_key
-from ..pool import TooSlowError
-from ..security import CSV_LIMIT, CSV_MAX_ROWS, TooLargeError
+from ..pool import TooSlowError, WorkerLostError
+from ..presenters import TOO_SLOW, WORKER_LOST
+from ..security import CSV_LIMIT, CSV_MAX_ROWS, MAX_BATCH_JOBS, TooLargeError
 from ..state import Web
 from ..work import count_offices, do_offices
 
@@ -44,12 +44,6 @@ async def offices(web: Web, request: Request) -> Response:
         data = await upload.read(CSV_LIMIT + 1)
         if len(data) > CSV_LIMIT:
             raise TooLargeError("csv")
-        try:
-            rows = sum(1 for _ in csv.reader(io.StringIO(data.decode("utf-8-sig")))) - 1
-        except (UnicodeDecodeError, csv.Error):
-            rows = 0
-        if rows > CSV_MAX_ROWS:
-            raise TooLargeError("csv")
     if not chosen:
         errors["lang"] = i18n.gettext("Choose at least one language.")
     params = {"csv": hashlib.sha256(data).hexdigest(), "langs": chosen}
@@ -60,16 +54,28 @@ async def offices(web: Web, request: Request) -> Response:
         found = cached(folder)
         if found is not None:
             return RedirectResponse(f"/r/{web.storage.add_job('offices', key, found)}", status_code=303)
-        try:  # read every row first (quick): a file that is not a list of offices is an error beside its field
-            total = await asyncio.to_thread(count_offices, folder, data, chosen)
+        try:  # read every row first (quick): limits are counted on what was read, never on the raw bytes
+            total, jobs = await asyncio.to_thread(count_offices, folder, data, chosen)
         except HandoutsError as exc:
             errors["csv"] = str(exc).replace(str(folder / "offices.csv"), "offices.csv")
         else:
             if not total:
                 errors["csv"] = i18n.gettext("The CSV file has no offices: one row per office under a header row.")
+            elif total > CSV_MAX_ROWS:
+                errors["csv"] = i18n.gettext(
+                    "The CSV file has %(rows)s offices; the page makes files for at most %(most)s at once. "
+                    "Split it into smaller files, or run handouts batch on your own computer."
+                ) % {"rows": f"{total:,}", "most": CSV_MAX_ROWS}
+            elif jobs > MAX_BATCH_JOBS:
+                errors["csv"] = i18n.gettext(
+                    "These offices and languages need %(jobs)s pages laid out; the page lays out at most %(most)s "
+                    "at once. Choose fewer languages, split the file, or run handouts batch on your own computer."
+                ) % {"jobs": f"{jobs:,}", "most": f"{MAX_BATCH_JOBS:,}"}
     if errors:
+        if folder.is_dir() and cached(folder) is None:
+            shutil.rmtree(folder, ignore_errors=True)  # a refused upload is not kept
         return web.page(request, "offices.html", status=400, languages=languages, chosen=chosen, errors=errors)
-    task = web.pool.submit(do_offices, str(folder), data, chosen)  # BusyError: 503 at once
+    task = web.pool.submit(do_offices, str(folder), data, chosen, timeout=web.limits.batch_seconds)  # BusyError: 503
     job_id = web.storage.add_job("offices", key, {"running": True, "total": total})
     web.running[job_id] = asyncio.ensure_future(finish(web, job_id, task))
     return RedirectResponse(f"/r/{job_id}", status_code=303)
@@ -80,9 +86,11 @@ async def finish(web: Web, job_id: str, task: asyncio.Task[Any]) -> None:
     try:
         result = await task
     except TooSlowError:
-        result = {"error": i18n.gettext("This took too long. Choose fewer handouts or languages and try again.")}
-    except Exception as exc:  # a worker that died: say so on the page, never a traceback
-        result = {"error": f"The batch stopped: {type(exc).__name__}. Try again."}
+        result = {"error": i18n.gettext(TOO_SLOW)}
+    except WorkerLostError:
+        result = {"error": i18n.gettext(WORKER_LOST)}
+    except Exception:  # anything else: say so on the page, never a traceback
+        result = {"error": i18n.gettext("The batch stopped. Try again.")}
     try:
         web.storage.update_job(job_id, result)
     finally:
