@@ -27,6 +27,7 @@ import multiprocessing
 import os
 import resource
 from collections.abc import Callable
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from pebble import ProcessExpired, ProcessPool
@@ -74,7 +75,9 @@ class Workers:
         self._pool: ProcessPool | None = None
 
     def start(self) -> None:
-        if self._pool is None or not self._pool.active:
+        if self._pool is not None and not self._pool.active:
+            self.stop()  # broken (its workers died before they took their jobs): a new pool replaces it
+        if self._pool is None:
             self._pool = ProcessPool(
                 max_workers=self.workers,
                 initializer=web_worker_start,
@@ -113,7 +116,7 @@ class Workers:
                 return await asyncio.wrap_future(future)
             except concurrent.futures.TimeoutError:
                 raise TooSlowError() from None
-            except ProcessExpired:
+            except (ProcessExpired, BrokenProcessPool):
                 raise WorkerLostError() from None
             finally:
                 self.waiting -= 1

@@ -24,6 +24,7 @@ from starlette.responses import HTMLResponse
 from ..clinic.profile import MAX_MESSAGE_CHARS, Profile
 from ..clinic.validate import make_profile
 from ..locales import LANGUAGES
+from ..resources import remove_stale_scratch
 from . import Limits, i18n
 from .cache import cached
 from .pool import Workers
@@ -99,5 +100,8 @@ class Web:
         return found
 
     def close(self) -> None:
+        """Stop the workers (a render in flight is abandoned), then remove the
+        scratch folders of the killed ones (they cannot remove their own)."""
         self.pool.stop()
+        remove_stale_scratch()
         self.storage.close()

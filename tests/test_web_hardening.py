@@ -1,0 +1,324 @@
+"""The web page under attack (issue 24): each class of what a red team did on
+2026-12-03, against a server this file starts on 127.0.0.1 (in a thread, on a
+free port, stopped by the test) or the app itself, every wait bounded.
+
+Made-up clinic names only; nothing here depends on today's date.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from starlette import testclient as starlette_testclient
+
+from handouts.clinic.logo import MAX_SVG_DRAWN, logo_bytes
+from handouts.errors import HandoutsError
+from handouts.web import Limits
+from handouts.web.app import create_app
+from handouts.web.server import BoundedH11, make_server
+
+# About 1.6 KB: ten levels of ten <use> of the level below, a "billion laughs" in geometry.
+USE_BOMB = (
+    '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 10 10">'
+    '<defs><rect id="l0" width="1" height="1"/>'
+    + "".join(f'<g id="l{i}">' + f'<use xlink:href="#l{i - 1}"/>' * 10 + "</g>" for i in range(1, 10))
+    + '</defs><use xlink:href="#l9"/></svg>'
+).encode()
+PATTERN_BOMB = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">'
+    '<pattern id="p0" width="1" height="1"><rect width="1" height="1"/></pattern>'
+    + "".join(
+        f'<pattern id="p{i}" width="1" height="1">' + f'<rect width="1" height="1" fill="url(#p{i - 1})"/>' * 12 + "</pattern>"
+        for i in range(1, 8)
+    )
+    + '<rect width="10" height="10" fill="url(#p7)"/></svg>'
+).encode()
+STYLE_BOMB = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><style>'
+    + "".join(f".c{i} {{ fill: url(#m{i}) }}" for i in range(8))
+    + "</style>"
+    + "".join(f'<pattern id="m{i}" width="1" height="1">' + f'<rect class="c{i + 1}" width="1" height="1"/>' * 12 + "</pattern>" for i in range(8))
+    + '<rect class="c0" width="10" height="10"/></svg>'
+).encode()
+LOOP = b'<svg xmlns="http://www.w3.org/2000/svg"><g id="a"><use href="#b"/></g><g id="b"><use href="#a"/></g></svg>'
+FINE = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><style>.s{fill:url(#g)}</style>'
+    b'<linearGradient id="g"><stop offset="0" stop-color="#1d4ed8"/><stop offset="1" stop-color="#fff"/></linearGradient>'
+    b'<rect id="r" class="s" width="4" height="4"/><use href="#r" x="5"/><use href="#r" y="5"/></svg>'
+)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextlib.contextmanager
+def running_server(data: Path, limits: Limits) -> Iterator[str]:
+    """`handouts serve`'s own server (server.make_server) on 127.0.0.1, in a thread; stopped on exit."""
+    port = free_port()
+    server = make_server(data, "127.0.0.1", port, limits)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started and time.monotonic() < deadline and thread.is_alive():
+        time.sleep(0.05)
+    assert server.started, "the server did not start within 30 s"
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(30)
+        assert not thread.is_alive(), "the server did not stop within 30 s"
+
+
+def form_token(client: httpx.Client | starlette_testclient.TestClient) -> str:
+    page = client.get("/").text
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert found, "no form token on the page"
+    return found.group(1)
+
+
+# 1. A logo that draws too much is refused when uploaded, before anything renders it.
+
+
+@pytest.mark.parametrize("svg", [USE_BOMB, PATTERN_BOMB, STYLE_BOMB], ids=["use", "pattern", "stylesheet"])
+def test_a_logo_that_expands_to_millions_of_shapes_is_refused(svg):
+    assert len(svg) < 5000  # a few KB
+    start = time.monotonic()
+    with pytest.raises(HandoutsError, match=f"over {MAX_SVG_DRAWN:,}"):
+        logo_bytes(svg, "logo.svg")
+    assert time.monotonic() - start < 2
+
+
+def test_a_logo_that_refers_to_itself_is_refused_and_a_real_one_passes():
+    with pytest.raises(HandoutsError, match="loop"):
+        logo_bytes(LOOP, "logo.svg")
+    kind, cleaned, notes = logo_bytes(FINE, "logo.svg")
+    assert kind == "image/svg+xml"
+    assert cleaned.count(b"<use") == 2
+    assert not notes
+
+
+@pytest.mark.pdf
+def test_uploading_a_logo_bomb_is_an_error_at_the_field_and_nothing_is_kept(tmp_path):
+    app = create_app(tmp_path, Limits(workers=1, allowed_hosts=("testserver",)))
+    with starlette_testclient.TestClient(app) as client:
+        response = client.post(
+            "/clinic",
+            data={"csrf_token": form_token(client), "name": "Example Test Clinic"},
+            files={"logo": ("logo.svg", USE_BOMB, "image/svg+xml")},
+        )
+        assert response.status_code == 400
+        assert re.search(r'id="e-logo"[^>]*>[^<]*repeats its shapes', response.text)
+        assert not list((tmp_path / "logos").iterdir())
+        response = client.post(  # the same form with a real logo is saved
+            "/clinic",
+            data={"csrf_token": form_token(client), "name": "Example Test Clinic"},
+            files={"logo": ("logo.svg", FINE, "image/svg+xml")},
+            follow_redirects=False,
+        )
+        assert response.status_code == 303
+        assert len(list((tmp_path / "logos").iterdir())) == 1
+
+
+# 1, 2 and 4. A job past its limit is stopped with its worker; a dead worker is replaced; the next job works.
+
+
+def _print(client: starlette_testclient.TestClient, token: str) -> httpx.Response:
+    return client.post(
+        "/print",
+        data={"csrf_token": token, "handout": "red-card", "lang": "en", "size": "wallet"},
+        follow_redirects=False,
+    )
+
+
+@pytest.mark.pdf
+def test_a_job_past_its_time_limit_is_stopped_and_its_worker_replaced(tmp_path):
+    app = create_app(tmp_path, Limits(workers=1, render_seconds=0.3, allowed_hosts=("testserver",)))
+    web = app.web  # type: ignore[attr-defined]
+    with starlette_testclient.TestClient(app) as client:
+        token = form_token(client)
+        response = _print(client, token)
+        assert response.status_code == 504
+        assert "took too long and was stopped" in response.text
+        deadline = time.monotonic() + 30
+        while len(web.pool.pids()) < 1 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        first = web.pool.pids()
+        assert len(first) == 1
+        web.pool.timeout = 120.0
+        response = _print(client, token)
+        assert response.status_code == 303, response.text[:300]
+        assert client.get(response.headers["location"]).status_code == 200
+
+
+@pytest.mark.pdf
+def test_a_worker_killed_mid_render_is_replaced_and_the_user_told(tmp_path):
+    app = create_app(tmp_path, Limits(workers=1, allowed_hosts=("testserver",)))
+    web = app.web  # type: ignore[attr-defined]
+    with starlette_testclient.TestClient(app) as client:
+        token = form_token(client)
+        answers: list[httpx.Response] = []
+        request = threading.Thread(target=lambda: answers.append(_print(client, token)))
+        request.start()
+        deadline = time.monotonic() + 60
+        while not (web.pool.waiting and web.pool.pids()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)  # the job is in its worker
+        killed = web.pool.pids()
+        for pid in killed:
+            os.kill(pid, signal.SIGKILL)
+        request.join(120)
+        assert answers, "the request did not finish"
+        assert answers[0].status_code == 503
+        assert "stopped" in answers[0].text and "Try again" in answers[0].text
+        assert "Traceback" not in answers[0].text
+        response = _print(client, token)
+        assert response.status_code == 303
+        assert not set(killed) & set(web.pool.pids())
+
+
+# 5. Slow and idle connections are closed; a cap on open connections.
+
+
+def _open_slowly(url: str, count: int) -> list[socket.socket]:
+    port = int(url.rsplit(":", 1)[1])
+    sockets = []
+    for _ in range(count):
+        conn = socket.create_connection(("127.0.0.1", port), timeout=5)
+        conn.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # and never the end of the headers
+        sockets.append(conn)
+    return sockets
+
+
+def _closed(conn: socket.socket) -> bool:
+    try:
+        return conn.recv(1) == b""
+    except (ConnectionResetError, TimeoutError, socket.timeout):
+        return True
+
+
+def test_slow_connections_are_closed_and_capped(tmp_path, monkeypatch):
+    monkeypatch.setattr(BoundedH11, "header_seconds", 1.0)
+    with running_server(tmp_path, Limits(workers=1, max_connections=20)) as url:
+        slow = _open_slowly(url, 30)
+        try:
+            over = [conn for conn in slow[20:] if _closed(conn)]
+            assert len(over) >= 9, "connections over the cap were not closed at once"
+            time.sleep(1.5)
+            assert all(_closed(conn) for conn in slow[:20]), "a connection that never sent its headers stayed open"
+            assert httpx.get(url + "/", timeout=10).status_code == 200
+        finally:
+            for conn in slow:
+                conn.close()
+
+
+# 6. Only the hosts the server was started for. 14. A planted CSRF cookie is useless.
+
+
+def test_other_host_names_are_refused(tmp_path):
+    with running_server(tmp_path, Limits(workers=1, allowed_hosts=("handouts.example.org",))) as url:
+        assert httpx.get(url + "/", timeout=10).status_code == 200
+        assert httpx.get(url + "/", headers={"host": "handouts.example.org"}, timeout=10).status_code == 200
+        rebound = httpx.get(url + "/", headers={"host": "attacker.example"}, timeout=10)
+        assert rebound.status_code == 400
+        assert "Unknown host" in rebound.text
+        posted = httpx.post(url + "/clinic", headers={"host": "attacker.example"}, data={"name": "X"}, timeout=10)
+        assert posted.status_code == 400
+
+
+def test_a_csrf_cookie_planted_by_another_page_does_not_pass(tmp_path):
+    with running_server(tmp_path, Limits(workers=1)) as url:
+        planted = "A" * 32  # what a page on another port of 127.0.0.1 can set, and then post
+        with httpx.Client(base_url=url, cookies={"csrf": planted}, timeout=10) as attacker:
+            response = attacker.post("/clinic", data={"csrf_token": planted, "name": "Example Test Clinic"})
+            assert response.status_code == 403
+        with httpx.Client(base_url=url, timeout=10) as person:
+            response = person.post(
+                "/clinic", data={"csrf_token": form_token(person), "name": "Example Test Clinic"}, follow_redirects=False
+            )
+            assert response.status_code == 303
+
+
+# 17. Ctrl+C during a render stops the server, its workers and their scratch folders.
+
+
+@pytest.mark.pdf
+def test_ctrl_c_during_a_render_stops_everything_and_leaves_nothing(tmp_path):
+    port = free_port()
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = {**os.environ, "TMPDIR": str(scratch)}
+    server = subprocess.Popen(
+        [str(Path(sys.executable).with_name("handouts")), "serve", "--port", str(port), "--data", str(tmp_path / "data")],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                httpx.get(url + "/", timeout=2)
+                break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        with httpx.Client(base_url=url, timeout=60) as person:
+            token = form_token(person)
+            answers: list[object] = []
+
+            def post() -> None:
+                try:
+                    answers.append(person.post("/print", data={"csrf_token": token, "handout": "pharmacy", "lang": "en"}))
+                except httpx.TransportError as exc:
+                    answers.append(exc)
+
+            request = threading.Thread(target=post)
+            request.start()
+            time.sleep(3)  # the render is under way in a worker
+            children = _children(server.pid)
+            assert children, "no worker was rendering"
+            server.send_signal(signal.SIGINT)
+            server.wait(20)
+            request.join(30)
+        assert server.returncode is not None
+        deadline = time.monotonic() + 10
+        while any(_alive(pid) for pid in children) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not [pid for pid in children if _alive(pid)], "a worker outlived the server"
+        assert not list(scratch.glob("handouts-run-*")), "a scratch folder was left behind"
+        assert not list((tmp_path / "data").rglob("*.tmp")), "a temporary file was left behind"
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait(10)
+
+
+def _children(pid: int) -> list[int]:
+    import psutil
+
+    return [child.pid for child in psutil.Process(pid).children(recursive=True)]
+
+
+def _alive(pid: int) -> bool:
+    import psutil
+
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
