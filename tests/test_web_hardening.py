@@ -345,3 +345,50 @@ def _alive(pid: int) -> bool:
         return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
     except psutil.NoSuchProcess:
         return False
+
+
+# 8. Made files are removed by age and total size; refused uploads are never kept.
+
+
+def _build(builds: Path, name: str, size: int, last_use: float) -> Path:
+    folder = builds / name
+    (folder / "files").mkdir(parents=True)
+    (folder / "files" / "a.pdf").write_bytes(b"%" * size)
+    (folder / "result.json").write_text("{}")
+    for path in (folder, folder / "result.json"):
+        os.utime(path, (last_use, last_use))
+    return folder
+
+
+def test_old_and_excess_builds_are_removed_least_recently_used_first(tmp_path):
+    from handouts.web.retention import GRACE_SECONDS, sweep
+
+    now = 2_000_000_000.0  # a fixed moment: nothing here reads the clock
+    day = 86400
+    old = _build(tmp_path, "old", 10, now - 40 * day)
+    lru = _build(tmp_path, "lru", 1000, now - 5 * day)
+    recent = _build(tmp_path, "recent", 1000, now - 1 * day)
+    running = _build(tmp_path, "running", 5000, now - GRACE_SECONDS / 2)  # a job may still be writing it
+    swept = sweep(tmp_path, keep_days=30, keep_bytes=7000, now=now)
+    assert not old.exists()  # past 30 days
+    assert not lru.exists()  # the least recently used, while the total was over 7,000 bytes
+    assert recent.exists()
+    assert running.exists()
+    assert (swept.removed, swept.freed, swept.kept) == (2, 1014, 6004)  # each folder also holds its 2-byte result.json
+    assert sweep(tmp_path, keep_days=30, keep_bytes=7000, now=now).removed == 0
+
+
+def test_a_result_whose_files_were_removed_says_so(tmp_path):
+    import shutil
+
+    app = create_app(tmp_path, Limits(workers=1, keep_days=7, allowed_hosts=("testserver",)))
+    web = app.web  # type: ignore[attr-defined]
+    with starlette_testclient.TestClient(app) as client:
+        folder = web.storage.builds / ("0" * 32)
+        folder.mkdir()
+        job = web.storage.add_job("handouts", folder.name, {"files": []})
+        assert client.get(f"/r/{job}").status_code == 200
+        shutil.rmtree(folder)
+        gone = client.get(f"/r/{job}")
+        assert gone.status_code == 410
+        assert "keeps what it made for 7 days" in gone.text

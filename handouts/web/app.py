@@ -58,6 +58,7 @@ def create_app(data: Path, limits: Limits | None = None) -> Guard:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await web.sweep(force=True)
         try:
             yield
         finally:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -56,9 +57,11 @@ def write_progress(folder: Path, done: int) -> None:
 
 
 def cached(folder: Path) -> dict[str, Any] | None:
-    """The summary of a job already done in this folder (see selection_key)."""
+    """The summary of a job already done in this folder (see selection_key);
+    serving it counts as a use (retention.sweep keeps what is used)."""
     try:
         found: dict[str, Any] = json.loads((folder / RESULT).read_text(encoding="utf-8"))
+        os.utime(folder / RESULT)
         return found
     except (OSError, ValueError):
         return None

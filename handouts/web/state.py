@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ from ..resources import remove_stale_scratch
 from . import Limits, i18n
 from .cache import cached
 from .pool import Workers
+from .retention import EVERY_SECONDS, sweep
 from .security import form_token
 from .storage import Storage
 
@@ -40,6 +42,7 @@ class Web:
         self.storage = Storage(data)
         self.pool = Workers(limits.workers, limits.capacity, limits.render_seconds, limits.worker_memory_mb)
         self.running: dict[str, asyncio.Task[Any]] = {}  # job id -> a batch still building
+        self.swept = -EVERY_SECONDS  # when old made files were last removed (time.monotonic)
         self.thumbs = asyncio.Lock()  # one thumbnail at a time: the other workers stay free for people
         self.env = Environment(
             loader=FileSystemLoader(str(HERE / "templates")),
@@ -91,13 +94,34 @@ class Web:
         found = cached(folder)
         if found is not None:
             return found
-        return await self.pool.run(function, str(folder), *args)
+        try:
+            return await self.pool.run(function, str(folder), *args)
+        finally:
+            await self.sweep()
 
     def job(self, request: Request) -> tuple[str, Path, dict[str, Any]]:
         found = self.storage.get_job(str(request.path_params["job"]))
         if found is None:
             raise HTTPException(404, "Not found.")
+        if not found[1].is_dir():
+            raise HTTPException(
+                410,
+                i18n.gettext(
+                    "These files were removed: the page keeps what it made for %(days)s days. "
+                    "Choose again to make them anew."
+                )
+                % {"days": f"{self.limits.keep_days:g}"},
+            )
         return found
+
+    async def sweep(self, force: bool = False) -> None:
+        """Remove old made files (retention.sweep), at most once every EVERY_SECONDS."""
+        now = time.monotonic()
+        if not force and now - self.swept < EVERY_SECONDS:
+            return
+        self.swept = now
+        keep_bytes = int(self.limits.keep_gb * 1e9)
+        await asyncio.to_thread(sweep, self.storage.builds, self.limits.keep_days, keep_bytes)
 
     def close(self) -> None:
         """Stop the workers (a render in flight is abandoned), then remove the

@@ -53,9 +53,8 @@ class Storage:
         self.folder = folder
         self.logos = folder / "logos"
         self.builds = folder / "builds"
-        self.uploads = folder / "uploads"
         self.fits = folder / "fits.json"  # fits by shape of clinic details, shared by every build (shapes.py)
-        for path in (self.folder, self.logos, self.builds, self.uploads):
+        for path in (self.folder, self.logos, self.builds):
             path.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         self._db = sqlite3.connect(str(folder / "handouts.sqlite3"), check_same_thread=False)

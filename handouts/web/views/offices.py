@@ -95,6 +95,7 @@ async def finish(web: Web, job_id: str, task: asyncio.Task[Any]) -> None:
         web.storage.update_job(job_id, result)
     finally:
         web.running.pop(job_id, None)
+    await web.sweep()
 
 
 async def job_progress(web: Web, request: Request) -> Response:
