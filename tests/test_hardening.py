@@ -384,3 +384,38 @@ def test_a_build_removes_only_temporary_files_of_dead_handouts_runs(tmp_path):
     assert not build(plan(["red-card"], ["en"]), tmp_path).failed
     assert theirs.read_text() == "keep me"
     assert not ours.exists()
+
+
+@pytest.mark.pdf
+def test_a_clinics_own_text_is_printed_verbatim_braces_and_all(tmp_path):
+    """Issue 24, item 10: braces in the clinic's details are its own words, never
+    placeholders: `{fact:...}` prints as typed, an unknown `{...}` is no error, in
+    every handout (one language each), a packet and the tri-fold."""
+    from pypdf import PdfReader
+
+    from handouts.content import handout_keys
+    from handouts.packet.build import build_packets
+    from handouts.trifold import trifold
+
+    values = {
+        "name": "Clinic {fact:nurse_line} {nope}",
+        "address": "1 {fact:x} St, Los Angeles, CA 90012",
+        "phone": "(213) 555-0100",
+        "hours": "Mon {hours}",
+        "message_es": "Hola {say:z}",
+    }
+    profile = make_profile(values, "clinic", tmp_path)
+
+    def text(pdf: bytes | Path) -> str:
+        reader = PdfReader(io.BytesIO(pdf) if isinstance(pdf, bytes) else pdf)
+        return " ".join(page.extract_text() or "" for page in reader.pages)
+
+    report = build(plan(list(handout_keys()), ["es"], profile=profile), tmp_path / "out")
+    made = [r for r in report.results if r.path is not None]
+    assert len(made) == len(report.results) >= len(handout_keys())
+    for result in report.results:
+        assert result.error is None, result.job.label
+        assert "Clinic {fact:nurse_line} {nope}" in text(result.path), result.job.label
+    packet = build_packets(["es"], tmp_path / "packets", profile, None)[0]
+    assert "Hola {say:z}" in text(packet)
+    assert "Clinic {fact:nurse_line} {nope}" in text(trifold("es", profile)[0])

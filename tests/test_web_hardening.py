@@ -392,3 +392,44 @@ def test_a_result_whose_files_were_removed_says_so(tmp_path):
         gone = client.get(f"/r/{job}")
         assert gone.status_code == 410
         assert "keeps what it made for 7 days" in gone.text
+
+
+# 11. The server's own paths never reach the page or the files it gives.
+
+
+def test_absolute_paths_are_cut_to_their_file_name_and_links_are_kept():
+    from handouts.web.presenters import without_paths
+
+    text = (
+        "row 3: cannot read the logo file /srv/handouts-data/builds/ab12/logo.png (No such file); "
+        "see https://example.org/a/b and files/know-your-rights-letter.pdf, or ~/x/y"
+    )
+    assert without_paths(text) == (
+        "row 3: cannot read the logo file logo.png (No such file); "
+        "see https://example.org/a/b and files/know-your-rights-letter.pdf, or ~/x/y"
+    )
+    assert without_paths({"errors": ["/a/b/c.yaml: bad"], "pages": 2}) == {"errors": ["c.yaml: bad"], "pages": 2}
+
+
+def test_a_batch_error_names_no_server_path_on_the_page_or_in_the_summary(tmp_path):
+    data = tmp_path / "server-data-folder"
+    app = create_app(data, Limits(workers=1, allowed_hosts=("testserver",)))
+    with starlette_testclient.TestClient(app) as client:
+        rows = 'name,phone,logo\n"Example Test Clinic","(213) 555-0100","pictures/missing-logo.png"\n'
+        response = client.post(
+            "/offices",
+            data={"csrf_token": form_token(client), "lang": "en"},
+            files={"csv": ("offices.csv", rows, "text/csv")},
+            follow_redirects=False,
+        )
+        assert response.status_code == 303, response.text[:500]
+        result = response.headers["location"]
+        deadline = time.monotonic() + 120
+        while not client.get(f"{result}/progress.json").json()["finished"] and time.monotonic() < deadline:
+            time.sleep(0.2)
+        page = client.get(result).text
+        summary = client.get(f"{result}/summary.csv").text
+        for shown in (page, summary):
+            assert "missing-logo.png" in shown  # the error is there, naming the file the row names
+            assert str(tmp_path) not in shown
+            assert "/builds/" not in shown

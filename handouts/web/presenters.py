@@ -24,6 +24,24 @@ WORKER_LOST = N_(
 )
 
 
+# An absolute path (two or more parts), not inside a URL or a word: only its last part is shown.
+_PATH = re.compile(r"(?<![\w:/.~-])/(?:[^/\s'\"]+/)+([^/\s'\"]+)")
+MESSAGE_KEYS = ("errors", "other", "message", "error", "result", "warnings", "drafts")
+
+
+def without_paths(value: Any) -> Any:
+    """A message (or a summary of them: dicts and lists, recursively) with
+    each of the server's absolute paths cut to its file name: the page never
+    shows where the server keeps its data."""
+    if isinstance(value, str):
+        return _PATH.sub(r"\1", value)
+    if isinstance(value, Mapping):
+        return {key: without_paths(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(without_paths(item) for item in value)
+    return value
+
+
 def field_errors(problems: list[str]) -> tuple[dict[str, str], list[str]]:
     """Profile problems by field ({'phone': ...}), and the others as they are."""
     by_field: dict[str, str] = {}

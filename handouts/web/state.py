@@ -29,6 +29,7 @@ from ..resources import remove_stale_scratch
 from . import Limits, i18n
 from .cache import cached
 from .pool import Workers
+from .presenters import MESSAGE_KEYS, without_paths
 from .retention import EVERY_SECONDS, sweep
 from .security import form_token
 from .storage import Storage
@@ -55,6 +56,7 @@ class Web:
 
     def page(self, request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
         lang = i18n.choose(request.cookies.get("ui_lang"), request.headers.get("accept-language", ""))
+        context = {key: without_paths(value) if key in MESSAGE_KEYS else value for key, value in context.items()}
         with i18n.active(lang):
             html = self.env.get_template(name).render(
                 request=request,

@@ -26,6 +26,7 @@ from ..handover import (
     handout_printable,
     packet_printable,
     print_me_first,
+    write_summary,
     write_zip,
 )
 from ..notices import notice
@@ -36,6 +37,7 @@ from ..proof import proof
 from ..render.engine import html_to_pdf
 from ..sheets import alignment_sheet, get_stock, red_card_sheet, sheet_chunks
 from .cache import remember, write_progress
+from .presenters import without_paths
 from .previews import file_previews, render_preview
 
 THUMB_WIDTH_PX = 240
@@ -283,11 +285,16 @@ def do_offices(folder: str, data: bytes, langs: list[str]) -> dict[str, Any]:
             on_warning=warnings.append,
         )
     except HandoutsError as exc:
-        return {"error": str(exc).replace(str(source), "offices.csv")}
+        return {"error": without_paths(str(exc))}
+    for result in results:  # what the page and summary.csv show: no path of the server's
+        result.error = without_paths(result.error)
+        result.warnings = without_paths(result.warnings)
+    write_summary(out / "offices", results)
     offices = []
     for result in results:
-        error = result.error.replace(str(source), "offices.csv") if result.error else None
-        zip_name = result.zip.name if result.zip is not None and not error else ""
-        offices.append({"row": result.row, "slug": result.slug, "name": result.name, "error": error, "zip": zip_name})
+        zip_name = result.zip.name if result.zip is not None and not result.error else ""
+        offices.append(
+            {"row": result.row, "slug": result.slug, "name": result.name, "error": result.error, "zip": zip_name}
+        )
         warnings += result.warnings
     return remember(out, {"offices": offices, "warnings": _records(warnings), "errors": [], "files": []})

@@ -57,7 +57,7 @@ async def offices(web: Web, request: Request) -> Response:
         try:  # read every row first (quick): limits are counted on what was read, never on the raw bytes
             total, jobs = await asyncio.to_thread(count_offices, folder, data, chosen)
         except HandoutsError as exc:
-            errors["csv"] = str(exc).replace(str(folder / "offices.csv"), "offices.csv")
+            errors["csv"] = str(exc)  # the page shows it without the server's paths (Web.page)
         else:
             if not total:
                 errors["csv"] = i18n.gettext("The CSV file has no offices: one row per office under a header row.")
