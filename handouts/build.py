@@ -6,6 +6,7 @@ prints. The CLI decides what the person sees.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Mapping
@@ -182,13 +183,25 @@ def _build(
         result = JobResult(job, rendered=rendered, error=error)
         if rendered is not None and error is None:
             path = output_path(out, job)
-            try:
-                write_atomically(path, rendered.pdf)
-                result.path = path
-                manifest[path.relative_to(out).as_posix()] = manifest_entry(out, result, digest, parts[job])
+            key = path.relative_to(out).as_posix()
+            before = manifest.get(key)
+            result.path = path
+
+            def list_it() -> None:  # the manifest lists the PDF before the PDF appears (a full disk: neither)
+                manifest[key] = manifest_entry(out, result, digest, parts[job])
                 write_manifest(out, manifest)
+
+            try:
+                write_atomically(path, rendered.pdf, before_rename=list_it)
             except OutputError as exc:
                 result.error, result.path = exc, None
+                if manifest.get(key) is not before:  # listed, then the rename failed: list what is there again
+                    if before is None:
+                        manifest.pop(key, None)
+                    else:
+                        manifest[key] = before
+                    with contextlib.suppress(OutputError):
+                        write_manifest(out, manifest)
         report.results.append(result)
         if on_done:
             on_done(result)

@@ -3,10 +3,12 @@ of killed builds, and the manifest (out/manifest.json)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any, Literal
 
@@ -27,11 +29,16 @@ def _umask() -> int:
     return mask
 
 
-def write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes, before_rename: Callable[[], None] | None = None) -> None:
     """Write to a temporary file beside the target, then rename over it: a
     reader (or a crash) never sees half a file. The file gets the usual
     permissions (0644 with the common umask), so colleagues and print servers
-    can read it. A failure is an OutputError naming the file."""
+    can read it. A failure is an OutputError naming the file.
+
+    `before_rename` runs once the bytes are safely on disk, before the file
+    appears: if it fails (the manifest that would list the file cannot be
+    written), the temporary copy is removed and the target is left as it was,
+    so no file is ever there that the manifest does not list."""
     temporary = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -43,7 +50,6 @@ def write_atomically(path: Path, data: bytes) -> None:
             stream.flush()
             os.fchmod(stream.fileno(), 0o666 & ~_umask())
             os.fsync(stream.fileno())
-        os.replace(temporary, path)
     except OSError as exc:
         if temporary:
             Path(temporary).unlink(missing_ok=True)
@@ -54,6 +60,19 @@ def write_atomically(path: Path, data: bytes) -> None:
     except BaseException:
         if temporary:
             Path(temporary).unlink(missing_ok=True)
+        raise
+    try:
+        if before_rename is not None:
+            before_rename()
+        os.replace(temporary, path)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise OutputError(
+            f"{path}: cannot be written ({exc.strerror or exc}); check that the folder exists, "
+            "is writable and the disk is not full."
+        ) from None
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
         raise
 
 
@@ -134,7 +153,7 @@ def write_manifest(out: Path, manifest: dict[str, ManifestEntry]) -> None:
     write_atomically(manifest_path(out), text.encode())
 
 
-def add_to_manifest(
+def write_listed(
     out: Path,
     path: Path,
     pdf: bytes,
@@ -143,8 +162,10 @@ def add_to_manifest(
     made_from: list[str] | None = None,
     extra: dict[str, Any] | None = None,
 ) -> None:
-    """List a file the build did not render itself (a packet, a card sheet) in
-    OUT/manifest.json, with the PDFs it binds, so `handouts changes` follows them."""
+    """Write a file the build did not render itself (a packet, a card sheet)
+    and list it in OUT/manifest.json, with the PDFs it binds, so `handouts
+    changes` follows them. The manifest is written first (write_atomically's
+    `before_rename`): a full disk leaves neither, never an unlisted file."""
     import hashlib
     import io
 
@@ -153,8 +174,9 @@ def add_to_manifest(
     with pikepdf.open(io.BytesIO(pdf)) as document:  # qpdf: counting pages with pypdf parsed every object
         pages = len(document.pages)
     manifest = read_manifest(out)
-    manifest[path.relative_to(out).as_posix()] = {
-        "path": path.relative_to(out).as_posix(),
+    key = path.relative_to(out).as_posix()
+    entry = {
+        "path": key,
         "sha256": hashlib.sha256(pdf).hexdigest(),
         "bytes": len(pdf),
         "kind": kind,
@@ -165,7 +187,17 @@ def add_to_manifest(
         "made_from": made_from or [],
         **(extra or {}),
     }
-    write_manifest(out, manifest)
+
+    def list_it() -> None:
+        write_manifest(out, {**manifest, key: entry})
+
+    try:
+        write_atomically(path, pdf, before_rename=list_it)
+    except OutputError:
+        if read_manifest(out).get(key) == entry:  # listed, then the rename failed: list what is there again
+            with contextlib.suppress(OutputError):
+                write_manifest(out, manifest)
+        raise
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what spreadsheets read as the start of a formula

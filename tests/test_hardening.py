@@ -347,6 +347,31 @@ def test_a_full_disk_is_a_one_line_error_and_the_manifest_stays_true(tmp_path, m
     assert listed == {"en/pharmacy-letter.pdf"}  # the manifest lists what is there, and only that
 
 
+def test_a_disk_full_when_the_manifest_is_written_leaves_no_unlisted_pdf(tmp_path, monkeypatch):
+    """Issue 24, item 16: the manifest is written before the PDF appears; when
+    the manifest cannot be written, the new PDF does not appear either."""
+    import errno
+
+    out = tmp_path / "out"
+    assert not build(plan(["pharmacy"], ["en"]), out).failed
+    real_replace = os.replace
+
+    def full(source, target):
+        if str(target).endswith("manifest.json"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", full)
+    result = CliRunner().invoke(main, ["build", "-H", "red-card", "-l", "en", "-o", str(out), "-j", "1"])
+    assert result.exit_code == 1
+    assert "manifest.json: cannot be written (No space left on device)" in result.stderr
+    assert not (out / "en" / "red-card-wallet.pdf").exists()
+    assert not list(out.rglob("*.part"))
+    on_disk = {p.relative_to(out).as_posix() for p in out.rglob("*.pdf")}
+    listed = {entry["path"] for entry in json.loads((out / "manifest.json").read_text())["files"]}
+    assert on_disk == listed == {"en/pharmacy-letter.pdf"}
+
+
 def test_bad_profiles_and_settings_are_one_line_errors(tmp_path):
     (tmp_path / "cp1252.toml").write_bytes('name = "Clínica"\n'.encode("cp1252"))
     assert "not UTF-8" in one_line_error(
@@ -384,6 +409,28 @@ def test_a_build_removes_only_temporary_files_of_dead_handouts_runs(tmp_path):
     assert not build(plan(["red-card"], ["en"]), tmp_path).failed
     assert theirs.read_text() == "keep me"
     assert not ours.exists()
+
+
+@pytest.mark.pdf
+def test_a_batch_removes_what_a_killed_batch_left_half_written(tmp_path):
+    """Issue 24, item 17: a batch killed while writing OUT/.fits.json leaves its
+    temporary copy; the next batch into OUT removes it (and only it)."""
+    dead = subprocess.run(
+        [PYTHON, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    out = tmp_path / "out"
+    out.mkdir()
+    ours = out / f".fits.json.handouts-{dead}-abc.part"
+    ours.write_text("left by a killed batch")
+    theirs = out / ".notes.txt.part"
+    theirs.write_text("keep me")
+    rows = csv_file(tmp_path, 'name,phone\n"Example Test Clinic","(213) 555-0100"\n')
+    result = CliRunner().invoke(
+        main, ["batch", str(rows), "-o", str(out), "-H", "red-card", "-l", "en", "--packets", "no"]
+    )
+    assert result.exit_code == 0, result.output
+    assert not ours.exists()
+    assert theirs.read_text() == "keep me"
 
 
 @pytest.mark.pdf

@@ -433,3 +433,40 @@ def test_a_batch_error_names_no_server_path_on_the_page_or_in_the_summary(tmp_pa
             assert "missing-logo.png" in shown  # the error is there, naming the file the row names
             assert str(tmp_path) not in shown
             assert "/builds/" not in shown
+
+
+# 16. A full disk is a plain page, and nothing half-saved.
+
+
+def test_a_full_disk_is_a_plain_page_and_nothing_is_half_saved(tmp_path, monkeypatch):
+    import errno
+
+    from handouts.errors import OutputError
+
+    app = create_app(tmp_path, Limits(workers=1, allowed_hosts=("testserver",)))
+    web = app.web  # type: ignore[attr-defined]
+    with starlette_testclient.TestClient(app) as client:
+        token = form_token(client)
+
+        def no_room(*_args: object) -> None:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        monkeypatch.setattr(os, "replace", no_room)  # the logo's file cannot take its name
+        response = client.post(
+            "/clinic",
+            data={"csrf_token": token, "name": "Example Test Clinic"},
+            files={"logo": ("logo.svg", FINE, "image/svg+xml")},
+        )
+        assert response.status_code == 507
+        assert "no room left to save files" in response.text
+        assert not list((tmp_path / "logos").iterdir())  # no half-written copy
+        assert web.storage.count_profiles() == 0
+        monkeypatch.undo()
+
+        async def full(*_args: object) -> object:  # a worker's write failed the same way
+            raise OutputError(f"{tmp_path}/builds/x/bundle.zip: cannot be written (No space left on device)")
+
+        monkeypatch.setattr(web, "run", full)
+        response = _print(client, token)
+        assert response.status_code == 507
+        assert str(tmp_path) not in response.text

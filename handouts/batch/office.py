@@ -23,7 +23,7 @@ from ..engines import Engine
 from ..errors import ContentError, HandoutsError, OutputError
 from ..handover import PRINT_ME_FIRST, print_me_first, printables, zip_folder
 from ..model import Job, KnownFit
-from ..output import add_to_manifest, read_manifest, write_atomically, write_manifest
+from ..output import read_manifest, write_atomically, write_listed, write_manifest
 from ..packet.build import build_packets
 from ..packet.plan import packet_jobs, packet_name
 from ..plan import output_path, plan
@@ -203,7 +203,6 @@ def _write_card_sheets(office: Office, folder: Path, batch: BatchContext, result
         strict=True,
     ):
         target = folder / "sheets" / name
-        write_atomically(target, pdf)
         card = Job("red-card", code, "wallet")  # what decides the sheet: the card's inputs
         parts = input_parts(card)
         sheet_inputs = {
@@ -214,13 +213,12 @@ def _write_card_sheets(office: Office, folder: Path, batch: BatchContext, result
             "inputs": parts_digest(parts),
             "inputs_detail": parts,
         }
-        add_to_manifest(folder, target, pdf, kind="card-sheet", languages=[code], extra=sheet_inputs)
+        write_listed(folder, target, pdf, kind="card-sheet", languages=[code], extra=sheet_inputs)
         result.written.append(target)
     target = folder / "sheets" / f"alignment-{batch.stock}.pdf"
     with batch.sheets_lock:  # made once per batch, in this process (one at a time)
         if ("alignment", batch.stock) not in batch.sheets:
             batch.sheets[("alignment", batch.stock)] = alignment_sheet(get_stock(batch.stock))
     pdf = batch.sheets[("alignment", batch.stock)]
-    write_atomically(target, pdf)
-    add_to_manifest(folder, target, pdf, kind="alignment", languages=["en"])
+    write_listed(folder, target, pdf, kind="alignment", languages=["en"])
     result.written.append(target)

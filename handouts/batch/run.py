@@ -11,6 +11,7 @@ from pathlib import Path
 from ..clock import build_date
 from ..engines import Engine, local_engine, offices_in_flight
 from ..handover import write_summary
+from ..output import remove_dead_temporaries
 from ..packet.plan import packet_date
 from ..sheets import get_stock
 from .fits import shared_fits
@@ -39,6 +40,7 @@ def run_batch(
     packet_date()  # a bad SOURCE_DATE_EPOCH is reported before any work
     today = today or build_date().isoformat()
     offices, results, warnings = read_offices(path, logo_anywhere, defaults)
+    remove_dead_temporaries(out)  # OUT's own (.fits.json, summary.csv) of a batch that was killed
     for warning in warnings:
         if on_warning:
             on_warning(warning)

@@ -16,7 +16,7 @@ from ..digest import input_parts, inputs_digest, parts_digest
 from ..engines import Engine, local_engine
 from ..errors import HandoutsError, RenderError
 from ..model import Job, KnownFit, PacketPlan, PacketTask
-from ..output import add_to_manifest, read_manifest, write_atomically
+from ..output import read_manifest, write_listed
 from ..plan import output_path
 from .bind import bind_packet
 from .plan import PACKET_HANDOUTS, PACKET_SIZE, packet_date, packet_jobs, packet_name
@@ -135,7 +135,6 @@ def build_packets(
     for code in langs:
         path = out / "packets" / packet_name(code, bilingual)
         pdf = pdfs[code]
-        write_atomically(path, pdf)
         inside = [
             output_path(out, Job(h, c, PACKET_SIZE)).relative_to(out).as_posix()
             for c in (code, bilingual)
@@ -143,7 +142,7 @@ def build_packets(
             for h in PACKET_HANDOUTS
         ]
         parts = packet_input_parts(code, bilingual, profile)
-        add_to_manifest(
+        write_listed(
             out,
             path,
             pdf,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from starlette.responses import Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from ..errors import HandoutsError
 from . import Limits
 from .pool import BusyError, TooSlowError, WorkerLostError
 from .security import Guard, TooLargeError
@@ -102,6 +104,9 @@ def create_app(data: Path, limits: Limits | None = None) -> Guard:
             BusyError: error,
             TooSlowError: error,
             WorkerLostError: error,
+            HandoutsError: error,  # a library error no view expected (a full disk): a page, never a traceback
+            OSError: error,
+            sqlite3.Error: error,
             HTTPException: error,
         },
     )

@@ -4,6 +4,7 @@ never their text."""
 
 from __future__ import annotations
 
+import errno
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -22,6 +23,20 @@ WORKER_LOST = N_(
     "The process making your files stopped (it may have run out of memory) and was replaced. "
     "Try again; if it happens again, choose fewer handouts or a simpler logo."
 )
+
+
+DISK_FULL = N_(
+    "The server has no room left to save files, so nothing was saved or made. "
+    "Tell the person who runs this page; try again once they have made room."
+)
+
+
+def disk_full(exc: BaseException) -> bool:
+    """A full disk or quota, however it reached us: an OSError, our OutputError, SQLite's message."""
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    text = str(exc)
+    return any(sign in text for sign in ("No space left", "Disk quota exceeded", "database or disk is full"))
 
 
 # An absolute path (two or more parts), not inside a URL or a word: only its last part is shown.

@@ -25,6 +25,7 @@ from starlette.responses import HTMLResponse
 from ..clinic.profile import MAX_MESSAGE_CHARS, Profile
 from ..clinic.validate import make_profile
 from ..locales import LANGUAGES
+from ..output import remove_dead_temporaries
 from ..resources import remove_stale_scratch
 from . import Limits, i18n
 from .cache import cached
@@ -124,6 +125,8 @@ class Web:
         self.swept = now
         keep_bytes = int(self.limits.keep_gb * 1e9)
         await asyncio.to_thread(sweep, self.storage.builds, self.limits.keep_days, keep_bytes)
+        if force:  # at start: what killed workers or servers left half-written
+            await asyncio.to_thread(remove_dead_temporaries, self.storage.folder)
 
     def close(self) -> None:
         """Stop the workers (a render in flight is abandoned), then remove the

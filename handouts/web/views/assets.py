@@ -14,7 +14,7 @@ from ...content import handout_keys
 from .. import i18n
 from ..cache import cached, selection_key
 from ..pool import BusyError, TooSlowError, WorkerLostError
-from ..presenters import TOO_SLOW, WORKER_LOST
+from ..presenters import DISK_FULL, TOO_SLOW, WORKER_LOST, disk_full
 from ..security import TooLargeError
 from ..state import Web
 from ..uifonts import UI_FONTS, ui_font
@@ -74,6 +74,8 @@ async def error(web: Web, request: Request, exc: Exception) -> Response:
         status, message = 503, i18n.gettext(WORKER_LOST)
     elif isinstance(exc, HTTPException):
         status, message = exc.status_code, str(exc.detail)
+    elif disk_full(exc):
+        status, message = 507, i18n.gettext(DISK_FULL)
     else:
-        status, message = 500, "Something went wrong."
+        status, message = 500, i18n.gettext("Something went wrong. Try again; nothing was half-saved.")
     return web.page(request, "error.html", status=status, message=message)
