@@ -347,6 +347,7 @@ def test_a_full_disk_is_a_one_line_error_and_the_manifest_stays_true(tmp_path, m
     assert listed == {"en/pharmacy-letter.pdf"}  # the manifest lists what is there, and only that
 
 
+@pytest.mark.pdf
 def test_a_disk_full_when_the_manifest_is_written_leaves_no_unlisted_pdf(tmp_path, monkeypatch):
     """Issue 24, item 16: the manifest is written before the PDF appears; when
     the manifest cannot be written, the new PDF does not appear either."""

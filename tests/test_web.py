@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -83,7 +84,6 @@ def test_streamed_oversize_is_413_before_the_end():
     """Without a Content-Length, the limit stops the body as it streams in."""
     import asyncio
     import tempfile
-    from pathlib import Path
 
     app = create_app(Path(tempfile.mkdtemp()), Limits(workers=1, allowed_hosts=("testserver",)))
     sent: list[dict] = []
@@ -248,9 +248,16 @@ def test_default_bind_is_localhost():
         check_options("0.0.0.0", None, False)
     with pytest.raises(UsageError, match="--data"):
         check_options("0.0.0.0", None, True)
+    with pytest.raises(UsageError, match="--allowed-host"):
+        check_options("0.0.0.0", Path("data"), True)  # every address: the names people type are needed
+    assert check_options("0.0.0.0", Path("data"), True, ("handouts.example.org",)) == Path("data")
+    assert check_options("192.0.2.10", Path("data"), True) == Path("data")  # that address is the name
     result = CliRunner().invoke(main, ["serve", "--host", "0.0.0.0"])
     assert result.exit_code == 2
     assert "--public" in result.output
+    result = CliRunner().invoke(main, ["serve", "--host", "0.0.0.0", "--public", "--data", "d"])
+    assert result.exit_code == 2
+    assert "--allowed-host" in result.output
     assert "default: 127.0.0.1" in CliRunner().invoke(main, ["serve", "--help"]).output
 
 
@@ -490,7 +497,6 @@ def test_every_page_string_has_a_spanish_translation(tmp_path):
     import shutil
     import subprocess
     import sys
-    from pathlib import Path
 
     from babel.messages.pofile import read_po
 

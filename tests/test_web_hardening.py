@@ -244,7 +244,9 @@ def test_slow_connections_are_closed_and_capped(tmp_path, monkeypatch):
 
 def test_other_host_names_are_refused(tmp_path):
     with running_server(tmp_path, Limits(workers=1, allowed_hosts=("handouts.example.org",))) as url:
-        assert httpx.get(url + "/", timeout=10).status_code == 200
+        page = httpx.get(url + "/", timeout=10)
+        assert page.status_code == 200
+        assert "server" not in page.headers  # no name or version of the server's software
         assert httpx.get(url + "/", headers={"host": "handouts.example.org"}, timeout=10).status_code == 200
         rebound = httpx.get(url + "/", headers={"host": "attacker.example"}, timeout=10)
         assert rebound.status_code == 400

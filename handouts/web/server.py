@@ -93,8 +93,9 @@ def make_server(folder: Path, host: str, port: int, limits: Limits) -> uvicorn.S
         http=protocol,
         ws="none",
         lifespan="on",
-        access_log=False,
+        access_log=False,  # a clinic's private link is in its URLs: never written to a log
         log_level="warning",
+        server_header=False,
         limit_concurrency=limits.max_connections,
         timeout_keep_alive=KEEP_ALIVE_SECONDS,
         timeout_graceful_shutdown=SHUTDOWN_SECONDS,
