@@ -278,7 +278,8 @@ def test_ctrl_c_during_a_render_stops_everything_and_leaves_nothing(tmp_path: Pa
     port = free_port()
     scratch = tmp_path / "tmp"
     scratch.mkdir()
-    env = {**os.environ, "TMPDIR": str(scratch)}
+    # as test_web_browser.clean_env: not the font-less FONTCONFIG_FILE an earlier render in this process set
+    env = {**{k: v for k, v in os.environ.items() if k != "FONTCONFIG_FILE"}, "TMPDIR": str(scratch)}
     server = subprocess.Popen(
         [
             str(Path(sys.executable).with_name("handouts")),
@@ -472,3 +473,22 @@ def test_a_full_disk_is_a_plain_page_and_nothing_is_half_saved(tmp_path, monkeyp
         response = _print(client, token)
         assert response.status_code == 507
         assert str(tmp_path) not in response.text
+
+
+# 7. The logo cache is bounded (and the server never decodes an upload: see the upload test above).
+
+
+def test_the_logo_cache_keeps_a_bounded_number_of_bytes(tmp_path, monkeypatch):
+    from handouts.clinic import logo as logos
+
+    monkeypatch.setattr(logos, "MAX_CACHED_BYTES", 3000)
+    monkeypatch.setattr(logos, "_LOGOS", type(logos._LOGOS)())
+    for number in range(10):
+        path = tmp_path / f"logo-{number}.svg"
+        path.write_bytes(FINE.replace(b"#1d4ed8", f"#1d4e{number:02d}".encode()))
+        logos.checked_logo(path, "clinic", tmp_path)
+    kept = sum(len(uri) for uri, _notes in logos._LOGOS.values())
+    assert 0 < kept <= 3000
+    assert len(logos._LOGOS) < 10
+    newest = tmp_path / "logo-9.svg"
+    assert any(key[0] == newest.resolve() for key in logos._LOGOS)  # the least recently used went first
