@@ -570,3 +570,33 @@ def test_a_number_of_thousands_of_digits_in_a_url_is_a_plain_404(web):
         assert response.status_code == 404, path
         assert "Traceback" not in response.text
     assert client.get("/r/nojob/file/3").status_code == 404  # an ordinary number still reaches the view
+
+
+def test_the_top_bar_keeps_the_clinic_on_every_page_until_forgotten(web):
+    """Issue 23, point 1: after opening a clinic by its private link, My clinic
+    and What to print in the top bar of every other page lead back to it; the
+    home page offers it; Forget clears it (the clinic stays saved)."""
+    client, _ = web
+    saved = client.post(
+        "/clinic", data={"csrf_token": csrf(client), "name": "Example Nav Clinic"}, follow_redirects=False
+    )
+    token = re.fullmatch(r"/c/([A-Za-z0-9_-]{22})\?saved=1", saved.headers["location"]).group(1)
+    try:
+        client.get(saved.headers["location"])
+        for page in ("/sheets", "/offices", "/translations", "/print"):
+            html = client.get(page).text
+            nav = html.split("<nav", 1)[1].split("</nav>", 1)[0]
+            assert f'href="/c/{token}"' in nav, page
+            assert f'href="/c/{token}/print"' in nav, page
+        home = client.get("/").text
+        assert 'id="remembered"' in home
+        assert "Example Nav Clinic" in home
+        assert f'href="/c/{token}"' in home
+        assert f'href="/c/{token}/print"' in client.get("/print").text.split("</nav>", 1)[1]
+        forgotten = client.post("/forget", data={"csrf_token": csrf(client)}, follow_redirects=False)
+        assert forgotten.status_code == 303
+        assert "clinic=" in forgotten.headers["set-cookie"] and "Max-Age=0" in forgotten.headers["set-cookie"]
+        assert token not in client.get("/sheets").text
+        assert client.get(f"/c/{token}").status_code == 200  # still saved behind its link
+    finally:
+        client.cookies.delete("clinic")

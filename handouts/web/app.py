@@ -93,6 +93,7 @@ def create_app(data: Path, limits: Limits | None = None) -> Guard:
         Route("/translations/{lang}.xlf", bind(web, translations.translation_file)),
         Route("/translations/{lang}/proof.pdf", bind(web, translations.translation_proof)),
         Route("/lang", bind(web, assets.set_language), methods=["POST"]),
+        Route("/forget", bind(web, assets.forget), methods=["POST"]),
         Route("/ui-font/{name}", bind(web, assets.font)),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]

@@ -10,6 +10,7 @@ imports none of them.
 from __future__ import annotations
 
 import asyncio
+import re
 import secrets
 import time
 from collections.abc import Callable
@@ -36,6 +37,8 @@ from .security import form_token
 from .storage import Storage
 
 HERE = Path(__file__).parent
+CLINIC_COOKIE = "clinic"
+TOKEN = re.compile(r"[A-Za-z0-9_-]{22}")
 
 
 class Web:
@@ -55,9 +58,23 @@ class Web:
         self.env.globals["max_message"] = MAX_MESSAGE_CHARS
         self.env.globals["all_languages"] = list(LANGUAGES.values())
 
+    def remembered(self, request: Request) -> tuple[str, str] | None:
+        """(token, name) of the clinic this browser last opened by its private
+        link (the `clinic` cookie), if it is still saved."""
+        token = request.cookies.get(CLINIC_COOKIE, "")
+        if not TOKEN.fullmatch(token):
+            return None
+        values = self.storage.get_profile(token)
+        return (token, values.get("name", "")) if values else None
+
     def page(self, request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+        """A page. Every page's top bar keeps the clinic: the one in the URL, else
+        the one this browser last opened (a cookie, set whenever a page is shown
+        under a clinic's private link, and cleared by "Forget")."""
         lang = i18n.choose(request.cookies.get("ui_lang"), request.headers.get("accept-language", ""))
         context = {key: without_paths(value) if key in MESSAGE_KEYS else value for key, value in context.items()}
+        token = context.get("token")
+        remembered = None if token else self.remembered(request)
         with i18n.active(lang):
             html = self.env.get_template(name).render(
                 request=request,
@@ -65,11 +82,15 @@ class Web:
                 ui_lang=lang,
                 ui_langs=i18n.UI_LANGUAGES,
                 path=request.url.path,
+                nav_token=token or (remembered[0] if remembered else None),
+                remembered=remembered,
                 **context,
             )
         response = HTMLResponse(html, status_code=status)
         if status == 503:
             response.headers["retry-after"] = "5"
+        if token and request.cookies.get(CLINIC_COOKIE) != token:
+            response.set_cookie(CLINIC_COOKIE, token, max_age=365 * 86400, httponly=True, samesite="strict")
         return response
 
     async def form(self, request: Request) -> FormData:

@@ -16,7 +16,7 @@ from ..cache import cached, selection_key
 from ..pool import BusyError, TooSlowError, WorkerLostError
 from ..presenters import DISK_FULL, TOO_SLOW, WORKER_LOST, disk_full
 from ..security import TooLargeError
-from ..state import Web
+from ..state import CLINIC_COOKIE, Web
 from ..uifonts import UI_FONTS, ui_font
 from ..work import THUMB, do_thumbnail
 
@@ -54,6 +54,14 @@ async def set_language(web: Web, request: Request) -> Response:
     response = RedirectResponse(back, status_code=303)
     if lang in i18n.UI_LANGUAGES:
         response.set_cookie("ui_lang", lang, max_age=365 * 86400, httponly=True, samesite="strict")
+    return response
+
+
+async def forget(web: Web, request: Request) -> Response:
+    """Forget the remembered clinic on this computer (it stays saved behind its private link)."""
+    await web.form(request)
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(CLINIC_COOKIE, httponly=True, samesite="strict")
     return response
 
 
