@@ -595,8 +595,38 @@ def test_the_top_bar_keeps_the_clinic_on_every_page_until_forgotten(web):
         assert f'href="/c/{token}/print"' in client.get("/print").text.split("</nav>", 1)[1]
         forgotten = client.post("/forget", data={"csrf_token": csrf(client)}, follow_redirects=False)
         assert forgotten.status_code == 303
-        assert "clinic=" in forgotten.headers["set-cookie"] and "Max-Age=0" in forgotten.headers["set-cookie"]
+        assert "clinic=" in forgotten.headers["set-cookie"]
+        assert "Max-Age=0" in forgotten.headers["set-cookie"]
         assert token not in client.get("/sheets").text
         assert client.get(f"/c/{token}").status_code == 200  # still saved behind its link
+    finally:
+        client.cookies.delete("clinic")
+
+
+@pytest.mark.pdf
+def test_downloads_have_names_that_tell_them_apart(web):
+    """Issue 23, point 7: each PDF saves under a name with its language; the ZIP
+    names what it holds, its languages and the clinic."""
+    client, _ = web
+    saved = client.post(
+        "/clinic", data={"csrf_token": csrf(client), "name": "Example Downloads Clinic"}, follow_redirects=False
+    )
+    token = saved.headers["location"].split("?")[0]
+    try:
+        made = client.post(
+            f"{token}/print",
+            data={"csrf_token": csrf(client), "handout": "red-card", "lang": ["en", "es", "ko"], "size": "wallet"},
+            follow_redirects=False,
+        )
+        assert made.status_code == 303, made.text[:300]
+        result = made.headers["location"]
+        names = []
+        for index in range(3):
+            response = client.get(f"{result}/file/{index}")
+            assert response.status_code == 200
+            names.append(re.search(r'filename="([^"]+)"', response.headers["content-disposition"]).group(1))
+        assert sorted(names) == ["red-card-wallet-en.pdf", "red-card-wallet-es.pdf", "red-card-wallet-ko.pdf"]
+        bundle = client.get(f"{result}/bundle.zip")
+        assert 'filename="red-card-en-es-ko-example-downloads-clinic.zip"' in bundle.headers["content-disposition"]
     finally:
         client.cookies.delete("clinic")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import errno
 import re
 from collections.abc import Mapping
+from pathlib import PurePosixPath
 from typing import Any
 
 from ..clinic.profile import is_field
@@ -55,6 +56,27 @@ def without_paths(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return type(value)(without_paths(item) for item in value)
     return value
+
+
+def download_name(name: str) -> str:
+    """What a made file saves as: its language folder joins its name, so the
+    English, Spanish and Korean flyers do not all save as the same file
+    ('es/know-your-rights-letter.pdf' -> 'know-your-rights-letter-es.pdf';
+    'en+es+ko/nonpublic-area-letter.pdf' -> 'nonpublic-area-letter-en+es+ko.pdf')."""
+    path = PurePosixPath(name)
+    folder = path.parts[0] if len(path.parts) > 1 else ""
+    codes = folder.split("+")
+    if folder and all(code in LANGUAGES for code in codes):
+        return f"{path.stem}-{folder}{path.suffix}"
+    return path.name
+
+
+def bundle_name(handouts: list[str], langs: list[str], clinic: str) -> str:
+    """The ZIP of one choice: what, in which languages, for which clinic
+    ('know-your-rights-en-es-ko-koreatown-clinic.zip')."""
+    what = handouts[0] if len(handouts) == 1 else "handouts"
+    parts = [what, "-".join(langs)] + ([clinic] if clinic else [])
+    return "-".join(part for part in parts if part) + ".zip"
 
 
 def field_errors(problems: list[str]) -> tuple[dict[str, str], list[str]]:

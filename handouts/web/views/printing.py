@@ -9,12 +9,14 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from ...batch import slugify
 from ...content import get_handout, handout_keys
 from ...locales import LANGUAGES
 from ...render.variants import VARIANTS
 from ...sizes import SIZES
 from .. import i18n
 from ..cache import selection_key
+from ..presenters import bundle_name
 from ..state import Web
 from ..work import do_handouts
 
@@ -57,9 +59,11 @@ async def print_page(web: Web, request: Request) -> Response:
             **context,
         )
     form = await web.form(request)
+    handouts = [h for h in form.getlist("handout") if isinstance(h, str) and h in handout_keys()]
+    langs = [c for c in form.getlist("lang") if isinstance(c, str) and c in LANGUAGES]
     chosen = {
-        "handout": [h for h in form.getlist("handout") if h in handout_keys()],
-        "lang": [c for c in form.getlist("lang") if c in LANGUAGES],
+        "handout": handouts,
+        "lang": langs,
         "size": [s for s in form.getlist("size") if s in SIZES],
         "variant": str(form.get("variant") or "office"),
         "packet": bool(form.get("packet")),
@@ -87,5 +91,6 @@ async def print_page(web: Web, request: Request) -> Response:
     result = await web.run(request, do_handouts, web.storage.builds / key, params, profile, str(web.storage.fits))
     if result.get("error"):
         return web.page(request, "print.html", status=400, chosen=chosen, error=result["error"], **context)
-    job_id = web.storage.add_job("handouts", key, {**result, "token": token})
+    download = bundle_name(handouts or ["packets"], langs, slugify(profile.name)[:40] if profile else "")
+    job_id = web.storage.add_job("handouts", key, {**result, "token": token, "download": download})
     return RedirectResponse(f"/r/{job_id}", status_code=303)

@@ -4,7 +4,7 @@ files themselves (PDFs, pictures, ZIPs, the batch summary)."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import PurePosixPath
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -13,7 +13,7 @@ from starlette.responses import FileResponse, Response
 from ...locales import LANGUAGES
 from .. import i18n
 from ..cache import progress
-from ..presenters import as_notice, plain_warning
+from ..presenters import as_notice, download_name, plain_warning
 from ..state import Web
 
 
@@ -55,11 +55,13 @@ async def result(web: Web, request: Request) -> Response:
 
 
 async def bundle(web: Web, request: Request) -> Response:
-    kind, folder, _result = web.job(request)
+    kind, folder, result = web.job(request)
     path = folder / "bundle.zip"
     if not path.is_file():
         raise HTTPException(404, "Not found.")
-    return FileResponse(path, media_type="application/zip", filename=f"handouts-{kind}.zip")
+    files = result.get("files") or [{"name": f"handouts-{kind}.pdf"}]
+    name = str(result.get("download") or PurePosixPath(download_name(files[0]["name"])).with_suffix(".zip"))
+    return FileResponse(path, media_type="application/zip", filename=name)
 
 
 async def file(web: Web, request: Request) -> Response:
@@ -69,7 +71,7 @@ async def file(web: Web, request: Request) -> Response:
     if not 0 <= index < len(files):
         raise HTTPException(404, "Not found.")
     name = files[index]["name"]  # written by the worker, not by the request
-    return FileResponse(folder / "files" / name, media_type="application/pdf", filename=Path(name).name)
+    return FileResponse(folder / "files" / name, media_type="application/pdf", filename=download_name(name))
 
 
 async def preview(web: Web, request: Request) -> Response:
