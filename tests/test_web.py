@@ -630,3 +630,14 @@ def test_downloads_have_names_that_tell_them_apart(web):
         assert 'filename="red-card-en-es-ko-example-downloads-clinic.zip"' in bundle.headers["content-disposition"]
     finally:
         client.cookies.delete("clinic")
+
+
+def test_red_card_sheets_start_empty_with_a_running_total(web):
+    """Issue 23, point 9: no language is pre-filled (10 Korean + 10 Spanish is 20
+    cards, not 30), and the page carries the running total's words."""
+    client, _ = web
+    page = client.get("/sheets").text
+    assert not re.search(r'name="count-[^"]+"[^>]*value="\d', page)
+    assert 'id="sheet-total"' in page
+    assert 'data-per-sheet="10"' in page
+    assert '<script src="/static/sheets.js"' in page

@@ -19,9 +19,14 @@ DEFAULT_STOCK = "avery-5371"  # the page's first choice (sheets.html shows each 
 async def sheets(web: Web, request: Request) -> Response:
     languages = list(LANGUAGES.values())
     if request.method == "GET":
-        per_sheet = get_stock(DEFAULT_STOCK).per_sheet
-        return web.page(
-            request, "sheets.html", languages=languages, counts={"en": per_sheet}, stock=DEFAULT_STOCK, error=""
+        return web.page(  # nothing pre-filled: every card is one the user asked for
+            request,
+            "sheets.html",
+            languages=languages,
+            counts={},
+            stock=DEFAULT_STOCK,
+            error="",
+            per_sheet=get_stock(DEFAULT_STOCK).per_sheet,
         )
     form = await web.form(request)
     counts: dict[str, int] = {}
@@ -46,7 +51,14 @@ async def sheets(web: Web, request: Request) -> Response:
         ) % {"per_sheet": per_sheet, "total": total}
     if error:
         return web.page(
-            request, "sheets.html", status=400, languages=languages, counts=counts, stock=stock, error=error
+            request,
+            "sheets.html",
+            status=400,
+            languages=languages,
+            counts=counts,
+            stock=stock,
+            error=error,
+            per_sheet=per_sheet,
         )
     params = {"counts": list(counts.items()), "stock": stock}
     key = selection_key("sheet", params, None)
@@ -60,6 +72,7 @@ async def sheets(web: Web, request: Request) -> Response:
             counts=counts,
             stock=stock,
             error=result["error"],
+            per_sheet=per_sheet,
         )
     job_id = web.storage.add_job("sheet", key, result)
     return RedirectResponse(f"/r/{job_id}", status_code=303)
