@@ -350,3 +350,25 @@ def test_the_command_line_a_batch_and_the_web_page_give_one_clinic_the_same_byte
     assert again.exit_code == 0, again.output
     entry = json.loads((tmp_path / "cli" / "manifest.json").read_text())["files"]
     assert [e["layout_passes"] for e in entry if e["path"] == "es/know-your-rights-letter.pdf"] == [1]
+
+
+def test_a_row_whose_sizes_choose_nothing_or_that_gets_nothing_is_an_error_naming_it(tmp_path):
+    """Issue 23, point 2: `sizes` without handouts or signs used to give no
+    posters and say "ok"; an office that gets no files at all too."""
+    from handouts.batch import OfficePlan, read_offices
+
+    path = tmp_path / "offices.csv"
+    path.write_text(
+        "name,sizes,packets,handouts\n"
+        '"Only Sizes Clinic","letter poster-18x24",yes,\n'
+        '"Nothing Clinic",,no,\n'
+        '"Posters Clinic","poster-18x24",no,know-your-rights\n',
+        encoding="utf-8",
+    )
+    offices, failures, _warnings = read_offices(path, defaults=OfficePlan(languages=("en",)))
+    assert [o.profile.name for o in offices] == ["Posters Clinic"]
+    errors = {f.row: f.error for f in failures}
+    assert "row 2, column sizes" in errors[2]
+    assert "handouts" in errors[2]
+    assert "row 3" in errors[3]
+    assert "no files" in errors[3]

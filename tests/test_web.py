@@ -641,3 +641,16 @@ def test_red_card_sheets_start_empty_with_a_running_total(web):
     assert 'id="sheet-total"' in page
     assert 'data-per-sheet="10"' in page
     assert '<script src="/static/sheets.js"' in page
+
+
+def test_many_offices_explains_every_column_and_its_template_has_them(web):
+    """Issue 23, point 2: the page lists what each office may get (and no raw
+    `<code>` eats its text); the template CSV has every plan column."""
+    client, _ = web
+    page = client.get("/offices").text
+    assert "message_ko and hours_ko" in page
+    for column in ("languages", "handouts", "sizes", "packets", "cards", "signs"):
+        assert f'<th scope="row">{column}</th>' in page
+    assert "<code>know-your-rights</code>" in page
+    header = client.get("/offices/offices.csv").text.splitlines()[0].split(",")
+    assert {"languages", "handouts", "sizes", "packets", "cards", "signs"} <= set(header)

@@ -124,6 +124,18 @@ def parse_plan(values: dict[str, str], defaults: OfficePlan, where: str) -> Offi
             raise ContentError(f"{where}, column signs: '{key}' is not a sign; put it under handouts.")
     if not plan.languages:
         raise ContentError(f"{where}: no languages; fill the languages column or give --lang.")
+    if plan.sizes and not plan.handouts and not plan.signs:
+        given = "column sizes" if values.get("sizes") else "--size"
+        raise ContentError(
+            f"{where}, {given}: sizes choose the sizes of the handouts and signs an office gets, and this one "
+            "gets none; name them in a handouts column (for example know-your-rights care-access, for posters) "
+            "or leave sizes empty."
+        )
+    if not plan.handouts and not plan.signs and not plan.cards and plan.packets == "no":
+        raise ContentError(
+            f"{where}: this office would get no files (packets is no, and no handouts, signs or cards); "
+            "name what it gets, or set packets to yes."
+        )
     return plan
 
 

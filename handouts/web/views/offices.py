@@ -12,8 +12,10 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
+from ...content import get_handout, handout_keys
 from ...errors import HandoutsError
 from ...locales import LANGUAGES
+from ...sizes import SIZES
 from .. import i18n
 from ..cache import cached, progress, selection_key
 from ..pool import TooSlowError, WorkerLostError
@@ -22,17 +24,29 @@ from ..security import CSV_LIMIT, CSV_MAX_ROWS, MAX_BATCH_JOBS, TooLargeError
 from ..state import Web
 from ..work import count_offices, do_offices
 
+# The clinic's columns, then what the office gets (batch.rows.PLAN_COLUMNS); an empty cell takes the page's choice.
 CSV_TEMPLATE = (
-    "name,address,phone,hours,website,telehealth,color,slug,hours_es,message_es\r\n"
+    "name,address,phone,hours,website,telehealth,color,slug,hours_es,message_es,"
+    "languages,handouts,sizes,packets,cards,signs\r\n"
     '"Example Clinic","123 Example St, Los Angeles, CA 90012","(213) 555-0100",'
-    '"Mon-Fri 8-5","https://example.org","","#1d4ed8","example","lunes a viernes, 8-5","Hablamos español"\r\n'
+    '"Mon-Fri 8-5","https://example.org","","#1d4ed8","example","lunes a viernes, 8-5","Hablamos español",'
+    '"en es","know-your-rights","letter poster-18x24","yes","es:20","nonpublic-area"\r\n'
 )
 
 
+def columns() -> dict[str, Any]:
+    """What the page lists: the languages to tick, and the names a CSV may use."""
+    return {
+        "languages": list(LANGUAGES.values()),
+        "handout_keys": [key for key in handout_keys() if not get_handout(key).multilingual],
+        "sign_keys": [key for key in handout_keys() if get_handout(key).multilingual],
+        "size_keys": [key for key, size in SIZES.items() if size.kind != "card"],
+    }
+
+
 async def offices(web: Web, request: Request) -> Response:
-    languages = list(LANGUAGES.values())
     if request.method == "GET":
-        return web.page(request, "offices.html", languages=languages, chosen=["en"], errors={})
+        return web.page(request, "offices.html", chosen=["en"], errors={}, **columns())
     form = await web.form(request)
     chosen = [c for c in form.getlist("lang") if c in LANGUAGES]
     upload = form.get("csv")
@@ -74,7 +88,7 @@ async def offices(web: Web, request: Request) -> Response:
     if errors:
         if folder.is_dir() and cached(folder) is None:
             shutil.rmtree(folder, ignore_errors=True)  # a refused upload is not kept
-        return web.page(request, "offices.html", status=400, languages=languages, chosen=chosen, errors=errors)
+        return web.page(request, "offices.html", status=400, chosen=chosen, errors=errors, **columns())
     task = web.pool.submit(do_offices, str(folder), data, chosen, timeout=web.limits.batch_seconds)  # BusyError: 503
     job_id = web.storage.add_job("offices", key, {"running": True, "total": total})
     web.running[job_id] = asyncio.ensure_future(finish(web, job_id, task))
