@@ -204,9 +204,12 @@ def test_bad_phone_shows_error_and_saves_nothing(server, page):
 def test_red_card_sheets(server, page, tmp_path):
     """Journey 4: 30 Red Cards, es:20 + ko:10: 3 sheets, 6 pages."""
     page.goto(server["url"] + "/sheets")
-    page.get_by_label("English").fill("")
+    assert page.get_by_label("English").input_value() == ""  # nothing pre-filled (issue 23, point 9)
     page.locator("#c-es").fill("20")
+    page.locator("#c-ko").fill("7")
+    assert "Total: 27 cards. Add 3 more" in page.locator("#sheet-total").inner_text()  # the running total
     page.locator("#c-ko").fill("10")
+    assert page.locator("#sheet-total").inner_text() == "Total: 30 cards on 3 sheets."
     page.get_by_role("button", name="Make the sheets").click()
     page.wait_for_url("**/r/*")
     assert "3 sheet(s)" in page.locator("h2").first.inner_text()
@@ -217,6 +220,21 @@ def test_red_card_sheets(server, page, tmp_path):
     assert len(pdfread.reader(path).pages) == 6
     text = pdfread.text(path)
     assert "Korea" not in text  # (sanity: the text layer is the cards', not a label)
+
+
+def test_a_logo_over_its_limit_is_refused_at_its_field_and_the_form_kept(server, page, tmp_path):
+    """Issue 23, point 4: a 2.5 MB logo is refused as soon as it is chosen, beside
+    its field; what was typed stays, nothing is sent."""
+    big = tmp_path / "big.png"
+    big.write_bytes(_logo_png() + b"\0" * 2_500_000)
+    page.goto(server["url"] + "/")
+    page.locator("#f-name").fill("Example Big Logo Clinic")
+    page.locator("#f-logo").set_input_files(str(big))
+    note = page.locator("#f-logo-size")
+    assert note.is_visible()
+    assert note.inner_text().startswith("This logo is 2.5 MB; a logo may be up to 2 MB.")
+    assert page.locator("#f-logo").input_value() == ""
+    assert page.locator("#f-name").input_value() == "Example Big Logo Clinic"
 
 
 def test_many_offices_with_one_bad_row(server, page, tmp_path):

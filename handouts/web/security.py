@@ -45,20 +45,26 @@ CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 )
-TOO_LARGE = "The upload is too large: a logo may be up to 2 MB, a CSV up to 1 MB and 500 rows."
 
 
 class TooLargeError(Exception):
-    def __init__(self, what: str = "upload"):
+    """An upload over its limit: `what` (logo, csv or form) and its size in bytes, when the browser said it."""
+
+    def __init__(self, what: str = "upload", size: int = 0):
         self.what = what
+        self.size = size
+
+
+def upload_kind(path: str) -> str:
+    if path == "/clinic" or (path.startswith("/c/") and path.count("/") == 2):
+        return "logo"
+    if path == "/offices":
+        return "csv"
+    return "form"
 
 
 def body_limit(path: str) -> int:
-    if path == "/clinic" or (path.startswith("/c/") and path.count("/") == 2):
-        return LOGO_LIMIT + SLACK
-    if path == "/offices":
-        return CSV_LIMIT + SLACK
-    return FORM_LIMIT
+    return {"logo": LOGO_LIMIT + SLACK, "csv": CSV_LIMIT + SLACK}.get(upload_kind(path), FORM_LIMIT)
 
 
 def form_token(secret: bytes, cookie: str) -> str:
@@ -133,8 +139,13 @@ class Guard:
                 declared = int(headers.get("content-length", "0"))
             except ValueError:
                 declared = 0
-            if declared > limit:
-                await _plain(send_with_headers, 413, i18n.gettext(TOO_LARGE))
+            if declared > limit:  # the page says so on the form it came from; the body is never read
+                scope["state"]["too_large"] = declared
+
+                async def nothing() -> Message:
+                    return {"type": "http.request", "body": b"", "more_body": False}
+
+                await self.app(scope, nothing, send_with_headers)
                 return
             received = 0
 
@@ -144,7 +155,7 @@ class Guard:
                 if message["type"] == "http.request":
                     received += len(message.get("body", b""))
                     if received > limit:
-                        raise TooLargeError()
+                        raise TooLargeError(upload_kind(scope["path"]), received)
                 return message
 
             await self.app(scope, limited, send_with_headers)

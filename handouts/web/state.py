@@ -33,7 +33,7 @@ from .cache import cached
 from .pool import Workers
 from .presenters import MESSAGE_KEYS, without_paths
 from .retention import EVERY_SECONDS, sweep
-from .security import form_token
+from .security import CSV_LIMIT, LOGO_LIMIT, TooLargeError, form_token, upload_kind
 from .storage import Storage
 
 HERE = Path(__file__).parent
@@ -56,6 +56,8 @@ class Web:
         )
         self.env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
         self.env.globals["max_message"] = MAX_MESSAGE_CHARS
+        self.env.globals["logo_limit"] = LOGO_LIMIT  # what upload.js checks before sending a file
+        self.env.globals["csv_limit"] = CSV_LIMIT
         self.env.globals["all_languages"] = list(LANGUAGES.values())
 
     def remembered(self, request: Request) -> tuple[str, str] | None:
@@ -94,6 +96,9 @@ class Web:
         return response
 
     async def form(self, request: Request) -> FormData:
+        too_large = request.scope["state"].get("too_large")
+        if too_large:  # the Guard did not read a body over its limit
+            raise TooLargeError(upload_kind(request.url.path), int(too_large))
         form = await request.form(max_files=2, max_fields=200)
         sent = form.get("csrf_token")
         cookie = request.cookies.get("csrf", "")

@@ -19,6 +19,7 @@ from ..security import TooLargeError
 from ..state import CLINIC_COOKIE, Web
 from ..uifonts import UI_FONTS, ui_font
 from ..work import THUMB, do_thumbnail
+from .offices import columns
 
 
 async def font(web: Web, request: Request) -> Response:
@@ -57,6 +58,32 @@ async def set_language(web: Web, request: Request) -> Response:
     return response
 
 
+def too_large(web: Web, request: Request, exc: TooLargeError) -> Response:
+    """The form the upload came from, with the reason at the file's field (413)."""
+    size = f"{exc.size / 1e6:.1f}" if exc.size else ""
+    if exc.what == "logo":
+        token = request.path_params.get("token")
+        values = web.storage.get_profile(token) if token else None
+        message = i18n.gettext(
+            "This logo is %(size)s MB; a logo may be up to 2 MB. Save it smaller (1,200 pixels across is plenty "
+            "for print) and choose it again. The other details on this form were not saved: go back to get them."
+        ) % {"size": size or "over 2"}
+        return web.page(
+            request,
+            "clinic.html",
+            status=413,
+            values=values or {},
+            errors={"logo": message},
+            other=[],
+            token=token if values else None,
+            saved=False,
+        )
+    message = i18n.gettext(
+        "This CSV file is %(size)s MB; it may be up to 1 MB (500 offices). Split it into smaller files."
+    ) % {"size": size or "over 1"}
+    return web.page(request, "offices.html", status=413, chosen=["en"], errors={"csv": message}, **columns())
+
+
 async def forget(web: Web, request: Request) -> Response:
     """Forget the remembered clinic on this computer (it stays saved behind its private link)."""
     await web.form(request)
@@ -66,11 +93,10 @@ async def forget(web: Web, request: Request) -> Response:
 
 
 async def error(web: Web, request: Request, exc: Exception) -> Response:
+    if isinstance(exc, TooLargeError) and exc.what in ("logo", "csv"):
+        return too_large(web, request, exc)
     if isinstance(exc, TooLargeError):
-        status, message = (
-            413,
-            i18n.gettext("The upload is too large: a logo may be up to 2 MB, a CSV up to 1 MB and 500 rows."),
-        )
+        status, message = 413, i18n.gettext("The form is too large. Go back and send less.")
     elif isinstance(exc, BusyError):
         status, message = (
             503,
