@@ -413,7 +413,7 @@ def test_many_offices_csv_problem_beside_its_field(web):
     error = re.search(r'<p class="error" id="e-csv">([^<]*)</p>', response.text)
     assert error, response.text
     assert "name" in error.group(1), response.text
-    assert re.search(r'id="f-csv"[^>]*aria-describedby="h-csv e-csv"[^>]*aria-invalid="true"', response.text)
+    assert re.search(r'id="f-csv"[^>]*aria-describedby="h-csv f-csv-size e-csv"[^>]*aria-invalid="true"', response.text)
     response = client.post(
         "/offices",
         data={"csrf_token": csrf(client)},
