@@ -75,6 +75,8 @@ class Client:
         if response.status_code != 303:
             return response.status_code, time.perf_counter() - start
         result = response.headers["location"]
+        while not self.http.get(f"{result}/progress.json").json()["finished"]:  # the job page's progress bar
+            time.sleep(0.1)
         self.http.get(result)
         image = self.http.get(f"{result}/preview/0/0.png")
         assert image.content.startswith(b"\x89PNG")

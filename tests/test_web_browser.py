@@ -161,6 +161,7 @@ def test_clinic_to_zip(server, page, tmp_path):
     assert _not_blank(page.request.get(server["url"] + live.get_attribute("src")).body())
     page.get_by_role("button", name="Make the PDFs and show them").click()
     page.wait_for_url("**/r/*")
+    page.wait_for_selector("#download-zip", timeout=300_000)  # after the progress bar (progress.js reloads)
     assert "draft translation" in page.locator(".warnings").inner_text()
     image = page.locator("img.preview").first
     image.scroll_into_view_if_needed()
@@ -212,6 +213,7 @@ def test_red_card_sheets(server, page, tmp_path):
     assert page.locator("#sheet-total").inner_text() == "Total: 30 cards on 3 sheets."
     page.get_by_role("button", name="Make the sheets").click()
     page.wait_for_url("**/r/*")
+    page.wait_for_selector("section.file h2", timeout=120_000)
     assert "3 sheet(s)" in page.locator("h2").first.inner_text()
     with page.expect_download() as info:
         page.get_by_role("link", name="Download this PDF").first.click()
@@ -246,7 +248,7 @@ def test_many_offices_with_one_bad_row(server, page, tmp_path):
     page.get_by_label("Offices (CSV file)").set_input_files(
         {"name": "offices.csv", "mimeType": "text/csv", "buffer": rows.encode()}
     )
-    page.get_by_role("button", name="Make the packets").click()
+    page.get_by_role("button", name="Make the files").click()
     page.wait_for_url("**/r/*")
     assert page.locator("progress#bar").get_attribute("max") == "3"  # the progress bar first
     page.wait_for_selector("table.report", timeout=300_000)  # progress.js shows the report when done
@@ -312,14 +314,20 @@ def test_pages_have_no_serious_accessibility_problems(server, browser):
         page.locator("#c-en").fill("10")
         page.get_by_role("button", name="Make the sheets").click()
         page.wait_for_url("**/r/*")
+        page.wait_for_selector("section.file h2", timeout=120_000)
         problems += check("result page")
         # the progress bar of a batch: progress.json answers "not finished" here, so the page stays put
-        page.route("**/progress.json", lambda route: route.fulfill(json={"done": 5, "total": 7, "finished": False}))
+        page.route(
+            "**/progress.json",
+            lambda route: route.fulfill(
+                json={"done": 5, "total": 7, "finished": False, "text": "5 of 7 offices done."}
+            ),
+        )
         page.goto(server["url"] + "/offices")
         page.get_by_label("Offices (CSV file)").set_input_files(
             {"name": "offices.csv", "mimeType": "text/csv", "buffer": b"name\nAxe Clinic One\nAxe Clinic Two\n"}
         )
-        page.get_by_role("button", name="Make the packets").click()
+        page.get_by_role("button", name="Make the files").click()
         page.wait_for_url("**/r/*")
         assert page.locator("progress#bar").count() == 1
         page.wait_for_function("() => bar.max === 7 && bar.value === 5")  # drawn by progress.js

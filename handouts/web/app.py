@@ -28,7 +28,7 @@ from . import Limits
 from .pool import BusyError, TooSlowError, WorkerLostError
 from .security import Guard, TooLargeError
 from .state import HERE, Web
-from .views import assets, clinic, offices, printing, results, sheets, translations
+from .views import assets, clinic, jobs, offices, printing, results, sheets, translations
 
 
 class Index(IntegerConvertor):
@@ -82,7 +82,7 @@ def create_app(data: Path, limits: Limits | None = None) -> Guard:
         Route("/r/{job}", bind(web, results.result)),
         Route("/r/{job}/bundle.zip", bind(web, results.bundle)),
         Route("/r/{job}/summary.csv", bind(web, results.summary)),
-        Route("/r/{job}/progress.json", bind(web, offices.job_progress)),
+        Route("/r/{job}/progress.json", bind(web, jobs.job_progress)),
         Route("/r/{job}/file/{index:index}", bind(web, results.file)),
         Route("/r/{job}/office/{index:index}", bind(web, results.office_zip)),
         Route("/r/{job}/preview/{index:index}/{page:index}.png", bind(web, results.preview)),

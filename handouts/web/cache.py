@@ -44,16 +44,17 @@ def selection_key(kind: str, params: dict[str, Any], profile: Profile | None) ->
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def progress(folder: Path) -> int:
-    """How many offices of a batch in this folder are done so far."""
+def progress(folder: Path) -> tuple[int, str]:
+    """How far a job in this folder is: (files or offices done, the last one done)."""
     try:
-        return int(json.loads((folder / PROGRESS).read_text(encoding="utf-8"))["done"])
+        found = json.loads((folder / PROGRESS).read_text(encoding="utf-8"))
+        return int(found["done"]), str(found.get("last", ""))
     except (OSError, ValueError, KeyError, TypeError):
-        return 0
+        return 0, ""
 
 
-def write_progress(folder: Path, done: int) -> None:
-    write_atomically(folder / PROGRESS, json.dumps({"done": done}).encode())
+def write_progress(folder: Path, done: int, last: str = "") -> None:
+    write_atomically(folder / PROGRESS, json.dumps({"done": done, "last": last}).encode())
 
 
 def cached(folder: Path) -> dict[str, Any] | None:

@@ -48,6 +48,9 @@ class Web:
         self.pool = Workers(limits.workers, limits.capacity, limits.render_seconds, limits.worker_memory_mb)
         self.running: dict[str, asyncio.Task[Any]] = {}  # job id -> a batch still building
         self.swept = -EVERY_SECONDS  # when old made files were last removed (time.monotonic)
+        # What a progress bar expects before a job's first file is done: seconds per file, learnt from this
+        # server's jobs (views/jobs.py); it starts at the usability test's 22 s for 12 files (2026-12-03).
+        self.seconds_per_file = 1.8
         self.thumbs = asyncio.Lock()  # one thumbnail at a time: the other workers stay free for people
         self.env = Environment(
             loader=FileSystemLoader(str(HERE / "templates")),
@@ -143,6 +146,11 @@ class Web:
             )
         return found
 
+    def learn_pace(self, seconds: float, files: int) -> None:
+        """A job of `files` files took `seconds`: the next estimates lean on it."""
+        if files > 0 and seconds > 0:
+            self.seconds_per_file = 0.7 * self.seconds_per_file + 0.3 * (seconds / files)
+
     async def sweep(self, force: bool = False) -> None:
         """Remove old made files (retention.sweep), at most once every EVERY_SECONDS."""
         now = time.monotonic()
@@ -157,6 +165,8 @@ class Web:
     def close(self) -> None:
         """Stop the workers (a render in flight is abandoned), then remove the
         scratch folders of the killed ones (they cannot remove their own)."""
+        for task in self.running.values():
+            task.cancel()  # its job is abandoned with the workers; its page will say it stopped
         self.pool.stop()
         remove_stale_scratch()
         self.storage.close()

@@ -83,6 +83,13 @@ def do_handouts(folder: str, params: dict[str, Any], profile: Profile | None, fi
     out = Path(folder)
     files_dir = out / "files"
     entries, files, errors, warnings = [], [], [], []
+    done = 0
+
+    def one_more(label: str) -> None:  # for the progress bar: files made so far, and the last one
+        nonlocal done
+        done += 1
+        write_progress(out, done, label)
+
     if params["handouts"]:
         try:
             jobs = plan(
@@ -92,7 +99,7 @@ def do_handouts(folder: str, params: dict[str, Any], profile: Profile | None, fi
             return {"error": str(exc)}
         if not jobs:
             return {"error": "Nothing to print: choose at least one handout."}
-        report = build(jobs, files_dir, fits_file=Path(fits))
+        report = build(jobs, files_dir, fits_file=Path(fits), on_done=lambda result: one_more(result.job.label))
         warnings += report.warnings
         manifest = read_manifest(files_dir)
         for result in report.results:
@@ -118,11 +125,13 @@ def do_handouts(folder: str, params: dict[str, Any], profile: Profile | None, fi
     if params.get("packet"):
         bilingual = params.get("bilingual") or None
         langs = [code for code in params["langs"] if code != bilingual]
+        written: list[Path] = []
         try:
-            written = build_packets(langs, files_dir, profile, bilingual, on_warning=warnings.append) if langs else []
+            for code in langs:  # one at a time, for the progress bar (each packet is its own file)
+                written += build_packets([code], files_dir, profile, bilingual, on_warning=warnings.append)
+                one_more(f"packet ({code})")
         except HandoutsError as exc:
             errors.append(f"packets: {exc}")
-            written = []
         for code, path in zip(langs, written, strict=False):
             data = path.read_bytes()
             name = path.relative_to(files_dir).as_posix()
@@ -159,6 +168,7 @@ def do_sheet(folder: str, params: dict[str, Any]) -> dict[str, Any]:
                 pdf, found, name = red_card_sheet(chunk, stock.name)
                 made[tuple(chunk)] = (pdf, name)
                 warnings += [w for w in found if w not in warnings]
+                write_progress(out, len(made), " + ".join(dict.fromkeys(chunk)))
     except HandoutsError as exc:
         return {"error": str(exc)}
     writer = PdfWriter()

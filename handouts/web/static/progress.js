@@ -1,14 +1,14 @@
-// The progress bar of a many-offices batch: asks the server how far it is
-// every second, and shows the results when it is done. Without JavaScript the
-// page refreshes itself instead (<noscript> meta refresh).
+// The progress bar of a job (one clinic's files, Red Card sheets, many
+// offices): asks the server how far it is every second (its words come in the
+// page's language), and shows what was made when it is done. Without
+// JavaScript the page refreshes itself instead (<noscript> meta refresh).
 (function () {
   "use strict";
   var box = document.getElementById("job-progress");
   if (!box || !window.fetch) { return; }
   var bar = document.getElementById("bar");
   var text = document.getElementById("bar-text");
-  var words = text.textContent.replace(/\d+/g, "#");  // "# of # offices done." in the page's language
-  var tries = 0;
+  var tries = 0, shown = bar.value;
   function tick() {
     tries += 1;
     if (tries > 3600) { return; }  // an hour: stop asking
@@ -16,11 +16,11 @@
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (state) {
         if (state) {
+          if (state.finished) { window.location.reload(); return; }
           bar.max = state.total;
           bar.value = state.done;
-          var n = 0;
-          text.textContent = words.replace(/#/g, function () { n += 1; return n === 1 ? state.done : state.total; });
-          if (state.finished) { window.location.reload(); return; }
+          // a screen reader hears it: say it when a file is done, and otherwise every 10 s
+          if (state.done !== shown || tries % 10 === 0) { text.textContent = state.text; shown = state.done; }
         }
         window.setTimeout(tick, 1000);
       })

@@ -10,19 +10,18 @@ from typing import Any
 
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 
 from ...content import get_handout, handout_keys
 from ...errors import HandoutsError
 from ...locales import LANGUAGES
 from ...sizes import SIZES
 from .. import i18n
-from ..cache import cached, progress, selection_key
-from ..pool import TooSlowError, WorkerLostError
-from ..presenters import TOO_SLOW, WORKER_LOST
+from ..cache import cached, selection_key
 from ..security import CSV_LIMIT, CSV_MAX_ROWS, MAX_BATCH_JOBS, TooLargeError
 from ..state import Web
 from ..work import count_offices, do_offices
+from . import jobs
 
 # The clinic's columns, then what the office gets (batch.rows.PLAN_COLUMNS); an empty cell takes the page's choice.
 CSV_TEMPLATE = (
@@ -69,7 +68,7 @@ async def offices(web: Web, request: Request) -> Response:
         if found is not None:
             return RedirectResponse(f"/r/{web.storage.add_job('offices', key, found)}", status_code=303)
         try:  # read every row first (quick): limits are counted on what was read, never on the raw bytes
-            total, jobs = await asyncio.to_thread(count_offices, folder, data, chosen)
+            total, pages = await asyncio.to_thread(count_offices, folder, data, chosen)
         except HandoutsError as exc:
             errors["csv"] = str(exc)  # the page shows it without the server's paths (Web.page)
         else:
@@ -80,46 +79,25 @@ async def offices(web: Web, request: Request) -> Response:
                     "The CSV file has %(rows)s offices; the page makes files for at most %(most)s at once. "
                     "Split it into smaller files, or run handouts batch on your own computer."
                 ) % {"rows": f"{total:,}", "most": CSV_MAX_ROWS}
-            elif jobs > MAX_BATCH_JOBS:
+            elif pages > MAX_BATCH_JOBS:
                 errors["csv"] = i18n.gettext(
                     "These offices and languages need %(jobs)s pages laid out; the page lays out at most %(most)s "
                     "at once. Choose fewer languages, split the file, or run handouts batch on your own computer."
-                ) % {"jobs": f"{jobs:,}", "most": f"{MAX_BATCH_JOBS:,}"}
+                ) % {"jobs": f"{pages:,}", "most": f"{MAX_BATCH_JOBS:,}"}
     if errors:
         if folder.is_dir() and cached(folder) is None:
             shutil.rmtree(folder, ignore_errors=True)  # a refused upload is not kept
         return web.page(request, "offices.html", status=400, chosen=chosen, errors=errors, **columns())
-    task = web.pool.submit(do_offices, str(folder), data, chosen, timeout=web.limits.batch_seconds)  # BusyError: 503
-    job_id = web.storage.add_job("offices", key, {"running": True, "total": total})
-    web.running[job_id] = asyncio.ensure_future(finish(web, job_id, task))
-    return RedirectResponse(f"/r/{job_id}", status_code=303)
-
-
-async def finish(web: Web, job_id: str, task: asyncio.Task[Any]) -> None:
-    """Record a batch's result when its worker is done (the page polls for it)."""
-    try:
-        result = await task
-    except TooSlowError:
-        result = {"error": i18n.gettext(TOO_SLOW)}
-    except WorkerLostError:
-        result = {"error": i18n.gettext(WORKER_LOST)}
-    except Exception:  # anything else: say so on the page, never a traceback
-        result = {"error": i18n.gettext("The batch stopped. Try again.")}
-    try:
-        web.storage.update_job(job_id, result)
-    finally:
-        web.running.pop(job_id, None)
-    await web.sweep()
-
-
-async def job_progress(web: Web, request: Request) -> Response:
-    """{done, total, finished}: what the progress bar shows."""
-    job_id = str(request.path_params["job"])
-    _kind, folder, result = web.job(request)
-    running = bool(result.get("running")) and job_id in web.running
-    total = int(result.get("total") or 0) if result.get("running") else len(result.get("offices", []))
-    done = min(progress(folder), total) if running else total
-    return JSONResponse({"done": done, "total": total, "finished": not running})
+    return jobs.start(
+        web,
+        "offices",
+        key,
+        do_offices,
+        (data, chosen),
+        total,
+        timeout=web.limits.batch_seconds,
+        extra={"back": "/offices"},
+    )
 
 
 async def csv_template(web: Web, request: Request) -> Response:

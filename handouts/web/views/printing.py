@@ -5,20 +5,24 @@ from __future__ import annotations
 
 import asyncio
 from typing import Any
+from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from ...batch import slugify
 from ...content import get_handout, handout_keys
+from ...errors import HandoutsError
 from ...locales import LANGUAGES
+from ...plan import plan
 from ...render.variants import VARIANTS
 from ...sizes import SIZES
 from .. import i18n
-from ..cache import selection_key
+from ..cache import cached, selection_key
 from ..presenters import bundle_name
 from ..state import Web
 from ..work import do_handouts
+from . import jobs
 
 # The variants the page offers: the registry's, but not "mono" (black and white,
 # added after the page was made): print.html has no label for it, nor its Spanish
@@ -37,6 +41,25 @@ def print_context(token: str | None) -> dict[str, Any]:
     }
 
 
+def read_choice(source: Any) -> dict[str, Any]:
+    """The choices of the form (a POST's form or a GET's query string), each checked against what exists."""
+    return {
+        "handout": [h for h in source.getlist("handout") if isinstance(h, str) and h in handout_keys()],
+        "lang": [c for c in source.getlist("lang") if isinstance(c, str) and c in LANGUAGES],
+        "size": [s for s in source.getlist("size") if isinstance(s, str) and s in SIZES],
+        "variant": str(source.get("variant") or "office") if source.get("variant") in OFFERED_VARIANTS else "office",
+        "packet": bool(source.get("packet")),
+        "bilingual": "en" if source.get("bilingual") else "",
+    }
+
+
+def again_link(token: str | None, chosen: dict[str, Any]) -> str:
+    """What to print, with these choices ticked again (the way back from a result)."""
+    pairs = [(name, value) for name in ("handout", "lang", "size") for value in chosen[name]]
+    pairs += [("variant", chosen["variant"])] + [(n, "1") for n in ("packet", "bilingual") if chosen[n]]
+    return f"{'/c/' + token if token else ''}/print?{urlencode(pairs)}"
+
+
 async def print_page(web: Web, request: Request) -> Response:
     token = request.path_params.get("token")
     values = web.profile_values(token)
@@ -44,53 +67,41 @@ async def print_page(web: Web, request: Request) -> Response:
     if request.method == "GET":
         stored = values or {}
         own = [code for code in LANGUAGES if stored.get(f"message_{code}") or stored.get(f"hours_{code}")]
-        return web.page(
-            request,
-            "print.html",
-            chosen={
-                "handout": [],
-                "lang": list(dict.fromkeys(["en", *own])),  # and the languages the clinic wrote a line in
-                "size": [],
-                "variant": "office",
-                "packet": False,
-                "bilingual": "",
-            },
-            error="",
-            **context,
-        )
+        chosen = read_choice(request.query_params)
+        if not chosen["lang"]:
+            chosen["lang"] = list(dict.fromkeys(["en", *own]))  # and the languages the clinic wrote a line in
+        return web.page(request, "print.html", chosen=chosen, error="", **context)
     form = await web.form(request)
-    handouts = [h for h in form.getlist("handout") if isinstance(h, str) and h in handout_keys()]
-    langs = [c for c in form.getlist("lang") if isinstance(c, str) and c in LANGUAGES]
-    chosen = {
-        "handout": handouts,
-        "lang": langs,
-        "size": [s for s in form.getlist("size") if s in SIZES],
-        "variant": str(form.get("variant") or "office"),
-        "packet": bool(form.get("packet")),
-        "bilingual": "en" if form.get("bilingual") else "",
-    }
+    chosen = read_choice(form)
+    handouts, langs = chosen["handout"], chosen["lang"]
     error = ""
-    if chosen["variant"] not in OFFERED_VARIANTS:
-        chosen["variant"] = "office"
-    if not chosen["handout"] and not chosen["packet"]:
+    if not handouts and not chosen["packet"]:
         error = i18n.gettext("Choose at least one handout.")
-    elif not chosen["lang"]:
+    elif not langs:
         error = i18n.gettext("Choose at least one language.")
+    profile = await asyncio.to_thread(web.make, values) if values and not error else None
+    jobs_planned: list[Any] = []
+    if not error and handouts:
+        try:  # quick, and a choice that cannot be made is said here, beside the form
+            jobs_planned = plan(handouts, langs, chosen["size"], variant=chosen["variant"], profile=profile)
+        except HandoutsError as exc:
+            error = str(exc)
     if error:
         return web.page(request, "print.html", status=400, chosen=chosen, error=error, **context)
-    profile = await asyncio.to_thread(web.make, values) if values else None
     params = {
-        "handouts": chosen["handout"],
-        "langs": chosen["lang"],
+        "handouts": handouts,
+        "langs": langs,
         "sizes": chosen["size"],
         "variant": chosen["variant"],
         "packet": chosen["packet"],
         "bilingual": chosen["bilingual"],
     }
     key = selection_key("handouts", params, profile)
-    result = await web.run(request, do_handouts, web.storage.builds / key, params, profile, str(web.storage.fits))
-    if result.get("error"):
-        return web.page(request, "print.html", status=400, chosen=chosen, error=result["error"], **context)
     download = bundle_name(handouts or ["packets"], langs, slugify(profile.name)[:40] if profile else "")
-    job_id = web.storage.add_job("handouts", key, {**result, "token": token, "download": download})
-    return RedirectResponse(f"/r/{job_id}", status_code=303)
+    extra = {"token": token, "download": download, "back": again_link(token, chosen)}
+    found = cached(web.storage.builds / key)
+    if found is not None:
+        return RedirectResponse(f"/r/{web.storage.add_job('handouts', key, {**found, **extra})}", status_code=303)
+    packets = len([c for c in langs if c != chosen["bilingual"]]) if chosen["packet"] else 0
+    total = len(jobs_planned) + packets
+    return jobs.start(web, "handouts", key, do_handouts, (params, profile, str(web.storage.fits)), total, extra=extra)

@@ -12,9 +12,9 @@ from starlette.responses import FileResponse, Response
 
 from ...locales import LANGUAGES
 from .. import i18n
-from ..cache import progress
 from ..presenters import as_notice, download_name, plain_warning
 from ..state import Web
+from . import jobs
 
 
 async def result(web: Web, request: Request) -> Response:
@@ -22,10 +22,11 @@ async def result(web: Web, request: Request) -> Response:
     job_id = str(request.path_params["job"])
     if result.get("running"):
         if job_id not in web.running:  # the server stopped while it built
-            result = {"error": i18n.gettext("This batch stopped before it was done. Make it again.")}
+            stopped = i18n.gettext("This stopped before it was done (the page was restarted). Make it again.")
+            result = {**result, "error": stopped}
         else:
-            total = int(result.get("total") or 0)
-            return web.page(request, "progress.html", job=job_id, done=min(progress(folder), total), total=total)
+            now = jobs.state(web, job_id, folder, result, kind)
+            return web.page(request, "progress.html", job=job_id, kind=kind, back=result.get("back", ""), **now)
     warnings = [plain_warning(as_notice(w)) for w in result.get("warnings", [])]
     drafts = []
     for entry in result.get("files", []):

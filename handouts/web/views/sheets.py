@@ -3,15 +3,18 @@ sheets only (the stock's cards per sheet), made by a worker."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from ...locales import LANGUAGES
-from ...sheets import STOCKS, get_stock
+from ...sheets import STOCKS, get_stock, sheet_chunks
 from .. import i18n
-from ..cache import selection_key
+from ..cache import cached, selection_key
 from ..state import Web
 from ..work import do_sheet
+from . import jobs
 
 DEFAULT_STOCK = "avery-5371"  # the page's first choice (sheets.html shows each stock with its own words)
 
@@ -19,12 +22,14 @@ DEFAULT_STOCK = "avery-5371"  # the page's first choice (sheets.html shows each 
 async def sheets(web: Web, request: Request) -> Response:
     languages = list(LANGUAGES.values())
     if request.method == "GET":
-        return web.page(  # nothing pre-filled: every card is one the user asked for
+        asked = {code: request.query_params.get(f"count-{code}", "") for code in LANGUAGES}
+        stock_asked = request.query_params.get("stock", DEFAULT_STOCK)
+        return web.page(  # nothing pre-filled but what came back from a result: every card is one asked for
             request,
             "sheets.html",
             languages=languages,
-            counts={},
-            stock=DEFAULT_STOCK,
+            counts={code: int(n) for code, n in asked.items() if n.isdigit() and 0 < int(n) <= 500},
+            stock=stock_asked if stock_asked in STOCKS else DEFAULT_STOCK,
             error="",
             per_sheet=get_stock(DEFAULT_STOCK).per_sheet,
         )
@@ -62,17 +67,9 @@ async def sheets(web: Web, request: Request) -> Response:
         )
     params = {"counts": list(counts.items()), "stock": stock}
     key = selection_key("sheet", params, None)
-    result = await web.run(request, do_sheet, web.storage.builds / key, params)
-    if result.get("error"):
-        return web.page(
-            request,
-            "sheets.html",
-            status=400,
-            languages=languages,
-            counts=counts,
-            stock=stock,
-            error=result["error"],
-            per_sheet=per_sheet,
-        )
-    job_id = web.storage.add_job("sheet", key, result)
-    return RedirectResponse(f"/r/{job_id}", status_code=303)
+    found = cached(web.storage.builds / key)
+    if found is not None:
+        return RedirectResponse(f"/r/{web.storage.add_job('sheet', key, found)}", status_code=303)
+    sheets_to_make = len({tuple(chunk) for chunk in sheet_chunks(list(counts.items()), per_sheet)})
+    back = "/sheets?" + urlencode([(f"count-{code}", n) for code, n in counts.items()] + [("stock", stock)])
+    return jobs.start(web, "sheet", key, do_sheet, (params,), sheets_to_make, extra={"back": back})
