@@ -161,7 +161,10 @@ def _print(client: starlette_testclient.TestClient, token: str) -> httpx.Respons
 
 
 @pytest.mark.pdf
-def test_a_job_past_its_time_limit_is_stopped_and_its_worker_replaced(tmp_path):
+def test_a_job_past_its_time_limit_is_stopped_and_its_worker_replaced(tmp_path, monkeypatch):
+    from handouts.web.views import printing
+
+    monkeypatch.setattr(printing, "SECONDS_PER_FILE", 0.1)
     app = create_app(tmp_path, Limits(workers=1, render_seconds=0.3, allowed_hosts=("testserver",)))
     web = app.web  # type: ignore[attr-defined]
     with starlette_testclient.TestClient(app) as client:
@@ -173,7 +176,7 @@ def test_a_job_past_its_time_limit_is_stopped_and_its_worker_replaced(tmp_path):
             time.sleep(0.1)
         first = web.pool.pids()
         assert len(first) == 1
-        web.pool.timeout = 120.0
+        monkeypatch.setattr(printing, "SECONDS_PER_FILE", 120.0)
         page = client.get(finished(client, _print(client, token))).text
         assert "Download this PDF" in page
 

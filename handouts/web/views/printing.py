@@ -41,6 +41,9 @@ def print_context(token: str | None) -> dict[str, Any]:
     }
 
 
+SECONDS_PER_FILE = 6.0  # measured about 1.5-2 s a file on 2 cores (the usability test of 2026-12-03)
+
+
 def read_choice(source: Any) -> dict[str, Any]:
     """The choices of the form (a POST's form or a GET's query string), each checked against what exists."""
     return {
@@ -104,4 +107,8 @@ async def print_page(web: Web, request: Request) -> Response:
         return RedirectResponse(f"/r/{web.storage.add_job('handouts', key, {**found, **extra})}", status_code=303)
     packets = len([c for c in langs if c != chosen["bilingual"]]) if chosen["packet"] else 0
     total = len(jobs_planned) + packets
-    return jobs.start(web, "handouts", key, do_handouts, (params, profile, str(web.storage.fits)), total, extra=extra)
+    # --render-seconds bounds an ordinary choice; a big one (every handout in every language) gets
+    # SECONDS_PER_FILE for each file it plans, a few times the measured pace (the progress bar shows it)
+    limit = max(web.limits.render_seconds, SECONDS_PER_FILE * total)
+    args = (params, profile, str(web.storage.fits))
+    return jobs.start(web, "handouts", key, do_handouts, args, total, timeout=limit, extra=extra)
