@@ -85,3 +85,27 @@ def output_path(out: Path, job: Job) -> Path:
     """OUT/<languages>/<handout>-<size><variant suffix>.pdf"""
     suffix = get_variant(job.variant).file_suffix
     return out / job.lang_label / f"{job.handout}-{job.size}{suffix}.pdf"
+
+
+def plan_each(
+    handouts: Iterable[str],
+    langs: Iterable[str],
+    sizes: Iterable[str],
+    variant: str = "office",
+    profile: Profile | None = None,
+) -> tuple[list[Job], list[str]]:
+    """The jobs for these handouts, each in the chosen sizes it comes in, and
+    in its default sizes when it comes in none of them (a door sign with
+    "Poster 24 x 36" ticked); also the handouts that fell back to their
+    default sizes, so the caller can say so. The rule of a batch row and of
+    the web page alike."""
+    jobs: list[Job] = []
+    fell_back = []
+    langs, sizes = list(langs), list(sizes)
+    for key in dict.fromkeys(handouts):
+        spec = get_handout(key)
+        fitting = [s for s in sizes if s in spec.sizes]
+        if sizes and not fitting:
+            fell_back.append(key)
+        jobs += plan([key], langs, fitting or list(spec.default_sizes), variant=variant, profile=profile)
+    return list(dict.fromkeys(jobs)), fell_back

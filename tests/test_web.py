@@ -662,3 +662,53 @@ def test_many_offices_explains_every_column_and_its_template_has_them(web):
     assert "<code>know-your-rights</code>" in page
     header = client.get("/offices/offices.csv").text.splitlines()[0].split(",")
     assert {"languages", "handouts", "sizes", "packets", "cards", "signs"} <= set(header)
+
+
+def test_a_phone_with_letters_is_kept_as_the_digits_it_prints_and_the_page_says_so(web):
+    """Issue 23 (smaller points): 213-KOREA-01 was accepted and printed as digits
+    without a word; after Save, focus goes to the next step, and the page has an icon."""
+    client, web_state = web
+    saved = client.post(
+        "/clinic",
+        data={"csrf_token": csrf(client), "name": "Example Vanity Clinic", "phone": "213-KOREA-01"},
+        follow_redirects=False,
+    )
+    try:
+        assert "lettered=1" in saved.headers["location"]
+        page = client.get(saved.headers["location"]).text
+        assert re.search(r'id="phone-lettered">[^<]*\(213\) 567-3201', page)
+        token = saved.headers["location"].split("?")[0].rsplit("/", 1)[1]
+        assert web_state.storage.get_profile(token)["phone"] == "(213) 567-3201"
+        assert re.search(r'<a class="button" href="/c/[^"]+/print" autofocus>', page)
+        assert '<link rel="icon" href="/static/favicon.svg"' in page
+        assert client.get("/static/favicon.svg").status_code == 200
+        assert client.get("/favicon.ico", follow_redirects=False).headers["location"] == "/static/favicon.svg"
+        plain = client.post(
+            "/clinic",
+            data={"csrf_token": csrf(client), "name": "Example Plain Clinic", "phone": "(213) 555-0142 ext. 3"},
+            follow_redirects=False,
+        )
+        assert "lettered" not in plain.headers["location"]
+    finally:
+        client.cookies.delete("clinic")
+
+
+@pytest.mark.pdf
+def test_a_handout_not_made_in_a_ticked_size_comes_in_its_usual_size_and_the_page_says_so(web):
+    """Issue 23 (smaller points): with Poster 24x36 ticked, the door sign used to be
+    dropped without a word; now it comes in its usual size, and the result says so."""
+    client, _ = web
+    made = client.post(
+        "/print",
+        data={
+            "csrf_token": csrf(client),
+            "handout": ["know-your-rights", "nonpublic-area"],
+            "lang": ["en", "es"],
+            "size": "poster-24x36",
+        },
+        follow_redirects=False,
+    )
+    page = client.get(finished(client, made)).text
+    assert re.search(r'class="size-note">Nonpublic area door sign does not come in Poster 24 x 36 in', page)
+    titles = re.findall(r'<h2 id="file-\d+">([^<]+)</h2>', page)
+    assert any("door sign" in t.lower() or "nonpublic" in t.lower() for t in titles), titles

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..build import build
-from ..content import get_handout
 from ..digest import input_parts, parts_digest
 from ..engines import Engine
 from ..errors import ContentError, HandoutsError, OutputError
@@ -26,7 +25,7 @@ from ..model import Job, KnownFit
 from ..output import read_manifest, write_atomically, write_listed, write_manifest
 from ..packet.build import build_packets
 from ..packet.plan import packet_jobs, packet_name
-from ..plan import output_path, plan
+from ..plan import output_path, plan_each
 from ..sheets import alignment_sheet, get_stock, red_card_sheet, whole_sheets
 from .rows import Office, OfficeResult, office_folder
 
@@ -34,12 +33,8 @@ from .rows import Office, OfficeResult, office_folder
 def office_jobs(office: Office) -> list[Job]:
     """The handouts and signs an office asked for, each in its chosen sizes
     (a size a handout does not come in is skipped; none left: its default sizes)."""
-    jobs = []
-    for key in (*office.plan.handouts, *office.plan.signs):
-        spec = get_handout(key)
-        sizes = [s for s in office.plan.sizes if s in spec.sizes] or list(spec.default_sizes)
-        jobs += plan([key], list(office.plan.languages), sizes, profile=office.profile)
-    return list(dict.fromkeys(jobs))
+    keys = (*office.plan.handouts, *office.plan.signs)
+    return plan_each(keys, office.plan.languages, office.plan.sizes, profile=office.profile)[0]
 
 
 def fitted_jobs(office: Office) -> list[Job]:

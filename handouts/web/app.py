@@ -19,7 +19,7 @@ from starlette.applications import Starlette
 from starlette.convertors import IntegerConvertor, register_url_convertor
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -95,6 +95,7 @@ def create_app(data: Path, limits: Limits | None = None) -> Guard:
         Route("/lang", bind(web, assets.set_language), methods=["POST"]),
         Route("/forget", bind(web, assets.forget), methods=["POST"]),
         Route("/ui-font/{name}", bind(web, assets.font)),
+        Route("/favicon.ico", lambda request: RedirectResponse("/static/favicon.svg", status_code=301)),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
     app = Starlette(

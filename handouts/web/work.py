@@ -32,7 +32,7 @@ from ..handover import (
 from ..notices import notice
 from ..output import read_manifest, write_atomically
 from ..packet.build import build_packets
-from ..plan import plan
+from ..plan import plan, plan_each
 from ..proof import proof
 from ..render.engine import html_to_pdf
 from ..sheets import alignment_sheet, get_stock, red_card_sheet, sheet_chunks
@@ -92,7 +92,7 @@ def do_handouts(folder: str, params: dict[str, Any], profile: Profile | None, fi
 
     if params["handouts"]:
         try:
-            jobs = plan(
+            jobs, _fell_back = plan_each(
                 params["handouts"], params["langs"], params["sizes"], variant=params["variant"], profile=profile
             )
         except HandoutsError as exc:

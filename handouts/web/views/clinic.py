@@ -4,6 +4,7 @@ and the live preview's picture of one handout with the clinic."""
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import Any
 
 from starlette.datastructures import UploadFile
@@ -26,6 +27,8 @@ from ..work import PEEK, do_check_logo, do_peek
 
 LOGO_SECONDS = 20.0  # to check, draw and rasterise one logo; a real logo takes well under a second
 LOGO_EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/svg+xml": "svg"}
+LETTERS = re.compile(r"[^\W\d_]")
+EXTENSION = re.compile(r"(?i)\b(ext\.?|x)\s*\d+")
 TEXT_FIELDS = ("name", "address", "phone", "hours", "website", "telehealth", "color")
 # per language: message_ko, hours_es, ... (see handouts.clinic.profile.LANGUAGE_FIELDS)
 LANGUAGE_TEXT_FIELDS = tuple(f"{name}_{code}" for code in LANGUAGES for name in LANGUAGE_FIELDS)
@@ -48,6 +51,7 @@ async def clinic(web: Web, request: Request) -> Response:
             token=token,
             saved="saved" in request.query_params,
             cleaned="cleaned" in request.query_params,
+            lettered="lettered" in request.query_params,
         )
     form = await web.form(request)
     values = {key: str(form.get(key) or "").strip() for key in TEXT_FIELDS + LANGUAGE_TEXT_FIELDS}
@@ -71,11 +75,16 @@ async def clinic(web: Web, request: Request) -> Response:
                 values["logo"] = web.storage.save_logo(checked["data"], LOGO_EXTENSIONS[checked["kind"]])
                 cleaned = bool(checked["notes"])
     other: list[str] = []
+    lettered = False
     if not errors:
         try:
-            await asyncio.to_thread(web.make, values)
+            profile = await asyncio.to_thread(web.make, values)
         except HandoutsError as exc:
             errors, other = field_errors(getattr(exc, "problems", None) or [str(exc)])
+        else:  # a phone number with letters (213-KOREA-01) is kept as the digits it prints, and the page says so
+            lettered = bool(profile.phone and LETTERS.search(EXTENSION.sub("", values.get("phone", ""))))
+            if lettered and profile.phone:
+                values["phone"] = profile.phone
     if errors or other:
         return web.page(
             request, "clinic.html", status=400, values=values, errors=errors, other=other, token=token, saved=False
@@ -84,7 +93,8 @@ async def clinic(web: Web, request: Request) -> Response:
         token = web.storage.new_profile(values)
     else:
         web.storage.update_profile(token, values)
-    return RedirectResponse(f"/c/{token}?saved=1{'&cleaned=1' if cleaned else ''}", status_code=303)
+    notes = ("&cleaned=1" if cleaned else "") + ("&lettered=1" if lettered else "")
+    return RedirectResponse(f"/c/{token}?saved=1{notes}", status_code=303)
 
 
 async def check_logo(web: Web, data: bytes) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from ...batch import slugify
 from ...content import get_handout, handout_keys
 from ...errors import HandoutsError
 from ...locales import LANGUAGES
-from ...plan import plan
+from ...plan import plan_each
 from ...render.variants import VARIANTS
 from ...sizes import SIZES
 from .. import i18n
@@ -42,6 +42,16 @@ def print_context(token: str | None) -> dict[str, Any]:
 
 
 SECONDS_PER_FILE = 6.0  # measured about 1.5-2 s a file on 2 cores (the usability test of 2026-12-03)
+
+
+def size_note(key: str, sizes: list[str]) -> str:
+    """Why a handout came out in another size than the ones ticked."""
+    spec = get_handout(key)
+    return i18n.gettext("%(handout)s does not come in %(sizes)s, so it was made in its usual size: %(usual)s.") % {
+        "handout": spec.name,
+        "sizes": ", ".join(SIZES[s].description for s in sizes),
+        "usual": ", ".join(SIZES[s].description for s in spec.default_sizes),
+    }
 
 
 def read_choice(source: Any) -> dict[str, Any]:
@@ -84,9 +94,10 @@ async def print_page(web: Web, request: Request) -> Response:
         error = i18n.gettext("Choose at least one language.")
     profile = await asyncio.to_thread(web.make, values) if values and not error else None
     jobs_planned: list[Any] = []
+    fell_back: list[str] = []
     if not error and handouts:
         try:  # quick, and a choice that cannot be made is said here, beside the form
-            jobs_planned = plan(handouts, langs, chosen["size"], variant=chosen["variant"], profile=profile)
+            jobs_planned, fell_back = plan_each(handouts, langs, chosen["size"], chosen["variant"], profile)
         except HandoutsError as exc:
             error = str(exc)
     if error:
@@ -101,7 +112,12 @@ async def print_page(web: Web, request: Request) -> Response:
     }
     key = selection_key("handouts", params, profile)
     download = bundle_name(handouts or ["packets"], langs, slugify(profile.name)[:40] if profile else "")
-    extra = {"token": token, "download": download, "back": again_link(token, chosen)}
+    extra = {
+        "token": token,
+        "download": download,
+        "back": again_link(token, chosen),
+        "size_notes": [size_note(key, chosen["size"]) for key in fell_back],
+    }
     found = cached(web.storage.builds / key)
     if found is not None:
         return RedirectResponse(f"/r/{web.storage.add_job('handouts', key, {**found, **extra})}", status_code=303)
