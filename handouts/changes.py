@@ -120,9 +120,13 @@ def _today_parts(entry: ManifestEntry, today: dt.date | None) -> dict[str, str] 
     return parts
 
 
-def compare(old: Path, new: Path | None = None, today: dt.date | None = None) -> list[Change]:
+def compare(
+    old: Path, new: Path | None = None, today: dt.date | None = None, profile: str | None = None
+) -> list[Change]:
     """The files to reprint: those that differ between the OLD and NEW builds
-    (or, without NEW, between OLD and what a build from today's content would make)."""
+    (or, without NEW, between OLD and what a build from today's content would
+    make; with `profile`, the digest of the clinic's details today, for the
+    clinic's own files)."""
     before = read_manifests(old)
     after = read_manifests(new) if new is not None else None
     changes: list[Change] = []
@@ -150,6 +154,8 @@ def compare(old: Path, new: Path | None = None, today: dt.date | None = None) ->
                 changes.append(Change(office, path, "changed", [f"cannot be built from today's content: {exc}"]))
                 changed_paths.add(path)
                 continue
+            if now is not None and profile is not None and entry["inputs_detail"].get("profile"):
+                now["profile"] = profile  # the clinic's details as they are saved today
             if now is not None and now != entry["inputs_detail"]:
                 changes.append(Change(office, path, "changed", reasons(entry["inputs_detail"], now)))
                 changed_paths.add(path)

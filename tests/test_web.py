@@ -712,3 +712,46 @@ def test_a_handout_not_made_in_a_ticked_size_comes_in_its_usual_size_and_the_pag
     assert re.search(r'class="size-note">Nonpublic area door sign does not come in Poster 24 x 36 in', page)
     titles = re.findall(r'<h2 id="file-\d+">([^<]+)</h2>', page)
     assert any("door sign" in t.lower() or "nonpublic" in t.lower() for t in titles), titles
+
+
+@pytest.mark.pdf
+def test_the_reprint_view_lists_exactly_the_files_whose_inputs_changed_and_makes_only_those(web, tmp_path):
+    """Issue 23, point 5: after the clinic's phone changes, What to reprint lists
+    the files that print it, says why, and makes only those again."""
+    client, _ = web
+    saved = client.post(
+        "/clinic",
+        data={"csrf_token": csrf(client), "name": "Example Reprint Clinic", "phone": "(213) 555-0101"},
+        follow_redirects=False,
+    )
+    clinic = saved.headers["location"].split("?")[0]
+    try:
+        made = client.post(
+            f"{clinic}/print",
+            data={"csrf_token": csrf(client), "handout": "red-card", "lang": ["en", "es"], "size": "wallet"},
+            follow_redirects=False,
+        )
+        first = finished(client, made)
+        page = client.get(f"{clinic}/reprint").text
+        assert "Nothing changed: these files are still right." in page
+        assert page.count('class="reprint-same"') == 2
+        client.post(
+            clinic, data={"csrf_token": csrf(client), "name": "Example Reprint Clinic", "phone": "(213) 555-0199"}
+        )
+        page = client.get(f"{clinic}/reprint").text
+        changed = re.findall(
+            r'<li class="reprint-changed"><code>([^<]+)</code>:\s*print again, because ([^<]+)</li>', page
+        )
+        assert sorted(name for name, _ in changed) == ["en/red-card-wallet.pdf", "es/red-card-wallet.pdf"]
+        assert all("the clinic profile changed" in why for _, why in changed)
+        job = re.search(r'name="job" value="([^"]+)"', page).group(1)
+        assert first.endswith(job)
+        again = client.post(f"{clinic}/reprint", data={"csrf_token": csrf(client), "job": job}, follow_redirects=False)
+        result = finished(client, again)
+        page = client.get(result).text
+        assert len(re.findall(r'<h2 id="file-\d+">', page)) == 2
+        path = tmp_path / "reprinted.pdf"
+        path.write_bytes(client.get(f"{result}/file/0").content)
+        assert "555-0199" in pdfread.text(path)
+    finally:
+        client.cookies.delete("clinic")

@@ -28,7 +28,7 @@ from . import Limits
 from .pool import BusyError, TooSlowError, WorkerLostError
 from .security import Guard, TooLargeError
 from .state import HERE, Web
-from .views import assets, clinic, jobs, offices, printing, results, sheets, translations
+from .views import assets, clinic, jobs, offices, printing, reprint, results, sheets, translations
 
 
 class Index(IntegerConvertor):
@@ -76,6 +76,7 @@ def create_app(data: Path, limits: Limits | None = None) -> Guard:
         Route("/c/{token}", bind(web, clinic.clinic), methods=both),
         Route("/print", bind(web, printing.print_page), methods=both),
         Route("/c/{token}/print", bind(web, printing.print_page), methods=both),
+        Route("/c/{token}/reprint", bind(web, reprint.reprint), methods=both),
         Route("/sheets", bind(web, sheets.sheets), methods=both),
         Route("/offices", bind(web, offices.offices), methods=both),
         Route("/offices/offices.csv", bind(web, offices.csv_template)),

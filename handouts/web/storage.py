@@ -138,6 +138,16 @@ class Storage:
             self._db.execute("UPDATE jobs SET result = ? WHERE id = ?", (json.dumps(result), job_id))
             self._db.commit()
 
+    def clinic_jobs(self, token: str, limit: int = 20) -> list[tuple[str, Path, dict[str, Any], float]]:
+        """(job id, folder, result, when) of the handouts made for this clinic, newest first."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT id, folder, result, created FROM jobs WHERE kind = 'handouts' "
+                "AND json_extract(result, '$.token') = ? ORDER BY created DESC LIMIT ?",
+                (token, limit),
+            ).fetchall()
+        return [(row[0], self.builds / row[1], json.loads(row[2]), float(row[3])) for row in rows]
+
     def get_job(self, job_id: str) -> tuple[str, Path, dict[str, Any]] | None:
         with self._lock:
             row = self._db.execute("SELECT kind, folder, result FROM jobs WHERE id = ?", (job_id,)).fetchone()

@@ -29,6 +29,7 @@ from ..handover import (
     write_summary,
     write_zip,
 )
+from ..model import Job
 from ..notices import notice
 from ..output import read_manifest, write_atomically
 from ..packet.build import build_packets
@@ -90,7 +91,13 @@ def do_handouts(folder: str, params: dict[str, Any], profile: Profile | None, fi
         done += 1
         write_progress(out, done, label)
 
-    if params["handouts"]:
+    jobs: list[Job] = []
+    if params.get("only") is not None:  # a reprint: exactly these files (see views/reprint.py)
+        jobs = [
+            Job(e["handout"], e["languages"][0], e["size"], e["variant"], profile, also=tuple(e["languages"][1:]))
+            for e in params["only"]
+        ]
+    elif params["handouts"]:
         try:
             jobs, _fell_back = plan_each(
                 params["handouts"], params["langs"], params["sizes"], variant=params["variant"], profile=profile
@@ -99,6 +106,7 @@ def do_handouts(folder: str, params: dict[str, Any], profile: Profile | None, fi
             return {"error": str(exc)}
         if not jobs:
             return {"error": "Nothing to print: choose at least one handout."}
+    if jobs:
         report = build(jobs, files_dir, fits_file=Path(fits), on_done=lambda result: one_more(result.job.label))
         warnings += report.warnings
         manifest = read_manifest(files_dir)
