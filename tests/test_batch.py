@@ -372,3 +372,26 @@ def test_a_row_whose_sizes_choose_nothing_or_that_gets_nothing_is_an_error_namin
     assert "handouts" in errors[2]
     assert "row 3" in errors[3]
     assert "no files" in errors[3]
+
+
+@pytest.mark.pdf
+def test_a_batch_run_again_makes_only_the_packets_whose_inputs_changed(tmp_path):
+    """Issue 23, point 5: re-running a batch after one row's phone changed makes
+    that office's packet again and keeps the other's as it was (same file, not
+    rewritten); a changed packet is the same bytes a fresh run makes."""
+    header = "name,phone,languages,packets\n"
+    offices = tmp_path / "offices.csv"
+    offices.write_text(header + "Eastside Clinic,(323) 555-0101,es,yes\nWestside Clinic,(310) 555-0102,es,yes\n")
+    out = tmp_path / "out"
+    assert CliRunner().invoke(main, ["batch", str(offices), "-o", str(out), "-j", "1"]).exit_code == 0
+    east, west = (out / slug / "packets" / "packet-es.pdf" for slug in ("eastside-clinic", "westside-clinic"))
+    before = {path: path.stat().st_mtime_ns for path in (east, west)}
+    offices.write_text(header + "Eastside Clinic,(323) 555-0101,es,yes\nWestside Clinic,(310) 555-0199,es,yes\n")
+    assert CliRunner().invoke(main, ["batch", str(offices), "-o", str(out), "-j", "1"]).exit_code == 0
+    assert east.stat().st_mtime_ns == before[east]  # kept: nothing that decides it changed
+    assert west.stat().st_mtime_ns != before[west]
+    assert "555-0199" in text(west)
+    fresh = tmp_path / "fresh"
+    assert CliRunner().invoke(main, ["batch", str(offices), "-o", str(fresh), "-j", "1"]).exit_code == 0
+    assert (fresh / "westside-clinic" / "packets" / "packet-es.pdf").read_bytes() == west.read_bytes()
+    assert (fresh / "eastside-clinic" / "packets" / "packet-es.pdf").read_bytes() == east.read_bytes()

@@ -83,6 +83,7 @@ def build_packets(
     on_warning: Callable[[str], None] | None = None,
     engine: Engine | None = None,
     shared: Mapping[Job, KnownFit] | None = None,
+    force: bool = False,
 ) -> list[Path]:
     """Write one packet per language into OUT/packets/ and list each in the
     manifest with what decided it (its inputs, and the PDFs it binds that are
@@ -93,7 +94,11 @@ def build_packets(
     `shared` (a batch: fits made once for a stand-in clinic of each shape, see
     batch.fits.shared_fits), they are not made as files of their own: each packet
     binds them at the fit `out` already has for them (the office asked for that
-    handout too), else at the shared fit, checked on its page."""
+    handout too), else at the shared fit, checked on its page.
+
+    A packet already in `out`, made from the same inputs on the same date and
+    unchanged since, is kept as it is (a batch run again makes only the packets
+    whose inputs changed), unless `force`."""
 
     packet_date()  # a bad SOURCE_DATE_EPOCH is reported before any work
     jobs = list(dict.fromkeys(job for code in langs for job in packet_jobs(code, profile, bilingual)))
@@ -111,7 +116,9 @@ def build_packets(
     if shared is not None:
         have = {(k.handout, k.lang) for k in known}
         known += tuple(shared[job] for job in jobs if job in shared and (job.handout, job.lang) not in have)
-    tasks = [packet_task(code, profile, bilingual, date, known) for code in langs]
+    parts = {code: packet_input_parts(code, bilingual, profile) for code in langs}
+    kept = {code for code in langs if not force and _up_to_date(out, code, bilingual, parts[code], date)}
+    tasks = [packet_task(code, profile, bilingual, date, known) for code in langs if code not in kept]
     owned = engine is None
     if engine is None:
         engine = local_engine(workers if len(tasks) > 1 else 1)
@@ -134,6 +141,9 @@ def build_packets(
     manifest = read_manifest(out)
     for code in langs:
         path = out / "packets" / packet_name(code, bilingual)
+        if code in kept:
+            written.append(path)
+            continue
         pdf = pdfs[code]
         inside = [
             output_path(out, Job(h, c, PACKET_SIZE)).relative_to(out).as_posix()
@@ -141,7 +151,6 @@ def build_packets(
             if c
             for h in PACKET_HANDOUTS
         ]
-        parts = packet_input_parts(code, bilingual, profile)
         write_listed(
             out,
             path,
@@ -152,12 +161,25 @@ def build_packets(
             extra={
                 "size": PACKET_SIZE,
                 "layout_passes": passes[code],
-                "inputs": parts_digest(parts),
-                "inputs_detail": parts,
+                "inputs": parts_digest(parts[code]),
+                "inputs_detail": parts[code],
+                "date": date.isoformat(),  # the cover's date: a packet made again on another day is made anew
             },
         )
         written.append(path)
     return written
+
+
+def _up_to_date(out: Path, code: str, bilingual: str | None, parts: dict[str, str], date: dt.date) -> bool:
+    """The packet in OUT was made from these very inputs, on this date, and is still there unchanged."""
+    path = out / "packets" / packet_name(code, bilingual)
+    entry = read_manifest(out).get(path.relative_to(out).as_posix())
+    if not entry or entry.get("inputs") != parts_digest(parts) or entry.get("date") != date.isoformat():
+        return False
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest() == entry.get("sha256")
+    except OSError:
+        return False
 
 
 def packet_input_parts(
