@@ -755,3 +755,41 @@ def test_the_reprint_view_lists_exactly_the_files_whose_inputs_changed_and_makes
         assert "555-0199" in pdfread.text(path)
     finally:
         client.cookies.delete("clinic")
+
+
+@pytest.mark.pdf
+def test_a_batch_uploaded_again_lists_what_changed_and_gives_every_office_in_one_zip(web):
+    """Issue 23, point 5 (many offices): the second upload of the list, after one
+    office's phone changed, starts from the first (only that office's packet is
+    made again), lists exactly its changed files and why, and gives them in
+    reprint.zip; every office comes in one ZIP too."""
+    client, _ = web
+    header = "name,phone,slug\n"
+    first = header + "Example North,(213) 555-0100,north\nExample South,(213) 555-0101,south\n"
+    second = header + "Example North,(213) 555-0100,north\nExample South,(213) 555-0199,south\n"
+    client.cookies.delete("batch")  # an earlier test's batch is not this list's last upload
+    try:
+        jobs = []
+        for rows in (first, second):
+            posted = client.post(
+                "/offices",
+                data={"csrf_token": csrf(client), "lang": "en"},
+                files={"csv": ("offices.csv", rows, "text/csv")},
+                follow_redirects=False,
+            )
+            jobs.append(finished(client, posted))
+        page = client.get(jobs[0]).text
+        assert 'id="reprint"' not in page  # nothing to compare the first upload with
+        everything = zipfile.ZipFile(io.BytesIO(client.get(f"{jobs[0]}/all.zip").content))
+        assert sorted(everything.namelist()) == ["north.zip", "south.zip", "summary.csv"]
+        page = client.get(jobs[1]).text
+        rows = re.findall(r"<tr><td>([^<]+)</td><td><code>([^<]+)</code></td><td>([^<]*)</td></tr>", page)
+        assert rows, page[page.find('id="reprint"') :][:800]
+        assert {office for office, _, _ in rows} == {"south"}
+        assert ("south", "packets/packet-en.pdf", "the clinic profile changed") in rows
+        changed = zipfile.ZipFile(io.BytesIO(client.get(f"{jobs[1]}/reprint.zip").content))
+        assert changed.namelist()[0] == "REPRINT.txt"
+        assert "south/packets/packet-en.pdf" in changed.namelist()
+        assert not [name for name in changed.namelist() if name.startswith("north/")]
+    finally:
+        client.cookies.delete("batch")

@@ -83,6 +83,7 @@ def create_app(data: Path, limits: Limits | None = None) -> Guard:
         Route("/r/{job}", bind(web, results.result)),
         Route("/r/{job}/bundle.zip", bind(web, results.bundle)),
         Route("/r/{job}/summary.csv", bind(web, results.summary)),
+        Route("/r/{job}/{name:str}.zip", bind(web, results.batch_zip)),
         Route("/r/{job}/progress.json", bind(web, jobs.job_progress)),
         Route("/r/{job}/file/{index:index}", bind(web, results.file)),
         Route("/r/{job}/office/{index:index}", bind(web, results.office_zip)),

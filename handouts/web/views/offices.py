@@ -24,6 +24,7 @@ from ..work import count_offices, do_offices
 from . import jobs
 
 # The clinic's columns, then what the office gets (batch.rows.PLAN_COLUMNS); an empty cell takes the page's choice.
+BATCH_COOKIE = "batch"
 CSV_TEMPLATE = (
     "name,address,phone,hours,website,telehealth,color,slug,hours_es,message_es,"
     "languages,handouts,sizes,packets,cards,signs\r\n"
@@ -88,16 +89,23 @@ async def offices(web: Web, request: Request) -> Response:
         if folder.is_dir() and cached(folder) is None:
             shutil.rmtree(folder, ignore_errors=True)  # a refused upload is not kept
         return web.page(request, "offices.html", status=400, chosen=chosen, errors=errors, **columns())
-    return jobs.start(
+    cookie = request.cookies.get(BATCH_COOKIE, "")
+    last = web.storage.get_job(cookie) if cookie else None
+    previous = str(last[1]) if last and last[0] == "offices" and not last[2].get("running") else ""
+    response = jobs.start(
         web,
         "offices",
         key,
         do_offices,
-        (data, chosen),
+        (data, chosen, previous),
         total,
         timeout=web.limits.batch_seconds,
         extra={"back": "/offices"},
     )
+    job_id = str(response.headers["location"]).rsplit("/", 1)[1]
+    # this browser's last batch: the next upload starts from it and lists what changed
+    response.set_cookie(BATCH_COOKIE, job_id, max_age=365 * 86400, httponly=True, samesite="strict")
+    return response
 
 
 async def csv_template(web: Web, request: Request) -> Response:

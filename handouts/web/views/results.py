@@ -95,6 +95,16 @@ async def office_zip(web: Web, request: Request) -> Response:
     )
 
 
+async def batch_zip(web: Web, request: Request) -> Response:
+    """all.zip (every office's ZIP and the summary) or reprint.zip (only what changed since the last upload)."""
+    _kind, folder, _result = web.job(request)
+    name = str(request.path_params["name"])
+    path = folder / f"{name}.zip"
+    if name not in ("all", "reprint") or not path.is_file():
+        raise HTTPException(404, "Not found.")
+    return FileResponse(path, media_type="application/zip", filename=f"offices-{name}.zip")
+
+
 async def summary(web: Web, request: Request) -> Response:
     _kind, folder, _result = web.job(request)
     path = folder / "offices" / "summary.csv"
