@@ -101,3 +101,46 @@ def test_the_check_names_code_and_content_differences():
         check_workers(mine, {"tcp://a": {**mine, "data": "missing: /x"}})
     with pytest.raises(ClusterError, match="no workers"):
         check_workers(mine, {})
+
+
+def test_the_web_page_renders_on_the_cluster_with_the_same_bytes(local_bytes, tmp_path):
+    """Issue 23 (hosting): `handouts serve --scheduler` renders on the Dask
+    cluster the batch uses: a scheduler and two workers on 127.0.0.1, the page's
+    files the same bytes as a local build, and the cluster did the work."""
+    from distributed import Client
+    from starlette import testclient
+
+    from handouts.web import Limits
+    from handouts.web.app import create_app
+
+    from .webjobs import finished
+
+    cluster = LocalProcesses()
+    cluster.scheduler()
+    try:
+        cluster.worker()
+        cluster.worker()
+        cluster.wait_for_workers(2)
+        app = create_app(tmp_path / "data", Limits(workers=1, scheduler=cluster.address, allowed_hosts=("testserver",)))
+        with testclient.TestClient(app) as client:
+            page = client.get("/").text
+            token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+            made = client.post(
+                "/print",
+                data={"csrf_token": token, "handout": "red-card", "lang": ["en", "es", "ko"], "size": "wallet"},
+                follow_redirects=False,
+            )
+            result = finished(client, made)
+            files = {}
+            for index in range(3):
+                response = client.get(f"{result}/file/{index}")
+                name = response.headers["content-disposition"].split('filename="', 1)[1].rstrip('"')
+                lang = name.removesuffix(".pdf").rsplit("-", 1)[1]
+                files[f"{lang}/red-card-wallet.pdf"] = response.content
+        assert files == {path: data for path, data in local_bytes.items() if path in files}
+        assert len(files) == 3
+        with Client(cluster.address, timeout=30) as client:
+            done = client.run_on_scheduler(lambda dask_scheduler: dask_scheduler.transition_counter)
+        assert done > 0  # the renders went through the scheduler
+    finally:
+        cluster.close()

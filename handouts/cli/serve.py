@@ -52,6 +52,11 @@ from ..web import PUBLIC_RATE_LIMIT, Limits
     help="Remove made PDFs nobody asked for in this many days (saved clinics and logos stay).",
 )
 @click.option(
+    "--scheduler",
+    metavar="tcp://HOST:PORT",
+    help="Render on this Dask cluster (the one `handouts batch --scheduler` uses); the files are the same bytes.",
+)
+@click.option(
     "--keep-gb",
     default=5.0,
     show_default=True,
@@ -59,7 +64,18 @@ from ..web import PUBLIC_RATE_LIMIT, Limits
     help="Keep made PDFs under this size in total, removing the least recently used first.",
 )
 def serve(
-    host, port, data, public, workers, allowed_hosts, render_seconds, worker_memory, max_connections, keep_days, keep_gb
+    host,
+    port,
+    data,
+    public,
+    workers,
+    allowed_hosts,
+    render_seconds,
+    worker_memory,
+    max_connections,
+    keep_days,
+    keep_gb,
+    scheduler,
 ):
     """Start the web page: fill in your clinic, tick what to print, see each
     page, download a PDF or a ZIP. Open the address it prints in a browser.
@@ -80,6 +96,7 @@ def serve(
         allowed_hosts=tuple(allowed_hosts),
         keep_days=keep_days,
         keep_gb=keep_gb,
-        **({"rate_limit": PUBLIC_RATE_LIMIT} if public else {}),
+        rate_limit=PUBLIC_RATE_LIMIT if public else Limits().rate_limit,
+        scheduler=scheduler or "",
     )
     run_server(host, port, data, public, limits, echo=click.echo)

@@ -42,6 +42,7 @@ class Limits:
     allowed_hosts: tuple[str, ...] = ()  # Host headers accepted besides this computer's own names
     keep_days: float = 30.0  # builds unused this long are removed
     keep_gb: float = 5.0  # builds beyond this total are removed, least recently used first
+    scheduler: str = ""  # a Dask scheduler (tcp://HOST:PORT) to render on, as `handouts batch --scheduler` does
 
 
 WILDCARD_HOSTS = ("0.0.0.0", "::", "")

@@ -48,8 +48,19 @@ class WorkerLostError(Exception):
     """The worker running a job died (out of memory, or killed); it was replaced."""
 
 
-def web_worker_start(parent: int, project: Project, memory_mb: int) -> None:
-    """A web worker: at most `memory_mb` of address space, then as a build's worker."""
+_SCHEDULER = ""  # in a worker: the Dask scheduler to render on (`handouts serve --scheduler`), or ""
+
+
+def scheduler() -> str:
+    """The Dask scheduler this worker renders on ("": its own process)."""
+    return _SCHEDULER
+
+
+def web_worker_start(parent: int, project: Project, memory_mb: int, on_cluster: str = "") -> None:
+    """A web worker: at most `memory_mb` of address space, then as a build's
+    worker; with `on_cluster`, its renders go to that Dask scheduler."""
+    global _SCHEDULER
+    _SCHEDULER = on_cluster
     if memory_mb > 0:
         limit = memory_mb * 1024 * 1024
         _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
@@ -66,7 +77,9 @@ class Workers:
         capacity: int = 8,
         timeout: float = 180.0,
         memory_mb: int = 3072,
+        on_cluster: str = "",
     ):
+        self.on_cluster = on_cluster
         self.workers = max(1, workers)
         self.capacity = capacity
         self.timeout = timeout
@@ -81,7 +94,7 @@ class Workers:
             self._pool = ProcessPool(
                 max_workers=self.workers,
                 initializer=web_worker_start,
-                initargs=(os.getpid(), current_project(), self.memory_mb),
+                initargs=(os.getpid(), current_project(), self.memory_mb, self.on_cluster),
                 context=multiprocessing.get_context("spawn"),
             )
 

@@ -45,7 +45,9 @@ class Web:
     def __init__(self, data: Path, limits: Limits):
         self.limits = limits
         self.storage = Storage(data)
-        self.pool = Workers(limits.workers, limits.capacity, limits.render_seconds, limits.worker_memory_mb)
+        self.pool = Workers(
+            limits.workers, limits.capacity, limits.render_seconds, limits.worker_memory_mb, limits.scheduler
+        )
         self.running: dict[str, asyncio.Task[Any]] = {}  # job id -> a batch still building
         self.swept = -EVERY_SECONDS  # when old made files were last removed (time.monotonic)
         # What a progress bar expects before a job's first file is done: seconds per file, learnt from this

@@ -20,6 +20,7 @@ from ..build import build
 from ..changes import compare
 from ..clinic.logo import logo_bytes, logo_uri
 from ..clinic.profile import Profile
+from ..distributed import DaskEngine
 from ..errors import HandoutsError
 from ..handover import (
     PRINT_ME_FIRST,
@@ -41,6 +42,7 @@ from ..proof import proof
 from ..render.engine import html_to_pdf
 from ..sheets import alignment_sheet, get_stock, red_card_sheet, sheet_chunks
 from .cache import remember, write_progress
+from .pool import scheduler
 from .presenters import without_paths
 from .previews import file_previews, render_preview
 
@@ -48,6 +50,19 @@ THUMB_WIDTH_PX = 240
 THUMB = "thumb.png"
 PEEK_WIDTH_PX = 500
 PEEK = "peek.png"
+
+
+_ENGINE: list[DaskEngine] = []  # this worker's connection to the cluster, made once
+
+
+def cluster() -> DaskEngine | None:
+    """The engine a worker renders with: the Dask cluster of `handouts serve
+    --scheduler` (one client per worker process), else None (its own process)."""
+    if not scheduler():
+        return None
+    if not _ENGINE:
+        _ENGINE.append(DaskEngine(scheduler()))
+    return _ENGINE[0]
 
 
 def _pages(pdf: bytes) -> int:
@@ -110,7 +125,9 @@ def do_handouts(folder: str, params: dict[str, Any], profile: Profile | None, fi
         if not jobs:
             return {"error": "Nothing to print: choose at least one handout."}
     if jobs:
-        report = build(jobs, files_dir, fits_file=Path(fits), on_done=lambda result: one_more(result.job.label))
+        report = build(
+            jobs, files_dir, fits_file=Path(fits), on_done=lambda result: one_more(result.job.label), engine=cluster()
+        )
         warnings += report.warnings
         manifest = read_manifest(files_dir)
         for result in report.results:
@@ -139,7 +156,9 @@ def do_handouts(folder: str, params: dict[str, Any], profile: Profile | None, fi
         written: list[Path] = []
         try:
             for code in langs:  # one at a time, for the progress bar (each packet is its own file)
-                written += build_packets([code], files_dir, profile, bilingual, on_warning=warnings.append)
+                written += build_packets(
+                    [code], files_dir, profile, bilingual, on_warning=warnings.append, engine=cluster()
+                )
                 one_more(f"packet ({code})")
         except HandoutsError as exc:
             errors.append(f"packets: {exc}")
@@ -235,7 +254,9 @@ def do_peek(folder: str, handout: str, lang: str, profile: Profile | None, fits:
     language at its usual size, with the clinic, as `handouts build` makes it."""
     out = Path(folder)
     try:
-        report = build(plan([handout], [lang], profile=profile)[:1], out / "files", fits_file=Path(fits))
+        report = build(
+            plan([handout], [lang], profile=profile)[:1], out / "files", fits_file=Path(fits), engine=cluster()
+        )
     except HandoutsError as exc:
         return {"error": str(exc)}
     made = [r.path for r in report.results if r.path is not None and r.error is None]
@@ -310,6 +331,7 @@ def do_offices(folder: str, data: bytes, langs: list[str], previous: str = "") -
             source,
             out / "offices",
             OfficePlan(languages=tuple(langs)),
+            engine=cluster(),
             on_office=one_more,
             on_warning=warnings.append,
         )
