@@ -793,3 +793,22 @@ def test_a_batch_uploaded_again_lists_what_changed_and_gives_every_office_in_one
         assert not [name for name in changed.namelist() if name.startswith("north/")]
     finally:
         client.cookies.delete("batch")
+
+
+def test_library_names_are_marked_for_translation_and_shown_in_spanish(web):
+    """Issue 23, point 8: handout names and paper sizes come from the library in
+    English; web/labels.py lists every one for translators (this fails when a
+    handout or size is added without it), and the Spanish page shows them, and
+    language names, in Spanish."""
+    from handouts.content import handout_keys
+    from handouts.sizes import SIZES
+    from handouts.web.labels import LIBRARY_NAMES
+
+    wanted = {get_handout(key).name for key in handout_keys()} | {size.description for size in SIZES.values()}
+    assert set(LIBRARY_NAMES) == wanted
+    client, _ = web
+    page = client.get("/print", headers={"accept-language": "es"}, cookies={"ui_lang": "es"}).text
+    assert "<strong>Conozca sus derechos</strong>" in page
+    assert "Carta EE. UU. 8.5 x 11 pulg." in page
+    assert '<span class="meta">Coreano</span>' in page
+    assert "Know your rights" not in page

@@ -28,8 +28,10 @@ from ..clinic.validate import make_profile
 from ..locales import LANGUAGES
 from ..output import remove_dead_temporaries
 from ..resources import remove_stale_scratch
+from ..sizes import SIZES
 from . import Limits, i18n
 from .cache import cached
+from .labels import label, language_name
 from .pool import Workers
 from .presenters import MESSAGE_KEYS, without_paths
 from .retention import EVERY_SECONDS, sweep
@@ -63,6 +65,9 @@ class Web:
         self.env.globals["max_message"] = MAX_MESSAGE_CHARS
         self.env.globals["logo_limit"] = LOGO_LIMIT  # what upload.js checks before sending a file
         self.env.globals["csv_limit"] = CSV_LIMIT
+        self.env.globals["label"] = label  # a handout's or a size's name in the page's language
+        self.env.globals["language_name"] = language_name
+        self.env.filters["size_label"] = lambda name: label(SIZES[name].description) if name in SIZES else name
         self.env.globals["all_languages"] = list(LANGUAGES.values())
 
     def remembered(self, request: Request) -> tuple[str, str] | None:

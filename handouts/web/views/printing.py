@@ -19,6 +19,7 @@ from ...render.variants import VARIANTS
 from ...sizes import SIZES
 from .. import i18n
 from ..cache import cached, selection_key
+from ..labels import label
 from ..presenters import bundle_name
 from ..state import Web
 from ..work import do_handouts
@@ -48,9 +49,9 @@ def size_note(key: str, sizes: list[str]) -> str:
     """Why a handout came out in another size than the ones ticked."""
     spec = get_handout(key)
     return i18n.gettext("%(handout)s does not come in %(sizes)s, so it was made in its usual size: %(usual)s.") % {
-        "handout": spec.name,
-        "sizes": ", ".join(SIZES[s].description for s in sizes),
-        "usual": ", ".join(SIZES[s].description for s in spec.default_sizes),
+        "handout": label(spec.name),
+        "sizes": ", ".join(label(SIZES[s].description) for s in sizes),
+        "usual": ", ".join(label(SIZES[s].description) for s in spec.default_sizes),
     }
 
 
