@@ -538,12 +538,14 @@ def test_every_page_string_has_a_spanish_translation(tmp_path):
 
 @pytest.mark.pdf
 def test_live_preview_picture(web):
-    """The live preview's picture: the first page of one handout in one
-    language with the clinic, 500 px wide; unknown names are 404, and the page
-    only shows the preview part through its script (hidden without it)."""
+    """The live preview's picture: the page with the clinic of one handout in
+    one language, 500 px wide, at the size ticked; unknown names are 404, and
+    the page only shows the preview part through its script (hidden without it)."""
+    import json
+
     from PIL import Image, ImageStat
 
-    client, _ = web
+    client, web_state = web
     response = client.post(
         "/clinic",
         data={"csrf_token": csrf(client), "name": "Clinic Live", "message_ko": KOREAN},
@@ -568,6 +570,19 @@ def test_live_preview_picture(web):
     assert without != picture.content  # the clinic's band is in the picture
     for path in ("/peek/nope/ko.png", "/peek/know-your-rights/xx.png", f"/c/{'A' * 22}/peek/know-your-rights/ko.png"):
         assert client.get(path).status_code == 404, path
+    # issue 23, point 10: the page with the clinic's band (page 2 of Know your rights on Letter) ...
+    assert get_handout("know-your-rights").pages_on("flyer") == 2
+    band = client.get(f"/c/{token}/peek/know-your-rights/en.png")
+    first = client.get("/peek/know-your-rights/en.png")
+    assert band.status_code == first.status_code == 200
+    kept = [json.loads(p.read_text()) for p in web_state.storage.builds.glob("*/result.json")]
+    assert {"peek": "peek.png", "page": 1} in kept  # the second page: the one that shows the clinic
+    # ... and the size ticked: a 24 x 36 poster is a taller picture than the Letter page
+    poster = Image.open(io.BytesIO(client.get(f"/c/{token}/peek/know-your-rights/en.png?size=poster-24x36").content))
+    letter = Image.open(io.BytesIO(band.content))
+    assert poster.height / poster.width > letter.height / letter.width + 0.1
+    odd = client.get(f"/c/{token}/peek/know-your-rights/en.png?size=wallet")  # not a size it comes in: its usual one
+    assert odd.content == band.content
 
 
 def test_a_number_of_thousands_of_digits_in_a_url_is_a_plain_404(web):

@@ -158,6 +158,11 @@ def test_clinic_to_zip(server, page, tmp_path):
         " return !i.hidden && i.complete && i.naturalWidth > 0 && i.src.endsWith('/peek/know-your-rights/ko.png'); }"
     )
     assert "한국어" in page.locator("#live-status").inner_text()
+    # every language ticked is previewed (the last one ticked first), issue 23 point 10
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('#live-pages img.live-img')]"
+        ".filter(i => !i.hidden && i.complete && i.naturalWidth > 0).length === 3"
+    )
     assert _not_blank(page.request.get(server["url"] + live.get_attribute("src")).body())
     page.get_by_role("button", name="Make the PDFs and show them").click()
     page.wait_for_url("**/r/*")

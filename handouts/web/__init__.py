@@ -6,10 +6,10 @@ Modules, from the top: `server` (`serve`: uvicorn), `app` (`create_app`: the
 routes), `security` (the guard: headers, CSRF cookie, limits), `views/` (the
 request handlers, by page), `presenters` (library messages in the page's
 words), `state` (`Web`: what the views share), `pool` (the worker processes),
-`work` (what a worker does), `handover` (PRINT-ME-FIRST and ZIPs), `previews`
+`work` and `batchwork` (what a worker does), `previews`
 (PDF pages as PNGs), `cache` (results by a hash of the choices), `storage`
-(SQLite: profiles, logos, job records), `i18n` and `uifonts` (the page's own
-words and fonts).
+(SQLite: profiles, logos, job records), `retention` (what the data folder
+keeps), `i18n`, `labels` and `uifonts` (the page's own words and fonts).
 
 This file imports none of them: it holds only what `handouts serve` checks
 before it starts.

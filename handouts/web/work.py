@@ -8,16 +8,10 @@ small JSON-able summary.
 from __future__ import annotations
 
 import io
-import os
-import shutil
-import threading
 from pathlib import Path
 from typing import Any
 
-from ..batch import OfficePlan, read_offices, run_batch
-from ..batch.office import fitted_jobs
 from ..build import build
-from ..changes import compare
 from ..clinic.logo import logo_bytes, logo_uri
 from ..clinic.profile import Profile
 from ..distributed import DaskEngine
@@ -30,7 +24,6 @@ from ..handover import (
     handout_printable,
     packet_printable,
     print_me_first,
-    write_summary,
     write_zip,
 )
 from ..model import Job
@@ -43,7 +36,6 @@ from ..render.engine import html_to_pdf
 from ..sheets import alignment_sheet, get_stock, red_card_sheet, sheet_chunks
 from .cache import remember, write_progress
 from .pool import scheduler
-from .presenters import without_paths
 from .previews import file_previews, render_preview
 
 THUMB_WIDTH_PX = 240
@@ -71,7 +63,7 @@ def _pages(pdf: bytes) -> int:
     return len(PdfReader(io.BytesIO(pdf)).pages)
 
 
-def _records(warnings: list[str]) -> list[dict[str, Any]]:
+def records(warnings: list[str]) -> list[dict[str, Any]]:
     """Each warning once, as a record with its code (notices.py), for the result page to word."""
     return [notice(w).as_record() for w in dict.fromkeys(warnings)]
 
@@ -174,7 +166,7 @@ def do_handouts(folder: str, params: dict[str, Any], profile: Profile | None, fi
     notes = [f"Removed from the SVG logo: {note}" for note in profile.notes] if profile else []
     summary = {
         "files": entries,
-        "warnings": _records(warnings),
+        "warnings": records(warnings),
         "errors": errors,
         "notes": notes,
         "zip": bool(files),
@@ -220,7 +212,7 @@ def do_sheet(folder: str, params: dict[str, Any]) -> dict[str, Any]:
     ]
     _bundle(out, entries, files)
     file_previews(out, entries[:1])
-    return remember(out, {"files": entries, "warnings": _records(warnings), "errors": [], "notes": [], "zip": True})
+    return remember(out, {"files": entries, "warnings": records(warnings), "errors": [], "notes": [], "zip": True})
 
 
 def do_proof(folder: str, lang: str) -> dict[str, Any]:
@@ -249,21 +241,41 @@ def do_thumbnail(folder: str, handout: str) -> dict[str, Any]:
     return remember(out, {"thumb": THUMB})
 
 
-def do_peek(folder: str, handout: str, lang: str, profile: Profile | None, fits: str) -> dict[str, Any]:
-    """The live preview on What to print: the first page of one handout in one
-    language at its usual size, with the clinic, as `handouts build` makes it."""
+def do_peek(folder: str, handout: str, lang: str, profile: Profile | None, fits: str, size: str = "") -> dict[str, Any]:
+    """The live preview on What to print: one handout in one language at the
+    chosen size (else its usual one), with the clinic, as `handouts build`
+    makes it; the picture is of the page that carries the clinic's band (the
+    first page that shows its name), else the first page."""
     out = Path(folder)
     try:
-        report = build(
-            plan([handout], [lang], profile=profile)[:1], out / "files", fits_file=Path(fits), engine=cluster()
-        )
+        jobs = plan([handout], [lang], [size] if size else [], profile=profile)[:1]
+        report = build(jobs, out / "files", fits_file=Path(fits), engine=cluster())
     except HandoutsError as exc:
         return {"error": str(exc)}
     made = [r.path for r in report.results if r.path is not None and r.error is None]
     if not made:
         return {"error": "; ".join(str(r.error) for r in report.results) or "nothing to show"}
-    render_preview(str(made[0]), 0, str(out / PEEK), PEEK_WIDTH_PX)
-    return remember(out, {"peek": PEEK})
+    page = _page_showing(made[0], profile.name) if profile is not None and profile.name else 0
+    render_preview(str(made[0]), page, str(out / PEEK), PEEK_WIDTH_PX)
+    return remember(out, {"peek": PEEK, "page": page})
+
+
+def _page_showing(pdf: Path, text: str) -> int:
+    """The first page whose text holds `text` (the clinic's name), else 0."""
+    import unicodedata
+
+    import pypdfium2 as pdfium  # heavy, and only ever needed inside a worker
+
+    wanted = unicodedata.normalize("NFC", text).split()[0] if text.split() else text
+    document = pdfium.PdfDocument(str(pdf))
+    try:
+        for index in range(len(document)):
+            found = unicodedata.normalize("NFC", document[index].get_textpage().get_text_range())
+            if wanted and wanted in found:
+                return index
+    finally:
+        document.close()
+    return 0
 
 
 def do_check_logo(data: bytes) -> dict[str, Any]:
@@ -290,87 +302,3 @@ def do_check_logo(data: bytes) -> dict[str, Any]:
     finally:
         document.close()
     return {"kind": kind, "data": cleaned, "notes": notes}
-
-
-def count_offices(folder: Path, data: bytes, langs: list[str]) -> tuple[int, int]:
-    """(rows, pages to lay out) of an uploaded CSV, read as `handouts batch`
-    reads it: the rows good and bad, and every handout, sign and packet page
-    its good rows ask for. Raises HandoutsError for a file that is not a list
-    of offices."""
-    write_atomically(folder / "offices.csv", data)
-    offices, failures, _warnings = read_offices(folder / "offices.csv", defaults=OfficePlan(languages=tuple(langs)))
-    return len(offices) + len(failures), sum(len(fitted_jobs(office)) for office in offices)
-
-
-def do_offices(folder: str, data: bytes, langs: list[str], previous: str = "") -> dict[str, Any]:
-    """`handouts batch` on an uploaded CSV: a packet per language for every
-    good row, one ZIP per office (with its PRINT-ME-FIRST.txt), a summary, and
-    an error per bad row; all of it in one ZIP (all.zip).
-
-    `previous`: the folder of this browser's last batch. Its offices are the
-    starting point (hard links: nothing of it is changed), so only what changed
-    is made again, and what changed is listed, file by file and why, with the
-    changed files in reprint.zip."""
-    out = Path(folder)
-    source = out / "offices.csv"
-    write_atomically(source, data)
-    before = Path(previous) / "offices" if previous else None
-    if before is not None and before.is_dir() and not (out / "offices").exists():
-        shutil.copytree(before, out / "offices", copy_function=os.link)
-    warnings: list[str] = []
-    done, lock = 0, threading.Lock()
-
-    def one_more(_result: Any) -> None:  # for the progress bar: offices done (or refused) so far
-        nonlocal done
-        with lock:  # run_batch may finish offices in several threads
-            done += 1
-            write_progress(out, done)
-
-    try:
-        results = run_batch(
-            source,
-            out / "offices",
-            OfficePlan(languages=tuple(langs)),
-            engine=cluster(),
-            on_office=one_more,
-            on_warning=warnings.append,
-        )
-    except HandoutsError as exc:
-        return {"error": without_paths(str(exc))}
-    for result in results:  # what the page and summary.csv show: no path of the server's
-        result.error = without_paths(result.error)
-        result.warnings = without_paths(result.warnings)
-    write_summary(out / "offices", results)
-    asked = {result.slug for result in results if result.slug}
-    for stale in (out / "offices").iterdir():  # offices of the last batch this CSV no longer has
-        keep = stale.name.startswith(".") or stale.name in ("summary.csv", "summary.json")
-        if not keep and stale.name.removesuffix(".zip") not in asked:
-            shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
-    zips = sorted(r.zip for r in results if r.zip is not None and not r.error)
-    write_zip(
-        out / "all.zip",
-        [(z.name, z.read_bytes()) for z in zips] + [("summary.csv", (out / "offices" / "summary.csv").read_bytes())],
-    )
-    reprint = _reprint(before, out / "offices") if before is not None and before.is_dir() else None
-    offices = []
-    for result in results:
-        zip_name = result.zip.name if result.zip is not None and not result.error else ""
-        offices.append(
-            {"row": result.row, "slug": result.slug, "name": result.name, "error": result.error, "zip": zip_name}
-        )
-        warnings += result.warnings
-    summary = {"offices": offices, "warnings": _records(warnings), "errors": [], "files": [], "all_zip": True}
-    if reprint is not None:
-        summary["reprint"] = reprint
-    return remember(out, summary)
-
-
-def _reprint(before: Path, after: Path) -> list[dict[str, Any]]:
-    """What differs from the last batch, file by file and why (changes.compare,
-    as `handouts changes OLD NEW` says it), and those files in reprint.zip."""
-    changes = [c for c in compare(before, after) if c.status != "removed"]
-    files = [(f"{c.office}/{c.path}", (after / c.office / c.path).read_bytes()) for c in changes]
-    listing = "\n".join(f"{c.office}/{c.path}: {c.status}; {'; '.join(c.reasons)}" for c in changes)
-    if changes:
-        write_zip(after.parent / "reprint.zip", [("REPRINT.txt", (listing + "\n").encode()), *files])
-    return [{"office": c.office, "path": c.path, "status": c.status, "reasons": c.reasons} for c in changes]

@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 
 from ...clinic.profile import LANGUAGE_FIELDS
-from ...content import handout_keys
+from ...content import get_handout, handout_keys
 from ...errors import HandoutsError
 from ...locales import LANGUAGES
 from .. import i18n
@@ -115,9 +115,12 @@ async def peek(web: Web, request: Request) -> Response:
     if handout not in handout_keys() or lang not in LANGUAGES:
         raise HTTPException(404, "Not found.")
     profile = await asyncio.to_thread(web.make, values) if values else None
-    params = {"handout": handout, "lang": lang}
+    size = request.query_params.get("size", "")
+    spec = get_handout(handout)
+    size = size if size in spec.sizes else spec.default_sizes[0]  # a size it does not come in: its usual one
+    params = {"handout": handout, "lang": lang, "size": size}
     folder = web.storage.builds / selection_key("peek", params, profile)
-    result = await web.run(request, do_peek, folder, handout, lang, profile, str(web.storage.fits))
+    result = await web.run(request, do_peek, folder, handout, lang, profile, str(web.storage.fits), size)
     if result.get("error"):
         raise HTTPException(404, "Not found.")
     # private: the picture shows this clinic's details, so no shared cache may keep it (issue 24, item 13)

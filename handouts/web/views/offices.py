@@ -17,10 +17,10 @@ from ...errors import HandoutsError
 from ...locales import LANGUAGES
 from ...sizes import SIZES
 from .. import i18n
+from ..batchwork import count_offices, do_offices
 from ..cache import cached, selection_key
 from ..security import CSV_LIMIT, CSV_MAX_ROWS, MAX_BATCH_JOBS, TooLargeError
 from ..state import Web
-from ..work import count_offices, do_offices
 from . import jobs
 
 # The clinic's columns, then what the office gets (batch.rows.PLAN_COLUMNS); an empty cell takes the page's choice.
