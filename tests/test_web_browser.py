@@ -191,6 +191,43 @@ def test_clinic_to_zip(server, page, tmp_path):
             assert (KOREAN_MESSAGE in text) == name.startswith("ko/"), name
 
 
+def test_an_office_manager_in_spanish_keeps_her_clinic_and_gets_named_files(server, page, tmp_path):
+    """Journey 1 in Spanish (issue 23): save the clinic, wander to another page
+    and back by the top bar, make a Spanish and a Korean flyer with a progress
+    bar, and download files that can be told apart."""
+    page.goto(server["url"] + "/")
+    page.select_option("#ui_lang", "es")
+    page.locator("form.ui-lang button").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "es"
+    page.get_by_label("Nombre de la clínica").fill("Clínica Ejemplo del Valle")
+    page.get_by_role("button", name="Guardar mi clínica").click()
+    page.wait_for_url("**/c/**")
+    clinic = page.url.split("?")[0]
+    assert page.get_by_role("link", name="Siguiente: qué imprimir").evaluate("a => a === document.activeElement")
+    page.goto(server["url"] + "/sheets")  # another page, then back through the top bar
+    page.locator("nav").get_by_role("link", name="Qué imprimir").click()
+    assert page.url == clinic + "/print"
+    page.locator("#h-know-your-rights").check()
+    page.locator("#l-es").check()
+    page.locator("#l-ko").check()
+    page.locator("#l-en").uncheck()
+    page.get_by_role("button", name="Hacer los PDF y mostrarlos").click()
+    page.wait_for_url("**/r/*")
+    page.wait_for_selector("#download-zip", timeout=300_000)
+    names = []
+    for index in range(2):
+        with page.expect_download() as info:
+            page.get_by_role("link", name="Descargar este PDF").nth(index).click()
+        names.append(info.value.suggested_filename)
+        info.value.save_as(tmp_path / info.value.suggested_filename)
+    assert sorted(names) == ["know-your-rights-letter-es.pdf", "know-your-rights-letter-ko.pdf"]
+    assert "Clínica Ejemplo del Valle" in pdfread.text(tmp_path / "know-your-rights-letter-es.pdf")
+    with page.expect_download() as info:
+        page.locator("#download-zip").click()
+    assert info.value.suggested_filename == "know-your-rights-es-ko-clinica-ejemplo-del-valle.zip"
+
+
 def test_bad_phone_shows_error_and_saves_nothing(server, page):
     """Journey 2: a bad phone number: the error sits next to the phone field."""
     before = _profiles(server["data"])
@@ -337,6 +374,23 @@ def test_pages_have_no_serious_accessibility_problems(server, browser):
         assert page.locator("progress#bar").count() == 1
         page.wait_for_function("() => bar.max === 7 && bar.value === 5")  # drawn by progress.js
         problems += check("progress page")
+        # the same pages in Spanish, and a clinic's own pages (issue 23)
+        page.unroute("**/progress.json")
+        page.goto(server["url"] + "/")
+        page.select_option("#ui_lang", "es")
+        page.locator("form.ui-lang button").click()
+        page.wait_for_load_state()
+        for path in ("/", "/print", "/sheets", "/offices", "/translations"):
+            page.goto(server["url"] + path)
+            assert page.locator("html").get_attribute("lang") == "es"
+            problems += check(f"{path} (es)")
+        page.goto(server["url"] + "/")
+        page.locator("#f-name").fill("Clínica Axe")
+        page.locator("form[action='/clinic'] button[type=submit]").click()
+        page.wait_for_url("**/c/**")
+        problems += check("saved clinic (es)")
+        page.goto(page.url.split("?")[0] + "/reprint")
+        problems += check("what to reprint (es)")
     finally:
         context.close()
     assert not problems, problems
