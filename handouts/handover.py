@@ -99,6 +99,10 @@ def handout_printable(path: str, handout: str, langs: Sequence[str], size: str, 
         how = "Print two-sided, flip on the long edge (or on separate sheets)."
     else:
         how = "Print one-sided."
+    if size == "half-letter":  # what an office printer holds is Letter
+        how += " On Letter paper, print at 100% (actual size) and trim to 5.5 x 8.5 in" + (
+            ", or make it in US Letter for a full-page sign." if "letter" in spec.sizes else "."
+        )
     what = f"{spec.name}, {', '.join(language_label(c) for c in langs)}"
     return Printable(path, what + ("" if variant == DEFAULT_VARIANT else f", {variant}"), paper, pages, how)
 

@@ -356,3 +356,17 @@ def test_a_damaged_manifest_record_gives_a_plain_notice_not_a_traceback():
     assert from_records("not a list") == []
     kept = from_records([Notice("x", CLAIM_DUE, "c").as_record(), Notice("y", QR_MISSING, "f").as_record()])
     assert undated(kept) == ["y"]
+
+
+def test_a_half_letter_sign_says_how_to_print_it_on_letter_paper():
+    """Issue 23 (smaller points): the door sign defaults to Half Letter; the
+    hand-over text says what to do with the Letter paper an office printer holds."""
+    from handouts.handover import handout_printable
+
+    how = handout_printable(
+        "en/nonpublic-area-half-letter.pdf", "nonpublic-area", ["en"], "half-letter", 1, "office"
+    ).how
+    assert "On Letter paper, print at 100% (actual size) and trim to 5.5 x 8.5 in" in how
+    assert "make it in US Letter" in how
+    letter = handout_printable("en/nonpublic-area-letter.pdf", "nonpublic-area", ["en"], "letter", 1, "office").how
+    assert "trim" not in letter
