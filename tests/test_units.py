@@ -31,6 +31,7 @@ from handouts.notices import (
     FACT_UNCONFIRMED,
     QR_MISSING,
     QR_UNCONFIRMED,
+    RGB_LOGO,
     Notice,
     from_record,
     from_records,
@@ -292,11 +293,15 @@ def test_the_web_page_words_a_warning_by_its_code():
     if unconfirmed is not None:
         warning = fact_warning(unconfirmed, "qr")
         assert warning is not None
-        assert plain_warning(warning).startswith(f"We have not confirmed the link {unconfirmed.qr_url}")
+        assert plain_warning(warning).startswith(f"We have not yet confirmed that the link {unconfirmed.qr_url}")
     synthetic = Notice("anything at all", QR_UNCONFIRMED, "k", url="https://example.org", confidence="inferred")
     assert plain_warning(synthetic) == (
-        "We have not confirmed the link https://example.org yet (inferred). Check it opens before you print."
+        "We have not yet confirmed that the link https://example.org opens the right page. "
+        "Open it on your phone before you print."
     )
+    assert "inferred" not in plain_warning(synthetic)  # no jargon (issue 23)
+    logo = Notice("clinic: the logo stays in RGB in the print-shop PDF", RGB_LOGO, "logo")
+    assert "RGB" not in plain_warning(logo)
     assert plain_warning(Notice("claim review: soon", CLAIM_DUE, "c")).startswith("A statement about the law")
     assert plain_warning(notice("text the page does not know")) == "text the page does not know"
 

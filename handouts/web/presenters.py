@@ -12,9 +12,9 @@ from typing import Any
 
 from ..clinic.profile import is_field
 from ..locales import LANGUAGES
-from ..notices import CLAIM_UNCONFIRMED, FIELD, QR_UNCONFIRMED, Notice, from_record, notice
+from ..notices import CLAIM_UNCONFIRMED, FIELD, QR_UNCONFIRMED, RGB_LOGO, Notice, from_record, notice
 from ..reliance import CLAIM_NOTE
-from .i18n import N_
+from .i18n import N_, gettext
 
 TOO_SLOW = N_(
     "This took too long and was stopped. Choose fewer handouts, languages or sizes and try again. "
@@ -104,13 +104,22 @@ def as_notice(stored: str | Mapping[str, Any]) -> Notice:
 
 
 def plain_warning(warning: Notice) -> str:
-    """A build warning in plain words."""
+    """A build warning in plain words, in the page's language (no "inferred", no "RGB")."""
     if warning.code == QR_UNCONFIRMED:
-        url, confidence = warning.detail.get("url", ""), warning.detail.get("confidence", "")
-        return f"We have not confirmed the link {url} yet ({confidence}). Check it opens before you print."
+        return gettext(
+            "We have not yet confirmed that the link %(url)s opens the right page. "
+            "Open it on your phone before you print."
+        ) % {"url": warning.detail.get("url", "")}
     if warning.dated:
-        return "A statement about the law is due for review soon: " + warning.removeprefix(CLAIM_NOTE)
+        return gettext("A statement about the law is due for review soon:") + " " + warning.removeprefix(CLAIM_NOTE)
     if warning.code == CLAIM_UNCONFIRMED:
-        confidence, sources = warning.detail.get("confidence", ""), warning.detail.get("sources", "")
-        return f"One statement on this handout is {confidence}, not fully confirmed: check it on {sources}"
+        return gettext(
+            "One statement of law on this handout is not fully confirmed yet. Read it against its source before you "
+            "print: %(sources)s"
+        ) % {"sources": warning.detail.get("sources", "")}
+    if warning.code == RGB_LOGO:
+        return gettext(
+            "For the print shop: your logo is in screen colours. Most print shops convert it; if yours asks for "
+            "CMYK only, send them your logo in CMYK as well."
+        )
     return str(warning)
