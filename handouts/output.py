@@ -50,29 +50,19 @@ def write_atomically(path: Path, data: bytes, before_rename: Callable[[], None] 
             stream.flush()
             os.fchmod(stream.fileno(), 0o666 & ~_umask())
             os.fsync(stream.fileno())
-    except OSError as exc:
-        if temporary:
-            Path(temporary).unlink(missing_ok=True)
-        raise OutputError(
-            f"{path}: cannot be written ({exc.strerror or exc}); check that the folder exists, "
-            "is writable and the disk is not full."
-        ) from None
-    except BaseException:
-        if temporary:
-            Path(temporary).unlink(missing_ok=True)
-        raise
-    try:
         if before_rename is not None:
-            before_rename()
+            before_rename()  # its own failure (an OutputError naming the manifest) passes through as it is
         os.replace(temporary, path)
     except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
+        if temporary:
+            Path(temporary).unlink(missing_ok=True)
         raise OutputError(
             f"{path}: cannot be written ({exc.strerror or exc}); check that the folder exists, "
             "is writable and the disk is not full."
         ) from None
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        if temporary:
+            Path(temporary).unlink(missing_ok=True)
         raise
 
 

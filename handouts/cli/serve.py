@@ -18,7 +18,9 @@ from ..web import PUBLIC_RATE_LIMIT, Limits
     help="Folder for saved clinics, logos and PDFs [default: ./handouts-data].",
 )
 @click.option("--public", is_flag=True, help="Allow a --host other computers can reach (needs --data).")
-@click.option("--workers", "-j", default=2, show_default=True, type=click.IntRange(1, 32), help="Render processes.")
+@click.option(
+    "--workers", "-j", default=Limits.workers, show_default=True, type=click.IntRange(1, 32), help="Render processes."
+)
 @click.option(
     "--allowed-host",
     "allowed_hosts",
@@ -28,25 +30,29 @@ from ..web import PUBLIC_RATE_LIMIT, Limits
 )
 @click.option(
     "--render-seconds",
-    default=180,
+    default=int(Limits.render_seconds),
     show_default=True,
     type=click.IntRange(10, 3600),
     help="Longest one clinic's job may run; past it the job is stopped and its process replaced.",
 )
 @click.option(
     "--worker-memory",
-    default=3072,
+    default=Limits.worker_memory_mb,
     show_default=True,
     type=click.IntRange(512, 65536),
     metavar="MB",
     help="Memory each render process may use.",
 )
 @click.option(
-    "--max-connections", default=200, show_default=True, type=click.IntRange(4, 100000), help="Open connections."
+    "--max-connections",
+    default=Limits.max_connections,
+    show_default=True,
+    type=click.IntRange(4, 100000),
+    help="Open connections.",
 )
 @click.option(
     "--keep-days",
-    default=30.0,
+    default=Limits.keep_days,
     show_default=True,
     type=click.FloatRange(0.01, 3650),
     help="Remove made PDFs nobody asked for in this many days (saved clinics and logos stay).",
@@ -58,7 +64,7 @@ from ..web import PUBLIC_RATE_LIMIT, Limits
 )
 @click.option(
     "--keep-gb",
-    default=5.0,
+    default=Limits.keep_gb,
     show_default=True,
     type=click.FloatRange(0.01, 10000),
     help="Keep made PDFs under this size in total, removing the least recently used first.",
@@ -96,7 +102,7 @@ def serve(
         allowed_hosts=tuple(allowed_hosts),
         keep_days=keep_days,
         keep_gb=keep_gb,
-        rate_limit=PUBLIC_RATE_LIMIT if public else Limits().rate_limit,
+        rate_limit=PUBLIC_RATE_LIMIT if public else Limits.rate_limit,
         scheduler=scheduler or "",
     )
     run_server(host, port, data, public, limits, echo=click.echo)
