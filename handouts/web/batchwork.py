@@ -47,7 +47,9 @@ def do_offices(folder: str, data: bytes, langs: list[str], previous: str = "") -
     write_atomically(source, data)
     before = Path(previous) / "offices" if previous else None
     if before is not None and before.is_dir() and not (out / "offices").exists():
-        shutil.copytree(before, out / "offices", copy_function=os.link)
+        # not the lock file (a hard link would share its lock) nor a half-written temporary
+        skip = shutil.ignore_patterns(".handouts.lock", "*.part")
+        shutil.copytree(before, out / "offices", copy_function=os.link, ignore=skip)
     warnings: list[str] = []
     done, lock = 0, threading.Lock()
 
@@ -76,7 +78,10 @@ def do_offices(folder: str, data: bytes, langs: list[str], previous: str = "") -
     for stale in (out / "offices").iterdir():  # offices of the last batch this CSV no longer has
         keep = stale.name.startswith(".") or stale.name in ("summary.csv", "summary.json")
         if not keep and stale.name.removesuffix(".zip") not in asked:
-            shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
+            if stale.is_dir():
+                shutil.rmtree(stale)
+            else:
+                stale.unlink()
     zips = sorted(r.zip for r in results if r.zip is not None and not r.error)
     write_zip(
         out / "all.zip",

@@ -52,9 +52,10 @@ class Web:
         )
         self.running: dict[str, asyncio.Task[Any]] = {}  # job id -> a batch still building
         self.swept = -EVERY_SECONDS  # when old made files were last removed (time.monotonic)
-        # What a progress bar expects before a job's first file is done: seconds per file, learnt from this
-        # server's jobs (views/jobs.py); it starts at the usability test's 22 s for 12 files (2026-12-03).
-        self.seconds_per_file = 1.8
+        # What a progress bar expects before a job's first file (or office) is done: seconds for each, learnt
+        # from this server's jobs (views/jobs.py). They start at the usability test's pace (2026-12-03): 22 s for
+        # 12 files; an office every ~5 s once a batch was under way.
+        self.pace = {"files": 1.8, "offices": 5.0}
         self.thumbs = asyncio.Lock()  # one thumbnail at a time: the other workers stay free for people
         self.env = Environment(
             loader=FileSystemLoader(str(HERE / "templates")),
@@ -153,10 +154,10 @@ class Web:
             )
         return found
 
-    def learn_pace(self, seconds: float, files: int) -> None:
-        """A job of `files` files took `seconds`: the next estimates lean on it."""
-        if files > 0 and seconds > 0:
-            self.seconds_per_file = 0.7 * self.seconds_per_file + 0.3 * (seconds / files)
+    def learn_pace(self, unit: str, seconds: float, count: int) -> None:
+        """A job of `count` files (or offices) took `seconds`: the next estimates lean on it."""
+        if count > 0 and seconds > 0:
+            self.pace[unit] = 0.7 * self.pace[unit] + 0.3 * (seconds / count)
 
     async def sweep(self, force: bool = False) -> None:
         """Remove old made files (retention.sweep), at most once every EVERY_SECONDS."""

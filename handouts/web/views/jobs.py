@@ -5,8 +5,8 @@ shows a progress bar (`progress.html`, polled through `job_progress`) until the
 worker is done (`finish` records the result), then the result.
 
 The estimate is honest: from this job's own pace once a file is done, before
-that from the pace of this server's earlier jobs (`Web.seconds_per_file`,
-which starts at the pace measured for the usability test: 22 s for 12 files).
+that from the pace of this server's earlier jobs (`Web.pace`, per file and per
+office, which starts at the pace measured for the usability test).
 """
 
 from __future__ import annotations
@@ -42,16 +42,23 @@ def start(
     task = web.pool.submit(function, str(folder), *args, timeout=timeout)  # BusyError: 503
     extra = extra or {}
     job_id = web.storage.add_job(kind, key, {"running": True, "total": total, "started": time.time(), **extra})
-    web.running[job_id] = asyncio.ensure_future(finish(web, job_id, task, total, extra))
+    web.running[job_id] = asyncio.ensure_future(finish(web, job_id, task, total, extra, unit(kind)))
     return RedirectResponse(f"/r/{job_id}", status_code=303)
 
 
-async def finish(web: Web, job_id: str, task: asyncio.Task[Any], total: int, extra: dict[str, Any]) -> None:
+def unit(kind: str) -> str:
+    """What a job of this kind counts."""
+    return "offices" if kind == "offices" else "files"
+
+
+async def finish(
+    web: Web, job_id: str, task: asyncio.Task[Any], total: int, extra: dict[str, Any], counts: str
+) -> None:
     """Record a job's result when its worker is done (the page polls for it)."""
     began = time.monotonic()
     try:
         result = await task
-        web.learn_pace(time.monotonic() - began, total)
+        web.learn_pace(counts, time.monotonic() - began, total)
     except TooSlowError:
         result = {"error": i18n.gettext(TOO_SLOW)}
     except WorkerLostError:
@@ -74,7 +81,7 @@ def state(web: Web, job_id: str, folder: Any, result: dict[str, Any], kind: str)
     done, last = progress(folder)
     done = min(done, total)
     elapsed = max(0.0, time.time() - float(result.get("started") or time.time()))
-    left = elapsed / done * (total - done) if done else max(0.0, total * web.seconds_per_file - elapsed)
+    left = elapsed / done * (total - done) if done else max(0.0, total * web.pace[unit(kind)] - elapsed)
     numbers = {"done": done, "total": total}
     if kind == "offices":
         text = i18n.ngettext("%(done)s of %(total)s office done.", "%(done)s of %(total)s offices done.", total)
