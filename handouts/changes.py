@@ -19,29 +19,61 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .content import handout_keys
 from .digest import input_parts
 from .errors import HandoutsError, UsageError
+from .facts import load_facts
+from .labels import handout_name
+from .locales import LANGUAGES, reader_name
 from .model import Job
 from .output import MANIFEST, ManifestEntry, spreadsheet_safe, write_atomically
 from .packet.build import packet_input_parts
+from .words import N_, _, gettext
 
-_LABELS = {
-    "fact": "fact {name}",
-    "claim": "claim {name}",
-    "text": "text {name}",
-    "job": "the build options of {name}",
-    "spec": "the handout.yaml of {name}",
-    "fonts": "the fonts of {name}",
-}
 _WHOLE = {
-    "templates": "templates",
-    "code": "the handouts program",
-    "version": "the handouts version",
-    "fonts": "fonts",
-    "profile": "the clinic profile",
-    "spec": "the handout's handout.yaml",
-    "job": "the build options",
+    "templates": N_("the templates"),
+    "code": N_("the handouts program"),
+    "version": N_("the handouts version"),
+    "fonts": N_("the fonts"),
+    "profile": N_("the clinic profile"),
+    "spec": N_("the handout's handout.yaml"),
+    "job": N_("the build options"),
 }
+
+
+def _input_name(key: str) -> str:
+    """An input of a PDF (digest.input_parts) as the reprint list names it, in
+    the reader's language: 'L.A. Care Nurse Advice Line (fact nurse_line)',
+    'the Spanish text of Know your rights (know-your-rights/es.yaml)'."""
+    kind, _sep, name = key.partition(":")
+    if not name:
+        return gettext(_WHOLE.get(key, key))
+    if kind == "fact":
+        fact = load_facts().get(name)
+        return (
+            _("%(label)s (fact %(key)s)") % {"label": fact.label, "key": name}
+            if fact
+            else _("fact %(key)s") % {"key": name}
+        )
+    if kind == "claim":
+        return _("the statement of law %(key)s") % {"key": name}
+    if kind == "text":
+        folder, _sep, file = name.rpartition("/")
+        lang = file.split(".")[0]
+        if lang in LANGUAGES and folder in handout_keys():
+            return _("the %(language)s text of %(handout)s (%(file)s)") % {
+                "language": reader_name(lang, True),
+                "handout": handout_name(folder),
+                "file": name,
+            }
+        return _("the text %(file)s") % {"file": name}
+    if kind == "job":
+        return _("the build options of %(name)s") % {"name": name}
+    if kind == "spec":
+        return _("the handout.yaml of %(name)s") % {"name": name}
+    if kind == "fonts":
+        return _("the fonts of %(name)s") % {"name": name}
+    return key
 
 
 @dataclass
@@ -53,19 +85,19 @@ class Change:
 
 
 def reasons(old: dict[str, str], new: dict[str, str]) -> list[str]:
-    """Plain words for each input that differs: 'fact crisis_988 changed'."""
+    """Plain words for each input that differs, in the reader's language:
+    '988 Suicide & Crisis Lifeline (fact crisis_988) changed'."""
     out = []
     for key in sorted(set(old) | set(new)):
         if old.get(key) == new.get(key):
             continue
-        kind, _, name = key.partition(":")
-        what = _LABELS[kind].format(name=name) if kind in _LABELS and name else _WHOLE.get(key, key)
+        what = {"what": _input_name(key)}
         if key not in old:
-            out.append(f"now uses {what}")
+            out.append(_("now uses %(what)s") % what)
         elif key not in new:
-            out.append(f"no longer uses {what}")
+            out.append(_("no longer uses %(what)s") % what)
         else:
-            out.append(f"{what} changed")
+            out.append(_("%(what)s changed") % what)
     return out
 
 
@@ -144,14 +176,15 @@ def compare(
                     changes.append(Change(office, path, "removed"))
                 elif later.get("sha256") != entry.get("sha256"):
                     why = reasons(entry.get("inputs_detail", {}), later.get("inputs_detail", {}))
-                    changes.append(Change(office, path, "changed", why or ["its contents differ"]))
+                    changes.append(Change(office, path, "changed", why or [_("its contents differ")]))
                     changed_paths.add(path)
                 continue
             assert entry is not None
             try:
                 now = _today_parts(entry, today)
             except HandoutsError as exc:
-                changes.append(Change(office, path, "changed", [f"cannot be built from today's content: {exc}"]))
+                why = [_("cannot be built from today's content: %(error)s") % {"error": exc}]
+                changes.append(Change(office, path, "changed", why))
                 changed_paths.add(path)
                 continue
             if now is not None and profile is not None and entry["inputs_detail"].get("profile"):
@@ -163,7 +196,8 @@ def compare(
             for path, entry in sorted(old_files.items()):
                 inside = [p for p in entry.get("made_from", []) if p in changed_paths]
                 if inside and path not in changed_paths:  # else listed already, with its own reasons
-                    changes.append(Change(office, path, "changed", [f"binds {p}, which changed" for p in inside]))
+                    why = [_("binds %(file)s, which changed") % {"file": p} for p in inside]
+                    changes.append(Change(office, path, "changed", why))
     return changes
 
 

@@ -137,16 +137,17 @@ def fact_warning(fact: Fact, use: str) -> Notice | None:
     """Why printing this fact (use = 'phone' or 'qr') needs a warning, or None."""
     if use == "qr":
         if fact.qr_url is None:
-            return Notice(f"fact '{fact.key}' has no QR link (qr_url is empty)", QR_MISSING, fact.key)
+            return Notice(f"fact '{fact.key}' has no QR link (qr_url is empty)", QR_MISSING, fact.key, label=fact.label)
         if not fact.qr_confirmed:
             text = f"fact '{fact.key}': QR link {fact.qr_url} is {fact.qr_confidence}, not confirmed"
-            return Notice(text, QR_UNCONFIRMED, fact.key, url=fact.qr_url, confidence=str(fact.qr_confidence))
+            detail = {"url": fact.qr_url, "confidence": str(fact.qr_confidence), "label": fact.label}
+            return Notice(text, QR_UNCONFIRMED, fact.key, **detail)
         return None
     if fact.value is None:
         text = f"fact '{fact.key}' ({fact.label}) was not found: there is no value to print"
-        return Notice(text, FACT_MISSING, fact.key)
+        return Notice(text, FACT_MISSING, fact.key, label=fact.label)
     if not fact.confirmed:
         shown = fact.display or fact.value
         text = f"fact '{fact.key}' ({shown}) is {fact.confidence}, not confirmed"
-        return Notice(text, FACT_UNCONFIRMED, fact.key, value=shown, confidence=fact.confidence)
+        return Notice(text, FACT_UNCONFIRMED, fact.key, value=shown, confidence=fact.confidence, label=fact.label)
     return None

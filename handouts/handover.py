@@ -23,11 +23,13 @@ from typing import Protocol
 
 from . import __version__
 from .content import get_handout
-from .locales import LANGUAGES, get_language
+from .labels import handout_name, language_label, size_name, variant_name
+from .locales import LANGUAGES
 from .model import DEFAULT_VARIANT
 from .output import ManifestEntry, spreadsheet_safe, write_atomically
 from .sheets import get_stock
 from .sizes import get_size
+from .words import _, gettext
 
 PRINT_ME_FIRST = "PRINT-ME-FIRST.txt"
 SUMMARY = "summary"
@@ -47,75 +49,87 @@ class Printable:
 
 def print_me_first(files: Sequence[Printable], clinic: str = "", today: str = "") -> str:
     """Plain instructions for whoever prints the files: for a clinic (`clinic`,
-    with the date they were made) or for whoever asked the web page."""
+    with the date they were made) or for whoever asked the web page; in the
+    reader's language (words.py)."""
     pages = sum(f.pages for f in files)
-    lines = [f"PRINT ME FIRST: {clinic}" if clinic else "PRINT ME FIRST"]
-    made = f"Made by handouts {__version__}" + (f" on {today}" if today else "")
+    lines = [_("PRINT ME FIRST: %(clinic)s") % {"clinic": clinic} if clinic else _("PRINT ME FIRST")]
+    made = (
+        _("Made by handouts %(version)s on %(date)s.") % {"version": __version__, "date": today}
+        if today
+        else _("Made by handouts %(version)s.") % {"version": __version__}
+    )
+    counts = _("%(files)s file(s), %(pages)s page(s) to print.") % {"files": len(files), "pages": pages}
     lines += [
-        f"{made}. {len(files)} file(s), {pages} page(s) to print.",
+        f"{made} {counts}",
         "",
-        'Print every file at 100% ("Actual size"), never "Fit to page" or "Shrink":',
-        "QR codes, card sheets and signs are measured to the millimetre.",
+        _('Print every file at 100% ("Actual size"), never "Fit to page" or "Shrink":'),
+        _("QR codes, card sheets and signs are measured to the millimetre."),
         "",
     ]
     for number, item in enumerate(files, 1):
-        lines += [
-            f"{number}. {item.path}",
-            f"   {item.what}",
-            f"   Paper: {item.paper}. {item.pages} page(s).",
-            f"   {item.how}",
-            "",
-        ]
+        paper = _("Paper: %(paper)s. %(pages)s page(s).") % {"paper": item.paper, "pages": item.pages}
+        lines += [f"{number}. {item.path}", f"   {item.what}", f"   {paper}", f"   {item.how}", ""]
     lines.append(
-        "The text is general information, not legal advice. Each page says when its phone numbers, "
-        "links and statements of law were checked."
+        _(
+            "The text is general information, not legal advice. Each page says when its phone numbers, "
+            "links and statements of law were checked."
+        )
     )
     return "\n".join(lines) + "\n"
 
 
-def language_label(code: str) -> str:
-    """'Korean (한국어)': the English name, and the language's own name when it differs."""
-    language = get_language(code)
-    native = language.native_name
-    return language.english_name if native == language.english_name else f"{language.english_name} ({native})"
+def _how(spec_multilingual: bool, kind: str, pages: int) -> str:
+    """How to print a handout or sign of this many pages."""
+    if kind == "card":
+        return _(
+            "One card: page 1 is the front, page 2 the back. Print two-sided, flip on the long edge, then cut. "
+            "For many cards, print the card sheets."
+        )
+    if spec_multilingual and pages > 1:
+        return _("Print one-sided and post the %(pages)s pages side by side: each sign starts with English.") % {
+            "pages": pages
+        }
+    if pages > 2:
+        return _("Print two-sided, flip on the long edge: %(pages)s pages on %(sheets)s sheets.") % {
+            "pages": pages,
+            "sheets": -(-pages // 2),
+        }
+    if pages > 1:
+        return _("Print two-sided, flip on the long edge (or on separate sheets).")
+    return _("Print one-sided.")
 
 
 def handout_printable(path: str, handout: str, langs: Sequence[str], size: str, pages: int, variant: str) -> Printable:
     """A handout or sign in these languages at this size (and output variant)."""
     spec, paper_size = get_handout(handout), get_size(size)
-    paper = paper_size.description + (
-        " (a print shop or a large-format printer)" if paper_size.kind == "poster" and paper_size.width_mm > 300 else ""
-    )
-    if paper_size.kind == "card":
-        how = (
-            "One card: page 1 is the front, page 2 the back. Print two-sided, flip on the long edge, then cut. "
-            "For many cards, print the card sheets."
-        )
-    elif spec.multilingual and pages > 1:
-        how = f"Print one-sided and post the {pages} pages side by side: each sign starts with English."
-    elif pages > 2:
-        how = f"Print two-sided, flip on the long edge: {pages} pages on {-(-pages // 2)} sheets."
-    elif pages > 1:
-        how = "Print two-sided, flip on the long edge (or on separate sheets)."
-    else:
-        how = "Print one-sided."
+    paper = size_name(size)
+    if paper_size.kind == "poster" and paper_size.width_mm > 300:
+        paper += " " + _("(a print shop or a large-format printer)")
+    how = _how(spec.multilingual, paper_size.kind, pages)
     if size == "half-letter":  # what an office printer holds is Letter
-        how += " On Letter paper, print at 100% (actual size) and trim to 5.5 x 8.5 in" + (
-            ", or make it in US Letter for a full-page sign." if "letter" in spec.sizes else "."
+        how += " " + (
+            _(
+                "On Letter paper, print at 100% (actual size) and trim to 5.5 x 8.5 in, "
+                "or make it in US Letter for a full-page sign."
+            )
+            if "letter" in spec.sizes
+            else _("On Letter paper, print at 100% (actual size) and trim to 5.5 x 8.5 in.")
         )
-    what = f"{spec.name}, {', '.join(language_label(c) for c in langs)}"
-    return Printable(path, what + ("" if variant == DEFAULT_VARIANT else f", {variant}"), paper, pages, how)
+    what = f"{handout_name(handout)}, {', '.join(language_label(c) for c in langs)}"
+    if variant != DEFAULT_VARIANT:
+        what += f", {variant_name(variant)}"
+    return Printable(path, what, paper, pages, how)
 
 
 def packet_printable(path: str, lang: str, bilingual: str | None, pages: int) -> Printable:
-    extra = f", each page followed by {language_label(bilingual)}" if bilingual else ""
-    return Printable(
-        path,
-        f"Packet of patient handouts in {language_label(lang)}{extra}, with a cover and contents",
-        "US Letter 8.5 x 11 in",
-        pages,
-        "Print two-sided, flip on the long edge.",
+    what = (
+        _("Packet of patient handouts in %(language)s, each page followed by %(other)s, with a cover and contents")
+        % {"language": language_label(lang, True), "other": language_label(bilingual, True)}
+        if bilingual
+        else _("Packet of patient handouts in %(language)s, with a cover and contents")
+        % {"language": language_label(lang, True)}
     )
+    return Printable(path, what, size_name("letter"), pages, _("Print two-sided, flip on the long edge."))
 
 
 def card_sheet_printable(path: str, cards: str, sheets: int, stock_name: str) -> Printable:
@@ -123,22 +137,24 @@ def card_sheet_printable(path: str, cards: str, sheets: int, stock_name: str) ->
     stock = get_stock(stock_name)
     return Printable(
         path,
-        f"Red Cards, {cards} on {sheets} sheet(s)",
-        stock.description,
+        _("Red Cards, %(cards)s on %(sheets)s sheet(s)") % {"cards": cards, "sheets": sheets},
+        gettext(stock.description),
         sheets * 2,
-        "First print the alignment page on plain paper and hold it over a sheet of card stock against a window: "
-        "every outline must lie on a card. Then print two-sided, flip on the long edge: page 1 of each sheet "
-        "holds the fronts, page 2 the backs.",
+        _(
+            "First print the alignment page on plain paper and hold it over a sheet of card stock against a "
+            "window: every outline must lie on a card. Then print two-sided, flip on the long edge: page 1 of "
+            "each sheet holds the fronts, page 2 the backs."
+        ),
     )
 
 
 def alignment_printable(path: str) -> Printable:
     return Printable(
         path,
-        "Alignment test for the card sheets",
-        "plain US Letter",
+        _("Alignment test for the card sheets"),
+        _("plain US Letter"),
         1,
-        "Print once, one-sided, before the card sheets.",
+        _("Print once, one-sided, before the card sheets."),
     )
 
 
@@ -155,10 +171,9 @@ def printables(manifest: dict[str, ManifestEntry], stock_name: str) -> list[Prin
             items.append(packet_printable(path, codes[0], codes[1] if len(codes) > 1 else None, pages))
         elif kind == "card-sheet":
             per_sheet = get_stock(stock_name).per_sheet
-            languages = ", ".join(language_label(c) for c in codes)
-            items.append(
-                card_sheet_printable(path, f"{pages // 2 * per_sheet} cards in {languages}", pages // 2, stock_name)
-            )
+            languages = ", ".join(language_label(c, True) for c in codes)
+            cards = _("%(count)s cards in %(languages)s") % {"count": pages // 2 * per_sheet, "languages": languages}
+            items.append(card_sheet_printable(path, cards, pages // 2, stock_name))
         elif kind == "alignment":
             items.append(alignment_printable(path))
         elif entry.get("handout"):

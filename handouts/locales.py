@@ -11,10 +11,11 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import cache
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_interval, get_day_names
 
 from .errors import UsageError
+from .words import current
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,23 @@ def quotation_marks(babel_id: str) -> tuple[str, str]:
 
 # CLDR has Filipino, not Tagalog, and no Western Armenian (its own name, in classical spelling).
 _NATIVE_OVERRIDES = {"tl": "Tagalog", "hyw": "Արեւմտահայերէն"}
+
+
+def reader_name(code: str, in_sentence: bool = False) -> str:
+    """A language's name in the reader's language (words.current): 'Korean',
+    'Coreano' (in a list), 'coreano' (`in_sentence`: as Spanish writes it
+    inside a sentence); its English name where CLDR has none (Western Armenian)."""
+    language = LANGUAGES[code]
+    reader = current()
+    if reader == "en":
+        return language.english_name
+    try:
+        found = str(Locale.parse(reader).languages.get(code.replace("-", "_")) or "")
+    except (UnknownLocaleError, ValueError):
+        found = ""
+    if not found:
+        return language.english_name
+    return found if in_sentence else found[:1].upper() + found[1:]
 
 
 @cache

@@ -63,7 +63,12 @@ def claim_notes(
     ]
     notes += [
         Notice(
-            CLAIM_NOTE + describe_due(c, today, uses[c.key]), CLAIM_DUE, c.key, due=describe_due(c, today, uses[c.key])
+            CLAIM_NOTE + describe_due(c, today, uses[c.key]),
+            CLAIM_DUE,
+            c.key,
+            due=describe_due(c, today, uses[c.key]),
+            review_by=c.review_by.isoformat(),
+            sources=", ".join(c.sources),
         )
         for c in used
         if c.state(today) == "due"

@@ -17,6 +17,7 @@ from .locales import LANGUAGES, get_language
 from .model import Job
 from .render import environment, html_to_pdf, render, set_language
 from .translations import check_reviewed
+from .words import N_
 
 PT_PER_IN = 72
 
@@ -56,7 +57,7 @@ STOCKS = {
     for s in [
         Stock(
             "avery-5371",
-            "Avery 5371/8371/28371 business cards, 10 per Letter sheet",
+            N_("Avery 5371/8371/28371 business cards, 10 per Letter sheet"),
             8.5,
             11,
             3.5,
@@ -69,7 +70,7 @@ STOCKS = {
         ),
         Stock(
             "plain-letter",
-            "Plain Letter paper, 10 cards with cut marks",
+            N_("Plain Letter paper, 10 cards with cut marks"),
             8.5,
             11,
             3.5,

@@ -137,7 +137,8 @@ def test_batch_gives_each_office_what_its_row_asks_zipped_with_a_summary(data_co
         ("koreatown-clinic", "ko/know-your-rights-letter.pdf"),
         ("clinica-del-valle", "packets/packet-es-with-en.pdf"),
     ):
-        assert rows[printed] == "fact la_rapid_response_network_hotline changed", printed
+        hotline = "L.A. Raids Rapid Response Network (LARRN) hotline (fact la_rapid_response_network_hotline)"
+        assert rows[printed] == f"{hotline} changed", printed
     assert "glendale-health" not in {office for office, _ in rows}
 
 
@@ -158,7 +159,7 @@ def test_changes_between_two_manifests_names_new_removed_and_why(tmp_path):
     )
     result = CliRunner().invoke(main, ["changes", str(old), str(new)])
     assert result.exit_code == 0
-    assert "changed  es/x.pdf: fact crisis_988 changed" in result.output
+    assert "changed  es/x.pdf: 988 Suicide & Crisis Lifeline (fact crisis_988) changed" in result.output
     assert "removed  gone.pdf" in result.output
     assert "new      added.pdf" in result.output
     unchanged = CliRunner().invoke(main, ["changes", str(old), str(old)])

@@ -194,5 +194,6 @@ def test_line_breaks_in_clinic_details_become_spaces_and_control_characters_are_
         with pytest.raises(ProfileError) as error:
             make_profile({"name": f"Clinic{bad}Name"}, "offices.csv, row 3", tmp_path)
         message = str(error.value)
-        assert message.startswith("offices.csv, row 3: field 'name' contains an invisible control character (U+")
+        begins = "offices.csv, row 3: field 'name': this field contains an invisible control character (U+"
+        assert message.startswith(begins)
         assert bad not in message

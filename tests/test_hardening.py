@@ -385,7 +385,7 @@ def test_bad_profiles_and_settings_are_one_line_errors(tmp_path):
     message = one_line_error(
         "build", "-H", "red-card", "-l", "es", "-p", str(tmp_path / "long.toml"), "-o", str(tmp_path / "o")
     )
-    assert "field 'name' has 5,000 characters" in message
+    assert "field 'name': this field has 5,000 characters" in message
     assert "not a number" in one_line_error(
         "packet", "-l", "es", "-o", str(tmp_path / "o"), env={"SOURCE_DATE_EPOCH": "yesterday"}
     )

@@ -122,7 +122,7 @@ def test_a_packet_is_listed_once_for_reprint_with_the_fact_that_changed(data_cop
     assert listed.exit_code == 0, listed.output
     with open(tmp_path / "reprint.csv", encoding="utf-8", newline="") as stream:
         rows = [(r["file"], r["reasons"]) for r in csv.DictReader(stream)]
-    changed = "fact la_rapid_response_network_hotline changed"
+    changed = "L.A. Raids Rapid Response Network (LARRN) hotline (fact la_rapid_response_network_hotline) changed"
     printing = [
         h for h in PACKET_HANDOUTS if "la_rapid_response_network_hotline" in {c.fact for c in get_handout(h).contacts}
     ]

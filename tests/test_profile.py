@@ -45,7 +45,7 @@ def test_unknown_field_and_missing_name_are_listed_together(tmp_path):
     with pytest.raises(ProfileError) as error:
         make_profile({"nmae": "Typo"}, "clinic.toml", tmp_path)
     assert "unknown field(s) nmae" in str(error.value)
-    assert "field 'name' is required" in str(error.value)
+    assert "field 'name': this field is required" in str(error.value)
 
 
 @pytest.mark.pdf
@@ -75,9 +75,10 @@ def test_logo_must_be_an_image(tmp_path):
 
 
 def test_per_language_message_and_hours_are_checked(tmp_path):
-    with pytest.raises(ProfileError, match=r"field 'message_ko' has 121 characters; at most 120"):
+    with pytest.raises(ProfileError, match=r"field 'message_ko': this field has 121 characters; at most 120"):
         profile(tmp_path, message_ko="가" * 121)
-    with pytest.raises(ProfileError, match=r"field 'message_km': U\+182E .* cannot be printed with the km fonts"):
+    unprintable = r"field 'message_km': U\+182E .* cannot be printed with the fonts for Khmer"
+    with pytest.raises(ProfileError, match=unprintable):
         profile(tmp_path, message_km="ᠮᠣᠩ")
     with pytest.raises(ProfileError, match=r"unknown field\(s\) message_xx"):
         profile(tmp_path, message_xx="hello")

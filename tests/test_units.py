@@ -219,7 +219,7 @@ def test_how_to_print_depends_on_the_size_and_the_pages():
     assert "cut" in card.how
     flyer = handout_printable("es/x.pdf", "know-your-rights", ["es"], "letter", 2, "large-print")
     assert flyer.how.startswith("Print two-sided")
-    assert flyer.what.endswith(", large-print")
+    assert flyer.what.endswith(", large print")
     assert "Spanish" in flyer.what
     one = handout_printable("en/x.pdf", "pharmacy", ["en"], "letter", 1, "office")
     assert one.how == "Print one-sided."

@@ -203,7 +203,7 @@ def test_message_per_language_checked_beside_its_field(web):
         data={"csrf_token": csrf(client), "name": "Clinic", "message_ko": "ភាសាខ្មែរ", "message_es": "x" * 121},
     )
     assert response.status_code == 400
-    assert re.search(r'id="e-message_ko">[^<]*cannot be printed with the Korean fonts', response.text)
+    assert re.search(r'id="e-message_ko">[^<]*cannot be printed with the fonts for Korean', response.text)
     assert re.search(r'id="e-message_es">This field has 121 characters; at most 120', response.text)
     assert re.search(r'id="f-message_ko"[^>]*value="ភាសាខ្មែរ"[^>]*aria-describedby="e-message_ko"', response.text)
     assert re.search(r'<details id="d-ko" open>', response.text)
@@ -812,15 +812,13 @@ def test_a_batch_uploaded_again_lists_what_changed_and_gives_every_office_in_one
 
 def test_library_names_are_marked_for_translation_and_shown_in_spanish(web):
     """Issue 23, point 8: handout names and paper sizes come from the library in
-    English; web/labels.py lists every one for translators (this fails when a
-    handout or size is added without it), and the Spanish page shows them, and
-    language names, in Spanish."""
+    English; labels.py lists every handout name for translators (this fails when a
+    handout is added without it; sizes mark their own), and the Spanish page shows
+    them, and language names, in Spanish."""
     from handouts.content import handout_keys
-    from handouts.sizes import SIZES
-    from handouts.web.labels import LIBRARY_NAMES
+    from handouts.labels import HANDOUT_NAMES
 
-    wanted = {get_handout(key).name for key in handout_keys()} | {size.description for size in SIZES.values()}
-    assert set(LIBRARY_NAMES) == wanted
+    assert set(HANDOUT_NAMES) == {get_handout(key).name for key in handout_keys()}
     client, _ = web
     page = client.get("/print", headers={"accept-language": "es"}, cookies={"ui_lang": "es"}).text
     assert "<strong>Conozca sus derechos</strong>" in page

@@ -31,6 +31,7 @@ import defusedxml.ElementTree as defused  # noqa: N813 - beside xml.etree.Elemen
 from defusedxml import DefusedXmlException
 from PIL import Image
 
+from ..words import _
 from .profile import ProfileError
 
 MAX_LOGO_BYTES = 2_000_000
@@ -72,10 +73,11 @@ def svg_cost(root: ElementTree.Element, where: str) -> int:
     ids = {element.get("id"): element for element in root.iter() if element.get("id")}
     elements = sum(1 for _ in root.iter())
     if elements > MAX_SVG_ELEMENTS:
-        raise ProfileError(
-            f"{where}: the SVG logo has {elements:,} elements (at most {MAX_SVG_ELEMENTS:,}); "
-            "simplify it, or use a PNG."
-        )
+        message = _("the SVG logo has %(count)s elements (at most %(limit)s); simplify it, or use a PNG.") % {
+            "count": f"{elements:,}",
+            "limit": f"{MAX_SVG_ELEMENTS:,}",
+        }
+        raise ProfileError(f"{where}: {message}")
     styled: list[str] = []  # ids a stylesheet refers to
     for element in root.iter():
         if element.tag.split("}")[-1] == "style" and element.text:
@@ -86,20 +88,20 @@ def svg_cost(root: ElementTree.Element, where: str) -> int:
     visiting: set[ElementTree.Element] = set()
 
     def too_much() -> ProfileError:
-        return ProfileError(
-            f"{where}: the SVG logo repeats its shapes so often (through <use>, patterns or masks) that it would "
-            f"draw over {MAX_SVG_DRAWN:,} of them and take very long to print; export it again without "
-            "nested copies, or use a PNG."
-        )
+        message = _(
+            "the SVG logo repeats its shapes so often (through <use>, patterns or masks) that it would draw over "
+            "%(limit)s of them and take very long to print; export it again without nested copies, or use a PNG."
+        ) % {"limit": f"{MAX_SVG_DRAWN:,}"}
+        return ProfileError(f"{where}: {message}")
 
     def cost(element: ElementTree.Element, depth: int) -> int:
         if element in costs:
             return costs[element]
         if element in visiting or depth > 4 * MAX_SVG_DEPTH:
-            raise ProfileError(
-                f"{where}: the SVG logo refers to itself in a loop (or through too many steps); "
-                "export it again, or use a PNG."
+            message = _(
+                "the SVG logo refers to itself in a loop (or through too many steps); export it again, or use a PNG."
             )
+            raise ProfileError(f"{where}: {message}")
         visiting.add(element)
         total = 1 + (len(element.get("d", "")) + len(element.get("points", ""))) // 50
         targets = []
@@ -137,20 +139,22 @@ def clean_svg(data: bytes, where: str) -> tuple[bytes, list[str]]:
     try:
         root = defused.fromstring(data)
     except DefusedXmlException:
-        raise ProfileError(f"{where}: the SVG logo declares a DOCTYPE or entities; save it as plain SVG.") from None
+        message = _("the SVG logo declares a DOCTYPE or entities; save it as plain SVG.")
+        raise ProfileError(f"{where}: {message}") from None
     except ElementTree.ParseError as exc:
-        raise ProfileError(f"{where}: the SVG logo is not valid XML ({exc}).") from None
+        message = _("the SVG logo is not valid XML (%(error)s).") % {"error": exc}
+        raise ProfileError(f"{where}: {message}") from None
     stack = [(root, 1)]
     while stack:
         element, depth = stack.pop()
         if depth > MAX_SVG_DEPTH:
-            raise ProfileError(
-                f"{where}: the SVG logo nests elements more than {MAX_SVG_DEPTH} deep; "
-                "export it again as a simple SVG (or use a PNG)."
-            )
+            message = _(
+                "the SVG logo nests elements more than %(limit)s deep; export it again as a simple SVG (or use a PNG)."
+            ) % {"limit": MAX_SVG_DEPTH}
+            raise ProfileError(f"{where}: {message}")
         stack.extend((child, depth + 1) for child in element)
     if root.tag not in (f"{{{SVG_NS}}}svg", "svg"):
-        raise ProfileError(f"{where}: the logo file is not an SVG image.")
+        raise ProfileError(f"{where}: " + _("the logo file is not an SVG image."))
     svg_cost(root, where)
     removed: list[str] = []
     for parent in list(root.iter()):
@@ -190,15 +194,19 @@ def read_bounded(path: Path, limit: int, what: str, where: str) -> bytes:
         if not stat.S_ISREG(info.st_mode):
             raise ProfileError(f"{where}: {path} is not a regular file; give the path of the {what} file.")
         if info.st_size > limit:
-            raise ProfileError(
-                f"{where}: the {what} {path.name} is {info.st_size / 1e6:.1f} MB; use one under {limit / 1e6:g} MB."
-            )
+            message = _("the file %(name)s is %(size)s MB; use one under %(limit)s MB.") % {
+                "name": path.name,
+                "size": f"{info.st_size / 1e6:.1f}",
+                "limit": f"{limit / 1e6:g}",
+            }
+            raise ProfileError(f"{where}: {message}")
         with open(path, "rb") as stream:
             data = stream.read(limit + 1)
     except OSError as exc:
         raise ProfileError(f"{where}: cannot read the {what} file {path} ({exc.strerror or exc}).") from None
     if len(data) > limit:
-        raise ProfileError(f"{where}: the {what} {path.name} is over {limit / 1e6:g} MB.")
+        message = _("the file %(name)s is over %(limit)s MB.") % {"name": path.name, "limit": f"{limit / 1e6:g}"}
+        raise ProfileError(f"{where}: {message}")
     return data
 
 
@@ -208,19 +216,22 @@ def _raster(data: bytes, kind: str, where: str) -> bytes:
     try:
         with Image.open(io.BytesIO(data)) as probe:
             if probe.width * probe.height > MAX_LOGO_DECODED_PIXELS:
-                raise ProfileError(
-                    f"{where}: the logo is {probe.width} x {probe.height} pixels; "
-                    f"use one under {LOGO_MAX_PIXELS * 4} pixels wide."
-                )
+                message = _("the logo is %(width)s x %(height)s pixels; use one under %(limit)s pixels wide.") % {
+                    "width": probe.width,
+                    "height": probe.height,
+                    "limit": LOGO_MAX_PIXELS * 4,
+                }
+                raise ProfileError(f"{where}: {message}")
             probe.verify()
         image = Image.open(io.BytesIO(data))
         image.load()
     except ProfileError:
         raise
     except Exception as exc:  # Pillow raises many kinds for a broken file
-        raise ProfileError(
-            f"{where}: the logo image is damaged or cut short ({type(exc).__name__}); export it again."
-        ) from None
+        message = _("the logo image is damaged or cut short (%(error)s); export it again.") % {
+            "error": type(exc).__name__
+        }
+        raise ProfileError(f"{where}: {message}") from None
     if max(image.size) <= LOGO_MAX_PIXELS:
         return data
     image.thumbnail((LOGO_MAX_PIXELS, LOGO_MAX_PIXELS))
@@ -263,7 +274,7 @@ def logo_bytes(data: bytes, where: str, svg_name: bool = False) -> tuple[str, by
     if svg_name or data.lstrip().startswith((b"<svg", b"<?xml", b"<!--")) or data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         cleaned, notes = clean_svg(data, where)
         return "image/svg+xml", cleaned, notes
-    raise ProfileError(f"{where}: the logo must be a PNG, JPEG or SVG file.")
+    raise ProfileError(f"{where}: " + _("the logo must be a PNG, JPEG or SVG file."))
 
 
 def logo_uri(kind: str, data: bytes) -> str:

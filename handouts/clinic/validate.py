@@ -20,8 +20,9 @@ from typing import Any
 import phonenumbers
 
 from ..fonts import describe_char, missing_glyphs
-from ..locales import LANGUAGES
+from ..locales import LANGUAGES, reader_name
 from ..notices import FIELD, Notice
+from ..words import _
 from .logo import checked_logo
 from .profile import (
     FIELDS,
@@ -63,17 +64,18 @@ def check_link(value: str, where: str) -> str:
     its punycode form, so the printed host is the host the code opens."""
     if _DECEPTIVE.search(value) or any(unicodedata.category(ch) in ("Cc", "Cf") for ch in value):
         raise ProfileError(
-            f"{where}: the link contains invisible or direction-changing characters; type it again by hand."
+            f"{where}: " + _("the link contains invisible or direction-changing characters; type it again by hand.")
         )
     if not re.fullmatch(r"https://[^\s/$.?#][^\s]*", value):
-        raise ProfileError(f"{where}: '{value}' must be a full https:// link.")
+        raise ProfileError(f"{where}: " + _("'%(link)s' must be a full https:// link.") % {"link": value})
     rest = value.removeprefix("https://")
     host, sep, tail = rest.partition("/")
     if not host.isascii():
         try:
             host = host.encode("idna").decode("ascii")
         except UnicodeError:
-            raise ProfileError(f"{where}: the host in '{value}' is not a valid domain name.") from None
+            message = _("the host in '%(link)s' is not a valid domain name.") % {"link": value}
+            raise ProfileError(f"{where}: {message}") from None
     return f"https://{host}{sep}{tail}"
 
 
@@ -99,20 +101,20 @@ def format_phone(value: str) -> str | None:
 # so that one error lists every problem of a profile at once.
 
 
-def _field(where: str, field: str, text: str) -> Notice:
-    """A problem with one field: `text` begins with "{where}: field '{field}'"; the
-    notice also carries the field and the message after that prefix (web page)."""
-    message = text.removeprefix(f"{where}: field '{field}'").removeprefix(":").strip()
-    return Notice(text, FIELD, field, message=message)
+def _field(where: str, field: str, message: str) -> Notice:
+    """A problem with one field: "{where}: field '{field}': {message}"; the notice
+    also carries the field and the message alone (the web page shows it at the field)."""
+    return Notice(f"{where}: field '{field}': {message}", FIELD, field, message=message)
 
 
 def _unknown_fields(values: dict[str, Any], where: str, problems: list[str]) -> None:
     unknown = sorted(k for k in values if not is_field(k))
     if unknown:
-        problems.append(
-            f"{where}: unknown field(s) {', '.join(unknown)}; known fields: {', '.join(FIELDS)}, "
+        message = _(
+            "unknown field(s) %(unknown)s; known fields: %(known)s, "
             "and per language hours_<code> and message_<code> (for example message_ko)."
-        )
+        ) % {"unknown": ", ".join(unknown), "known": ", ".join(FIELDS)}
+        problems.append(f"{where}: {message}")
 
 
 def _controls(text: dict[str, str], where: str, problems: list[str]) -> None:
@@ -125,14 +127,10 @@ def _controls(text: dict[str, str], where: str, problems: list[str]) -> None:
         if bad:
             char = bad.group()
             name = unicodedata.name(char, "a control character")
-            problems.append(
-                _field(
-                    where,
-                    key,
-                    f"{where}: field '{key}' contains an invisible control character (U+{ord(char):04X}, {name}); "
-                    "type it again without it.",
-                )
-            )
+            message = _(
+                "this field contains an invisible control character (%(code)s, %(name)s); type it again without it."
+            ) % {"code": f"U+{ord(char):04X}", "name": name}
+            problems.append(_field(where, key, message))
             value = controls.sub("", value)  # the profile is refused; later checks read the rest
         text[key] = value
 
@@ -141,11 +139,7 @@ def _too_long(text: dict[str, str], where: str, problems: list[str]) -> list[str
     """The fields longer than MAX_FIELD_CHARS allows, each emptied in `text`."""
     too_long = [key for key, limit in MAX_FIELD_CHARS.items() if len(text.get(key, "")) > limit]
     for key in too_long:
-        text_ = (
-            f"{where}: field '{key}' has {len(text[key]):,} characters; at most "
-            f"{MAX_FIELD_CHARS[key]} fit on a handout. Shorten it."
-        )
-        problems.append(_field(where, key, text_))
+        problems.append(_field(where, key, _too_many(len(text[key]), MAX_FIELD_CHARS[key])))
         text[key] = ""
     return too_long
 
@@ -153,7 +147,7 @@ def _too_long(text: dict[str, str], where: str, problems: list[str]) -> list[str
 def _name(text: dict[str, str], too_long: list[str], where: str, problems: list[str]) -> str:
     name = text.get("name", "")
     if not name and "name" not in too_long:
-        required = f"{where}: field 'name' is required (the clinic's name as patients know it)."
+        required = _("this field is required: the clinic's name as patients know it.")
         problems.append(_field(where, "name", required))
     return name
 
@@ -163,7 +157,7 @@ def _phone(text: dict[str, str], where: str, problems: list[str]) -> str | None:
         return None
     phone = format_phone(text["phone"])
     if phone is None:
-        bad = f"{where}: field 'phone': '{text['phone']}' is not a valid phone number; write it like (213) 555-0100."
+        bad = _("'%(phone)s' is not a valid phone number; write it like (213) 555-0100.") % {"phone": text["phone"]}
         problems.append(_field(where, "phone", bad))
     return phone
 
@@ -175,21 +169,21 @@ def _links(text: dict[str, str], where: str, problems: list[str]) -> None:
             try:
                 text[link] = check_link(text[link], f"{where}: field '{link}'")
             except ProfileError as exc:
-                problems.append(_field(where, link, str(exc)))
+                problems.append(_field(where, link, str(exc).removeprefix(f"{where}: field '{link}': ")))
 
 
 def _color(text: dict[str, str], where: str, problems: list[str]) -> str:
     color = text.get("color") or "#9b1c1c"
     if not re.fullmatch(r"#[0-9a-fA-F]{6}", color):
-        wrong = f"{where}: field 'color': '{color}' must be a colour like #1d4ed8."
+        wrong = _("'%(color)s' must be a colour like #1d4ed8.") % {"color": color}
         problems.append(_field(where, "color", wrong))
     else:
         ratio = contrast_with_white(color)
         if ratio < MIN_CONTRAST:
-            low = (
-                f"{where}: field 'color': white text on {color} has a contrast of {ratio:.1f}:1; "
-                f"it needs at least {MIN_CONTRAST}:1 to be readable (WCAG AA). Choose a darker colour."
-            )
+            low = _(
+                "white text on %(color)s has a contrast of %(ratio)s:1; it needs at least %(least)s:1 "
+                "to be readable (WCAG AA). Choose a darker colour."
+            ) % {"color": color, "ratio": f"{ratio:.1f}", "least": MIN_CONTRAST}
             problems.append(_field(where, "color", low))
     return color
 
@@ -202,7 +196,7 @@ def _logo(
         try:
             return checked_logo(base / text["logo"], f"{where}: field 'logo'", base, anywhere)
         except ProfileError as exc:
-            problems.append(_field(where, "logo", str(exc)))
+            problems.append(_field(where, "logo", str(exc).removeprefix(f"{where}: field 'logo': ")))
     return None, []
 
 
@@ -217,22 +211,25 @@ def _by_language(text: dict[str, str], where: str, problems: list[str]) -> list[
         name_, code = local
         limit = MAX_MESSAGE_CHARS if name_ == "message" else MAX_FIELD_CHARS["hours"]
         if len(text[key]) > limit:
-            long = (
-                f"{where}: field '{key}' has {len(text[key]):,} characters; "
-                f"at most {limit} fit on a handout. Shorten it."
-            )
-            problems.append(_field(where, key, long))
+            problems.append(_field(where, key, _too_many(len(text[key]), limit)))
             continue
         missing = _missing_glyphs(text[key], code)
         if missing:
-            unprintable = (
-                f"{where}: field '{key}': {missing} cannot be printed with the {code} fonts; "
+            unprintable = _(
+                "%(characters)s cannot be printed with the fonts for %(language)s; "
                 "write this field in that language's script."
-            )
+            ) % {"characters": missing, "language": reader_name(code, True)}
             problems.append(_field(where, key, unprintable))
             continue
         by_language.append((name_, code, text[key]))
     return by_language
+
+
+def _too_many(count: int, limit: int) -> str:
+    return _("this field has %(count)s characters; at most %(limit)s fit on a handout. Shorten it.") % {
+        "count": f"{count:,}",
+        "limit": limit,
+    }
 
 
 def _missing_glyphs(value: str, code: str) -> str:

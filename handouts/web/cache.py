@@ -17,9 +17,13 @@ from .. import __version__
 from ..clinic.profile import Profile
 from ..output import write_atomically
 from ..resources import current_project
+from ..words import current
 
 RESULT = "result.json"
 PROGRESS = "progress.json"
+
+
+WORDLESS = frozenset({"thumb", "peek", "proof"})  # pictures and proofs: the same in every page language
 
 
 def selection_key(kind: str, params: dict[str, Any], profile: Profile | None) -> str:
@@ -38,6 +42,7 @@ def selection_key(kind: str, params: dict[str, Any], profile: Profile | None) ->
             "profile": profile.digest if profile else "",
             "version": __version__,
             "day": dt.date.today().isoformat(),
+            "words": "" if kind in WORDLESS else current(),  # titles and PRINT-ME-FIRST in the reader's language
         },
         sort_keys=True,
     )

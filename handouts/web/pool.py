@@ -34,6 +34,7 @@ from pebble import ProcessExpired, ProcessPool
 
 from ..engines import worker_start
 from ..resources import Project, current_project
+from ..words import current, in_language
 
 
 class BusyError(Exception):
@@ -121,7 +122,8 @@ class Workers:
             raise BusyError()
         self.start()
         assert self._pool is not None
-        future = self._pool.schedule(function, args=args, timeout=timeout or self.timeout)
+        # in the reader's language (words.py): what the library writes (titles, PRINT-ME-FIRST) is in it
+        future = self._pool.schedule(in_language, args=(current(), function, *args), timeout=timeout or self.timeout)
         self.waiting += 1
 
         async def wait() -> Any:

@@ -4,16 +4,32 @@ never their text."""
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import re
 from collections.abc import Mapping
 from pathlib import PurePosixPath
 from typing import Any
 
+from babel.dates import format_date
+
 from ..clinic.profile import is_field
 from ..locales import LANGUAGES
-from ..notices import CLAIM_UNCONFIRMED, FIELD, QR_UNCONFIRMED, RGB_LOGO, Notice, from_record, notice
+from ..notices import (
+    CLAIM_DUE,
+    CLAIM_UNCONFIRMED,
+    FACT_MISSING,
+    FACT_UNCONFIRMED,
+    FIELD,
+    QR_MISSING,
+    QR_UNCONFIRMED,
+    RGB_LOGO,
+    Notice,
+    from_record,
+    notice,
+)
 from ..reliance import CLAIM_NOTE
+from ..words import current
 from .i18n import N_, gettext
 
 TOO_SLOW = N_(
@@ -86,12 +102,8 @@ def field_errors(problems: list[str]) -> tuple[dict[str, str], list[str]]:
     for problem in map(notice, problems):
         if problem.code == FIELD and is_field(problem.subject):
             message = problem.detail.get("message", "")
-            message = re.sub(r"(/[^\s]*)?/([0-9a-f]{64})\.(png|jpg|svg)", "the logo", message)  # a stored logo's path
-            code = problem.subject.partition("_")[2]
-            if code in LANGUAGES:  # "cannot be printed with the ko fonts" -> "... the Korean fonts"
-                message = message.replace(f" {code} fonts", f" {LANGUAGES[code].english_name} fonts")
-            if message.startswith("has "):  # "field 'x' has 130 characters; ..."
-                message = "This field " + message
+            stored_logo = r"(/[^\s]*)?/([0-9a-f]{64})\.(png|jpg|svg)"  # a stored logo's path
+            message = re.sub(stored_logo, gettext("the logo"), message)
             by_field.setdefault(problem.subject, message[:1].upper() + message[1:])
         else:
             other.append(problem.split(": ", 1)[-1])
@@ -110,8 +122,25 @@ def plain_warning(warning: Notice) -> str:
             "We have not yet confirmed that the link %(url)s opens the right page. "
             "Open it on your phone before you print."
         ) % {"url": warning.detail.get("url", "")}
+    if warning.code == CLAIM_DUE and "review_by" in warning.detail:
+        return gettext(
+            "A statement of law on this handout must be checked again by %(date)s, against %(sources)s. "
+            "After that date this handout cannot be made until someone has checked it."
+        ) % {"date": _long_date(warning.detail["review_by"]), "sources": warning.detail.get("sources", "")}
     if warning.dated:
         return gettext("A statement about the law is due for review soon:") + " " + warning.removeprefix(CLAIM_NOTE)
+    what = warning.detail.get("label") or warning.subject
+    if warning.code == FACT_UNCONFIRMED:
+        return gettext(
+            "We have not yet confirmed %(what)s: %(value)s. Check it (call it, or open it) before you print."
+        ) % {"what": what, "value": warning.detail.get("value", "")}
+    if warning.code == FACT_MISSING:
+        return gettext(
+            "%(what)s is not in our list of checked numbers and links yet, so the handout leaves it out. "
+            "Tell the person who runs this page."
+        ) % {"what": what}
+    if warning.code == QR_MISSING:
+        return gettext("There is no link yet for the QR code of %(what)s, so the code is left out.") % {"what": what}
     if warning.code == CLAIM_UNCONFIRMED:
         return gettext(
             "One statement of law on this handout is not fully confirmed yet. Read it against its source before you "
@@ -123,3 +152,11 @@ def plain_warning(warning: Notice) -> str:
             "CMYK only, send them your logo in CMYK as well."
         )
     return str(warning)
+
+
+def _long_date(iso: str) -> str:
+    """'2027-01-15' as the page's language writes a date ('January 15, 2027', '15 de enero de 2027')."""
+    try:
+        return format_date(dt.date.fromisoformat(iso), format="long", locale=current())
+    except ValueError:
+        return iso
