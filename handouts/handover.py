@@ -115,10 +115,13 @@ def handout_printable(path: str, handout: str, langs: Sequence[str], size: str, 
             if "letter" in spec.sizes
             else _("On Letter paper, print at 100% (actual size) and trim to 5.5 x 8.5 in.")
         )
+    return Printable(path, handout_title(handout, langs, variant), paper, pages, how)
+
+
+def handout_title(handout: str, langs: Sequence[str], variant: str = DEFAULT_VARIANT) -> str:
+    """'Know your rights, Korean (한국어), large print', in the reader's language."""
     what = f"{handout_name(handout)}, {', '.join(language_label(c) for c in langs)}"
-    if variant != DEFAULT_VARIANT:
-        what += f", {variant_name(variant)}"
-    return Printable(path, what, paper, pages, how)
+    return what if variant == DEFAULT_VARIANT else f"{what}, {variant_name(variant)}"
 
 
 def packet_printable(path: str, lang: str, bilingual: str | None, pages: int) -> Printable:
@@ -146,6 +149,12 @@ def card_sheet_printable(path: str, cards: str, sheets: int, stock_name: str) ->
             "each sheet holds the fronts, page 2 the backs."
         ),
     )
+
+
+def card_mix(counts: Sequence[tuple[str, int]]) -> str:
+    """What a run of card sheets holds: '20 cards (10 Spanish + 10 Korean)'."""
+    mix = " + ".join(f"{n} {language_label(code, True)}" for code, n in counts)
+    return _("%(count)s cards (%(mix)s)") % {"count": sum(n for _, n in counts), "mix": mix}
 
 
 def alignment_printable(path: str) -> Printable:

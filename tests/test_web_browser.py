@@ -147,6 +147,7 @@ def test_clinic_to_zip(server, page, tmp_path):
     assert "/c/" in link.inner_text()
     page.get_by_role("link", name="Next: what to print").click()
     page.locator("#h-know-your-rights").check()
+    page.locator("#h-pharmacy").check()  # four files on two cores: the bar has steps to show
     page.locator("#l-es").check()
     assert page.locator("#l-ko").is_checked()  # ticked already: the clinic wrote a Korean message
     page.locator("#l-ko").uncheck()
@@ -201,6 +202,11 @@ def test_an_office_manager_in_spanish_keeps_her_clinic_and_gets_named_files(serv
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "es"
     page.get_by_label("Nombre de la clínica").fill("Clínica Ejemplo del Valle")
+    page.get_by_label("Teléfono").fill("213-KOREA")  # the library's own words, in Spanish, at the field
+    page.get_by_role("button", name="Guardar mi clínica").click()
+    error = page.locator("#e-phone").inner_text()
+    assert error == "«213-KOREA» no es un número de teléfono válido; escríbalo así: (213) 555-0100.", error
+    page.get_by_label("Teléfono").fill("(213) 555-0100")
     page.get_by_role("button", name="Guardar mi clínica").click()
     page.wait_for_url("**/c/**")
     clinic = page.url.split("?")[0]
@@ -209,23 +215,38 @@ def test_an_office_manager_in_spanish_keeps_her_clinic_and_gets_named_files(serv
     page.locator("nav").get_by_role("link", name="Qué imprimir").click()
     assert page.url == clinic + "/print"
     page.locator("#h-know-your-rights").check()
+    page.locator("#h-pharmacy").check()  # four files on two cores: the bar has steps to show
     page.locator("#l-es").check()
     page.locator("#l-ko").check()
     page.locator("#l-en").uncheck()
     page.get_by_role("button", name="Hacer los PDF y mostrarlos").click()
     page.wait_for_url("**/r/*")
-    page.wait_for_selector("#download-zip", timeout=300_000)
+    seen = _watch_bar(page, "#download-zip")  # a real job, not a mocked one: the bar moves file by file
+    assert seen, seen
+    assert seen[0][1] == 4, seen
+    assert any(0 < value < 4 for value, _ in seen), seen
+    result = page.locator("main").inner_text()
+    assert "Conozca sus derechos, Coreano (한국어)" in result  # each file's title and how to print it
+    assert "Imprima a doble cara" in result
+    assert "Know your rights" not in result
+    assert "Print two-sided" not in result
     names = []
-    for index in range(2):
+    for index in range(4):
         with page.expect_download() as info:
             page.get_by_role("link", name="Descargar este PDF").nth(index).click()
         names.append(info.value.suggested_filename)
         info.value.save_as(tmp_path / info.value.suggested_filename)
-    assert sorted(names) == ["know-your-rights-letter-es.pdf", "know-your-rights-letter-ko.pdf"]
+    assert len(set(names)) == 4, names
+    assert {"know-your-rights-letter-es.pdf", "know-your-rights-letter-ko.pdf"} <= set(names), names
     assert "Clínica Ejemplo del Valle" in pdfread.text(tmp_path / "know-your-rights-letter-es.pdf")
     with page.expect_download() as info:
         page.locator("#download-zip").click()
-    assert info.value.suggested_filename == "know-your-rights-es-ko-clinica-ejemplo-del-valle.zip"
+    assert info.value.suggested_filename == "handouts-es-ko-clinica-ejemplo-del-valle.zip"
+    info.value.save_as(tmp_path / "bundle.zip")
+    instructions = zipfile.ZipFile(tmp_path / "bundle.zip").read("PRINT-ME-FIRST.txt").decode()
+    assert instructions.startswith("IMPRÍMAME PRIMERO\nHecho con handouts"), instructions[:200]
+    assert "Papel: Carta EE. UU. 8.5 x 11 pulg." in instructions
+    assert "no asesoría legal" in instructions
 
 
 def test_bad_phone_shows_error_and_saves_nothing(server, page):
@@ -314,6 +335,70 @@ def test_many_offices_with_one_bad_row(server, page, tmp_path):
             assert ("Clínica Norte" if index == 0 else "Clinic East") in pdfread.text(target)
 
 
+def _watch_bar(page, done_selector: str, seconds: float = 300) -> list[tuple[int, int]]:
+    """(value, max) of the job page's progress bar, read every 0.2 s until
+    `done_selector` shows (bounded), each change once."""
+    seen: list[tuple[int, int]] = []
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if page.locator(done_selector).count():
+                return seen
+            state = page.evaluate(
+                "() => { const b = document.getElementById('bar'); return b ? [b.value, b.max] : null }"
+            )
+        except Exception:  # the page reloads itself when the job is done
+            state = None
+        if state and (not seen or seen[-1] != tuple(state)):
+            seen.append((int(state[0]), int(state[1])))
+        time.sleep(0.2)
+    raise AssertionError(f"{done_selector} did not show within {seconds} s; the bar read {seen}")
+
+
+def test_an_outreach_lead_in_spanish_makes_every_office_and_their_red_cards(server, page, tmp_path):
+    """Journey 2 in Spanish (issue 23): a CSV of three offices, one with a bad
+    phone; the bar moves office by office; the report words the bad row in
+    Spanish (the library's own words); every office comes in one ZIP whose
+    PRINT-ME-FIRST.txt is Spanish; then Red Card sheets with a Spanish total
+    and a Spanish title."""
+    page.goto(server["url"] + "/")
+    page.select_option("#ui_lang", "es")
+    page.locator("form.ui-lang button").click()
+    page.wait_for_load_state()
+    rows = "name,phone,slug\nClínica Norte,(213) 555-0100,norte\nClínica Sur,12,sur\nClínica Este,(323) 555-0199,este\n"
+    page.goto(server["url"] + "/offices")
+    page.get_by_label("Oficinas (archivo CSV)").set_input_files(
+        {"name": "oficinas.csv", "mimeType": "text/csv", "buffer": rows.encode()}
+    )
+    page.get_by_role("button", name="Preparar los archivos").click()
+    page.wait_for_url("**/r/*")
+    seen = _watch_bar(page, "table.report")
+    assert seen, seen
+    assert seen[0][1] == 3, seen
+    assert any(0 < value < 3 for value, _ in seen), seen  # it moved before the end: one office at a time
+    bad = page.locator("tr.bad").inner_text()
+    assert "fila 3" in bad, bad
+    assert "«12» no es un número de teléfono válido" in bad, bad
+    with page.expect_download() as info:
+        page.locator("#download-all").click()
+    info.value.save_as(tmp_path / "todas.zip")
+    with zipfile.ZipFile(tmp_path / "todas.zip") as archive:
+        assert sorted(archive.namelist()) == ["este.zip", "norte.zip", "summary.csv"]
+        with zipfile.ZipFile(io.BytesIO(archive.read("norte.zip"))) as office:
+            instructions = office.read("norte/PRINT-ME-FIRST.txt").decode()
+    assert instructions.startswith("IMPRÍMAME PRIMERO: Clínica "), instructions[:100]
+    assert "Paquete de folletos para pacientes en inglés" in instructions  # the default: English
+    page.goto(server["url"] + "/sheets")
+    page.locator("#c-es").fill("10")
+    page.locator("#c-ko").fill("10")
+    assert page.locator("#sheet-total").inner_text().startswith("Total: 20 tarjetas")
+    page.get_by_role("button", name="Hacer las hojas").click()
+    page.wait_for_url("**/r/*")
+    page.wait_for_selector("section.file h2", timeout=120_000)
+    title = page.locator("section.file h2").first.inner_text()
+    assert title.startswith("Tarjetas Rojas, 20 tarjetas (10 español + 10 coreano (한국어)) en 2 hoja(s)"), title
+
+
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 
 
@@ -391,6 +476,27 @@ def test_pages_have_no_serious_accessibility_problems(server, browser):
         problems += check("saved clinic (es)")
         page.goto(page.url.split("?")[0] + "/reprint")
         problems += check("what to reprint (es)")
+        page.goto(server["url"] + "/sheets")
+        page.locator("#c-es").fill("10")
+        page.locator("form[action='/sheets'] button[type=submit]").click()
+        page.wait_for_url("**/r/*")
+        page.wait_for_selector("section.file h2", timeout=120_000)
+        assert page.locator("html").get_attribute("lang") == "es"
+        problems += check("result page (es)")
+        page.route(
+            "**/progress.json",
+            lambda route: route.fulfill(
+                json={"done": 1, "total": 2, "finished": False, "text": "1 de 2 oficinas listas."}
+            ),
+        )
+        page.goto(server["url"] + "/offices")
+        page.locator("#f-csv").set_input_files(
+            {"name": "oficinas.csv", "mimeType": "text/csv", "buffer": b"name\nAxe Uno\nAxe Dos\n"}
+        )
+        page.locator("form[action='/offices'] button[type=submit]").click()
+        page.wait_for_url("**/r/*")
+        page.wait_for_function("() => bar.max === 2 && bar.value === 1")
+        problems += check("progress page (es)")
     finally:
         context.close()
     assert not problems, problems

@@ -23,6 +23,7 @@ from ..errors import ContentError, HandoutsError
 from ..locales import get_language
 from ..sheets import count_word
 from ..sizes import get_size
+from ..words import _
 
 SLUG = "slug"
 
@@ -211,6 +212,11 @@ def read_offices(
         csv.field_size_limit(previous)
 
 
+def _row(path: Path, number: int) -> str:
+    """Where a problem is: 'offices.csv row 3' (in the reader's language)."""
+    return _("%(file)s row %(row)s") % {"file": path, "row": number}
+
+
 def _offices(
     path: Path, rows: Iterator[list[str]], logo_anywhere: bool, defaults: OfficePlan
 ) -> tuple[list[Office], list[OfficeResult], list[str]]:
@@ -243,8 +249,12 @@ def _offices(
                 OfficeResult(
                     number,
                     "",
-                    error=f"{path} row {number}: {len(cells)} cell(s), but the "
-                    f"header has {len(columns)}; check for a stray separator or a missing cell.",
+                    error=f"{_row(path, number)}: "
+                    + _(
+                        "%(cells)s cell(s), but the header has %(columns)s; "
+                        "check for a stray separator or a missing cell."
+                    )
+                    % {"cells": len(cells), "columns": len(columns)},
                 )
             )
             continue
@@ -254,8 +264,8 @@ def _offices(
         wants = {c: values.pop(c) for c in PLAN_COLUMNS if c in values}
         values = {k: v for k, v in values.items() if v}
         try:
-            profile = make_profile(values, f"{path} row {number}", path.parent, logo_anywhere)
-            office_plan = parse_plan(wants, defaults, f"{path} row {number}")
+            profile = make_profile(values, _row(path, number), path.parent, logo_anywhere)
+            office_plan = parse_plan(wants, defaults, _row(path, number))
         except (ProfileError, ContentError) as exc:
             failures.append(OfficeResult(number, slug, error=str(exc), name=values.get("name", "")))
             continue
@@ -266,10 +276,12 @@ def _offices(
                 OfficeResult(
                     number,
                     slug,
-                    error=(
-                        f"{path} row {number}: its folder '{slug}' is also row {seen[slug]}'s; give one of them a "
-                        "different slug (or name) so that neither office's files are overwritten."
-                    ),
+                    error=f"{_row(path, number)}: "
+                    + _(
+                        "its folder '%(slug)s' is also row %(other)s's; give one of them a different slug "
+                        "(or name) so that neither office's files are overwritten."
+                    )
+                    % {"slug": slug, "other": seen[slug]},
                 )
             )
             continue

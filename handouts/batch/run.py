@@ -14,9 +14,10 @@ from ..handover import write_summary
 from ..output import remove_dead_temporaries
 from ..packet.plan import packet_date
 from ..sheets import get_stock
+from ..words import active, current
 from .fits import shared_fits
 from .office import BatchContext, make_office
-from .rows import OfficePlan, OfficeResult, read_offices
+from .rows import Office, OfficePlan, OfficeResult, read_offices
 
 
 def run_batch(
@@ -53,8 +54,16 @@ def run_batch(
         # Several offices in flight, so the engine's workers never wait for one office's packets or
         # zip: each office's steps depend on each other, but offices do not. Files are still written by
         # this process only, each office into its own folder; the output does not depend on the order.
+        # Each thread words what it writes (PRINT-ME-FIRST, titles) in the caller's language (words.py):
+        # a thread does not inherit the caller's context.
+        reader = current()
+
+        def one(office: Office) -> OfficeResult:
+            with active(reader):
+                return make_office(office, batch)
+
         with ThreadPoolExecutor(max_workers=offices_in_flight(engine), thread_name_prefix="office") as threads:
-            for result in threads.map(lambda office: make_office(office, batch), offices):
+            for result in threads.map(one, offices):
                 results.append(result)
                 if on_office:
                     on_office(result)

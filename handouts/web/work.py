@@ -20,8 +20,10 @@ from ..handover import (
     PRINT_ME_FIRST,
     Printable,
     alignment_printable,
+    card_mix,
     card_sheet_printable,
     handout_printable,
+    handout_title,
     packet_printable,
     print_me_first,
     write_zip,
@@ -35,6 +37,7 @@ from ..proof import proof
 from ..render.engine import html_to_pdf
 from ..sheets import alignment_sheet, get_stock, red_card_sheet, sheet_chunks
 from .cache import remember, write_progress
+from .i18n import gettext
 from .pool import scheduler
 from .previews import file_previews, render_preview
 
@@ -115,11 +118,13 @@ def do_handouts(folder: str, params: dict[str, Any], profile: Profile | None, fi
         except HandoutsError as exc:
             return {"error": str(exc)}
         if not jobs:
-            return {"error": "Nothing to print: choose at least one handout."}
+            return {"error": gettext("Nothing to print: choose at least one handout.")}
     if jobs:
-        report = build(
-            jobs, files_dir, fits_file=Path(fits), on_done=lambda result: one_more(result.job.label), engine=cluster()
-        )
+
+        def file_done(result: Any) -> None:
+            one_more(handout_title(result.job.handout, result.job.langs, result.job.variant))
+
+        report = build(jobs, files_dir, fits_file=Path(fits), on_done=file_done, engine=cluster())
         warnings += report.warnings
         manifest = read_manifest(files_dir)
         for result in report.results:
@@ -151,7 +156,7 @@ def do_handouts(folder: str, params: dict[str, Any], profile: Profile | None, fi
                 written += build_packets(
                     [code], files_dir, profile, bilingual, on_warning=warnings.append, engine=cluster()
                 )
-                one_more(f"packet ({code})")
+                one_more(packet_printable("", code, bilingual, 0).what)
         except HandoutsError as exc:
             errors.append(f"packets: {exc}")
         for code, path in zip(langs, written, strict=False):
@@ -163,7 +168,8 @@ def do_handouts(folder: str, params: dict[str, Any], profile: Profile | None, fi
     if files:
         _bundle(out, entries, files)
     file_previews(out, entries)
-    notes = [f"Removed from the SVG logo: {note}" for note in profile.notes] if profile else []
+    removed = gettext("Removed from the SVG logo: %(what)s")
+    notes = [removed % {"what": note} for note in profile.notes] if profile else []
     summary = {
         "files": entries,
         "warnings": records(warnings),
@@ -205,9 +211,9 @@ def do_sheet(folder: str, params: dict[str, Any]) -> dict[str, Any]:
     files = [(all_name, buffer.getvalue()), (align_name, align)]
     for path_name, data in files:
         write_atomically(out / "files" / path_name, data)
-    mix = " + ".join(f"{n} {c}" for c, n in params["counts"])
+    cards = card_mix(params["counts"])
     entries = [
-        _entry(card_sheet_printable(all_name, f"{total} cards ({mix})", len(chunks), stock.name), sheets=len(chunks)),
+        _entry(card_sheet_printable(all_name, cards, len(chunks), stock.name), sheets=len(chunks)),
         _entry(alignment_printable(align_name)),
     ]
     _bundle(out, entries, files)

@@ -10,7 +10,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
-from ...locales import LANGUAGES
+from ...labels import language_label
 from .. import i18n
 from ..presenters import as_notice, download_name, plain_warning
 from ..state import Web
@@ -32,15 +32,13 @@ async def result(web: Web, request: Request) -> Response:
     for entry in result.get("files", []):
         if entry.get("review_status") == "draft":
             for code in entry.get("langs", []):
-                language = LANGUAGES[code]
                 text = (
                     i18n.gettext("The English text has not yet been checked by a lawyer.")
                     if code == "en"
                     else i18n.gettext(
-                        "The %(name)s (%(native)s) text is a draft translation: "
-                        "no person who reads it has checked it yet."
+                        "The text in %(language)s is a draft translation: no person who reads it has checked it yet."
                     )
-                    % {"name": language.english_name, "native": language.native_name}
+                    % {"language": language_label(code, True)}
                 )
                 if text not in drafts:
                     drafts.append(text)
