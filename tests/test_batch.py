@@ -15,6 +15,7 @@ from handouts.batch import OfficePlan, card_sheets, parse_cards, parse_plan
 from handouts.cli import main
 from handouts.clinic.toml import load_profile
 from handouts.errors import ContentError
+from handouts.facts import load_facts
 from handouts.packet.plan import PACKET_HANDOUTS
 from handouts.resources import content_dir
 from handouts.sheets import get_stock
@@ -137,7 +138,8 @@ def test_batch_gives_each_office_what_its_row_asks_zipped_with_a_summary(data_co
         ("koreatown-clinic", "ko/know-your-rights-letter.pdf"),
         ("clinica-del-valle", "packets/packet-es-with-en.pdf"),
     ):
-        hotline = "L.A. Raids Rapid Response Network (LARRN) hotline (fact la_rapid_response_network_hotline)"
+        label = load_facts()["la_rapid_response_network_hotline"].label  # its own name, from the facts file
+        hotline = f"{label} (fact la_rapid_response_network_hotline)"
         assert rows[printed] == f"{hotline} changed", printed
     assert "glendale-health" not in {office for office, _ in rows}
 

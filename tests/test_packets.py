@@ -10,6 +10,7 @@ from pypdf import PdfReader
 
 from handouts.cli import main
 from handouts.content import get_handout, load_content
+from handouts.facts import load_facts
 from handouts.locales import LANGUAGES
 from handouts.packet.plan import PACKET_HANDOUTS, PACKET_SIZE
 from handouts.sizes import get_size
@@ -122,7 +123,8 @@ def test_a_packet_is_listed_once_for_reprint_with_the_fact_that_changed(data_cop
     assert listed.exit_code == 0, listed.output
     with open(tmp_path / "reprint.csv", encoding="utf-8", newline="") as stream:
         rows = [(r["file"], r["reasons"]) for r in csv.DictReader(stream)]
-    changed = "L.A. Raids Rapid Response Network (LARRN) hotline (fact la_rapid_response_network_hotline) changed"
+    label = load_facts()["la_rapid_response_network_hotline"].label  # its own name, from the facts file
+    changed = f"{label} (fact la_rapid_response_network_hotline) changed"
     printing = [
         h for h in PACKET_HANDOUTS if "la_rapid_response_network_hotline" in {c.fact for c in get_handout(h).contacts}
     ]

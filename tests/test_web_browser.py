@@ -147,7 +147,6 @@ def test_clinic_to_zip(server, page, tmp_path):
     assert "/c/" in link.inner_text()
     page.get_by_role("link", name="Next: what to print").click()
     page.locator("#h-know-your-rights").check()
-    page.locator("#h-pharmacy").check()  # four files on two cores: the bar has steps to show
     page.locator("#l-es").check()
     assert page.locator("#l-ko").is_checked()  # ticked already: the clinic wrote a Korean message
     page.locator("#l-ko").uncheck()
