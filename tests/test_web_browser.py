@@ -424,6 +424,30 @@ def test_pages_have_no_serious_accessibility_problems(server, browser):
         ]
 
     problems = []
+
+    def job_pages(lang: str, text: str) -> None:
+        """A result page (Red Card sheets), then a batch's progress bar: progress.json
+        answers "not finished" here, so the page stays put."""
+        page.goto(server["url"] + "/sheets")
+        page.locator(f"#c-{lang}").fill("10")
+        page.locator("form[action='/sheets'] button[type=submit]").click()
+        page.wait_for_url("**/r/*")
+        page.wait_for_selector("section.file h2", timeout=120_000)
+        assert page.locator("html").get_attribute("lang") == lang
+        problems.extend(check(f"result page ({lang})"))
+        answer = {"done": 5, "total": 7, "finished": False, "text": text}
+        page.route("**/progress.json", lambda route: route.fulfill(json=answer))
+        page.goto(server["url"] + "/offices")
+        page.locator("#f-csv").set_input_files(
+            {"name": "offices.csv", "mimeType": "text/csv", "buffer": b"name\nAxe Clinic One\nAxe Clinic Two\n"}
+        )
+        page.locator("form[action='/offices'] button[type=submit]").click()
+        page.wait_for_url("**/r/*")
+        assert page.locator("progress#bar").count() == 1
+        page.wait_for_function("() => bar.max === 7 && bar.value === 5")  # drawn by progress.js
+        problems.extend(check(f"progress page ({lang})"))
+        page.unroute("**/progress.json")
+
     try:
         page.goto(server["url"] + "/sheets")
         page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', '<input type=text>')")
@@ -436,30 +460,8 @@ def test_pages_have_no_serious_accessibility_problems(server, browser):
         page.get_by_label("Phone").fill("12")
         page.get_by_role("button", name="Save my clinic").click()
         problems += check("/clinic with an error")
-        page.goto(server["url"] + "/sheets")
-        page.locator("#c-en").fill("10")
-        page.get_by_role("button", name="Make the sheets").click()
-        page.wait_for_url("**/r/*")
-        page.wait_for_selector("section.file h2", timeout=120_000)
-        problems += check("result page")
-        # the progress bar of a batch: progress.json answers "not finished" here, so the page stays put
-        page.route(
-            "**/progress.json",
-            lambda route: route.fulfill(
-                json={"done": 5, "total": 7, "finished": False, "text": "5 of 7 offices done."}
-            ),
-        )
-        page.goto(server["url"] + "/offices")
-        page.get_by_label("Offices (CSV file)").set_input_files(
-            {"name": "offices.csv", "mimeType": "text/csv", "buffer": b"name\nAxe Clinic One\nAxe Clinic Two\n"}
-        )
-        page.get_by_role("button", name="Make the files").click()
-        page.wait_for_url("**/r/*")
-        assert page.locator("progress#bar").count() == 1
-        page.wait_for_function("() => bar.max === 7 && bar.value === 5")  # drawn by progress.js
-        problems += check("progress page")
+        job_pages("en", "5 of 7 offices done.")
         # the same pages in Spanish, and a clinic's own pages (issue 23)
-        page.unroute("**/progress.json")
         page.goto(server["url"] + "/")
         page.select_option("#ui_lang", "es")
         page.locator("form.ui-lang button").click()
@@ -475,27 +477,7 @@ def test_pages_have_no_serious_accessibility_problems(server, browser):
         problems += check("saved clinic (es)")
         page.goto(page.url.split("?")[0] + "/reprint")
         problems += check("what to reprint (es)")
-        page.goto(server["url"] + "/sheets")
-        page.locator("#c-es").fill("10")
-        page.locator("form[action='/sheets'] button[type=submit]").click()
-        page.wait_for_url("**/r/*")
-        page.wait_for_selector("section.file h2", timeout=120_000)
-        assert page.locator("html").get_attribute("lang") == "es"
-        problems += check("result page (es)")
-        page.route(
-            "**/progress.json",
-            lambda route: route.fulfill(
-                json={"done": 1, "total": 2, "finished": False, "text": "1 de 2 oficinas listas."}
-            ),
-        )
-        page.goto(server["url"] + "/offices")
-        page.locator("#f-csv").set_input_files(
-            {"name": "oficinas.csv", "mimeType": "text/csv", "buffer": b"name\nAxe Uno\nAxe Dos\n"}
-        )
-        page.locator("form[action='/offices'] button[type=submit]").click()
-        page.wait_for_url("**/r/*")
-        page.wait_for_function("() => bar.max === 2 && bar.value === 1")
-        problems += check("progress page (es)")
+        job_pages("es", "5 de 7 oficinas listas.")
     finally:
         context.close()
     assert not problems, problems
