@@ -301,17 +301,20 @@ def test_a_logo_over_its_limit_is_refused_at_its_field_and_the_form_kept(server,
     assert page.locator("#f-name").input_value() == "Example Big Logo Clinic"
 
 
+def _send_offices(page, server, rows: str, label: str = "Offices (CSV file)", button: str = "Make the files") -> None:
+    """Many offices: choose the CSV by its field's label, press the button, land on the job's page."""
+    page.goto(server["url"] + "/offices")
+    page.get_by_label(label).set_input_files({"name": "offices.csv", "mimeType": "text/csv", "buffer": rows.encode()})
+    page.get_by_role("button", name=button).click()
+    page.wait_for_url("**/r/*")
+
+
 def test_many_offices_with_one_bad_row(server, page, tmp_path):
     """Journey 3: a CSV with one bad row: a progress bar while it builds, then
     the report names the row, and the other offices' ZIPs download, each with
     its packet."""
     rows = "name,phone,slug\nClínica Norte,(213) 555-0100,norte\nClínica Sur,12,sur\nClinic East,(323) 555-0199,east\n"
-    page.goto(server["url"] + "/offices")
-    page.get_by_label("Offices (CSV file)").set_input_files(
-        {"name": "offices.csv", "mimeType": "text/csv", "buffer": rows.encode()}
-    )
-    page.get_by_role("button", name="Make the files").click()
-    page.wait_for_url("**/r/*")
+    _send_offices(page, server, rows)
     assert page.locator("progress#bar").get_attribute("max") == "3"  # the progress bar first
     page.wait_for_selector("table.report", timeout=300_000)  # progress.js shows the report when done
     bad = page.locator("tr.bad")
@@ -365,12 +368,7 @@ def test_an_outreach_lead_in_spanish_makes_every_office_and_their_red_cards(serv
     page.locator("form.ui-lang button").click()
     page.wait_for_load_state()
     rows = "name,phone,slug\nClínica Norte,(213) 555-0100,norte\nClínica Sur,12,sur\nClínica Este,(323) 555-0199,este\n"
-    page.goto(server["url"] + "/offices")
-    page.get_by_label("Oficinas (archivo CSV)").set_input_files(
-        {"name": "oficinas.csv", "mimeType": "text/csv", "buffer": rows.encode()}
-    )
-    page.get_by_role("button", name="Preparar los archivos").click()
-    page.wait_for_url("**/r/*")
+    _send_offices(page, server, rows, label="Oficinas (archivo CSV)", button="Preparar los archivos")
     seen = _watch_bar(page, "table.report")
     assert seen, seen
     assert seen[0][1] == 3, seen
