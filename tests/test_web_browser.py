@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from . import pdfread
+from .webjobs import free_port, running_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARMENIAN_NAME = "Հայկական Առողջության Կենտրոն"
@@ -41,16 +42,10 @@ def clean_env() -> dict[str, str]:
     return {key: value for key, value in os.environ.items() if key != "FONTCONFIG_FILE"}
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     data = tmp_path_factory.mktemp("web-data")
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "handouts.cli", "serve", "--port", str(port), "--data", str(data), "-j", "2"],
         stdout=subprocess.PIPE,
@@ -479,3 +474,60 @@ def test_pages_have_no_serious_accessibility_problems(server, browser):
     finally:
         context.close()
     assert not problems, problems
+
+
+def test_what_to_reprint_lists_exactly_the_file_whose_text_changed(browser, data_copy, tmp_path):
+    """Issue 23, point 5, in the browser: a clinic makes the Red Card and the
+    Know Your Rights flyer in English and Spanish; then one Spanish line of the
+    Red Card changes in the content project the page uses; What to reprint
+    lists that one file as changed, says why, keeps the other three, and makes
+    only it again, with the new line."""
+    from handouts.web import Limits
+
+    red_card = data_copy / "content" / "red-card" / "es.yaml"
+    old_line = "No firme nada hasta hablar con un abogado."
+    new_line = "No firme ningún papel hasta hablar con un abogado."
+    assert old_line in red_card.read_text(encoding="utf-8")
+    context = browser.new_context(accept_downloads=True, locale="en-US")
+    page = context.new_page()
+    page.set_default_timeout(120_000)
+    with running_server(tmp_path / "web", Limits(workers=1)) as url:
+        page.goto(url + "/")
+        page.get_by_label("Clinic name").fill("Example Reprint Clinic")  # a made-up clinic
+        page.get_by_label("Phone").fill("(213) 555-0100")
+        page.get_by_role("button", name="Save my clinic").click()
+        page.get_by_role("link", name="Next: what to print").click()
+        clinic = page.url.rsplit("/print", 1)[0]
+        page.locator("#h-red-card").check()
+        page.locator("#h-know-your-rights").check()
+        page.locator("#l-en").check()
+        page.locator("#l-es").check()
+        page.get_by_role("button", name="Make the PDFs and show them").click()
+        page.wait_for_url("**/r/*")
+        page.wait_for_selector("#download-zip", timeout=300_000)
+
+        page.goto(clinic + "/reprint")
+        assert page.locator("li.reprint-changed").count() == 0
+        made = sorted(page.locator("li.reprint-same code").all_inner_texts())
+        assert len(made) == 4, made
+        red_card.write_text(red_card.read_text(encoding="utf-8").replace(old_line, new_line), encoding="utf-8")
+
+        page.reload()
+        changed = page.locator("li.reprint-changed")
+        assert changed.locator("code").all_inner_texts() == [n for n in made if n.startswith("es/red-card")]
+        assert "print again, because" in changed.inner_text()
+        assert sorted(page.locator("li.reprint-same code").all_inner_texts()) == [
+            n for n in made if not n.startswith("es/red-card")
+        ]
+        page.get_by_role("button", name="Make the 1 changed file again").click()
+        page.wait_for_url("**/r/*")
+        page.wait_for_selector("#download-zip", timeout=300_000)
+        downloads = page.get_by_role("link", name="Download this PDF")
+        assert downloads.count() == 1
+        with page.expect_download() as info:
+            downloads.first.click()
+        info.value.save_as(tmp_path / "reprinted.pdf")
+        text = " ".join(pdfread.text(tmp_path / "reprinted.pdf").split())
+        assert "ningún papel" in text
+        assert "No firme nada" not in text
+    context.close()

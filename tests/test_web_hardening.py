@@ -8,7 +8,6 @@ Made-up clinic names only; nothing here depends on today's date.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import re
 import signal
@@ -17,7 +16,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -29,9 +27,9 @@ from handouts.errors import HandoutsError
 from handouts.locales import LANGUAGES
 from handouts.web import Limits
 from handouts.web.app import create_app
-from handouts.web.server import BoundedH11, make_server
+from handouts.web.server import BoundedH11
 
-from .webjobs import finished
+from .webjobs import finished, free_port, running_server
 
 # About 1.6 KB: ten levels of ten <use> of the level below, a "billion laughs" in geometry.
 USE_BOMB = (
@@ -73,31 +71,6 @@ FINE = (
 
 
 HANDOUTS = str(Path(sys.executable).with_name("handouts"))
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@contextlib.contextmanager
-def running_server(data: Path, limits: Limits) -> Iterator[str]:
-    """`handouts serve`'s own server (server.make_server) on 127.0.0.1, in a thread; stopped on exit."""
-    port = free_port()
-    server = make_server(data, "127.0.0.1", port, limits)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline and thread.is_alive():
-        time.sleep(0.05)
-    assert server.started, "the server did not start within 30 s"
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(30)
-        assert not thread.is_alive(), "the server did not stop within 30 s"
 
 
 def form_token(client: httpx.Client | starlette_testclient.TestClient) -> str:
