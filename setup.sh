@@ -36,6 +36,17 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e '.[test]'
+# Caddy's binary, only for the tests to validate deploy/Caddyfile with Caddy itself. Taken out of
+# Debian's package, not installed: installing the package would start a web server on port 80.
+if [ ! -x .venv/tools/caddy ] && command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null; then
+  fetch="$(mktemp -d)"
+  if (cd "$fetch" && apt-get download -qq caddy >/dev/null 2>&1) && dpkg-deb -x "$fetch"/caddy_*.deb "$fetch/x"; then
+    install -D -m 755 "$fetch/x/usr/bin/caddy" .venv/tools/caddy
+  else
+    echo "Could not fetch Caddy from Debian: the test of deploy/Caddyfile will be skipped." >&2
+  fi
+  rm -rf "$fetch"
+fi
 # An editable install leaves our own modules uncompiled: compile them now, so every
 # command and every worker it starts skips that (about 0.2 s each; Python still
 # recompiles a module whose source changed since).
