@@ -13,11 +13,15 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import gettext as gettext_module
+import io
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
+from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.support import Translations
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "handouts"
@@ -25,22 +29,17 @@ _current: contextvars.ContextVar[str] = contextvars.ContextVar("reader_lang", de
 
 
 @cache
-def read_catalogue(path: Path, lang: str) -> dict[str, str]:
-    """msgid -> translation of a PO file (fuzzy and empty entries left out); {} when there is none."""
+def read_catalogue(path: Path, lang: str) -> gettext_module.NullTranslations:
+    """A PO file as Babel's Translations (fuzzy entries left out, the language's
+    own plural rule from its header); a null catalogue when there is none."""
     if not path.is_file():
-        return {}
+        return gettext_module.NullTranslations()
     with path.open("rb") as handle:
         po = read_po(handle, locale=lang)
-    found: dict[str, str] = {}
-    for message in po:
-        if not message.id or not message.string or message.fuzzy:
-            continue
-        if isinstance(message.id, str):
-            found[message.id] = str(message.string)
-        else:  # (singular, plural): the first and the last of the language's forms
-            forms = [form for form in message.string if form]
-            found[message.id[0]], found[message.id[1]] = forms[0], forms[-1]
-    return found
+    compiled = io.BytesIO()
+    write_mo(compiled, po)
+    compiled.seek(0)
+    return Translations(compiled, domain=path.stem)
 
 
 def current() -> str:
@@ -71,16 +70,19 @@ def N_(message: str) -> str:  # noqa: N802 - the name pybabel extracts by defaul
     return message
 
 
+def _catalogue() -> gettext_module.NullTranslations:
+    lang = _current.get()
+    return read_catalogue(LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po", lang)
+
+
 def gettext(message: str) -> str:
     """`message` in the reader's language, from the library's catalogue (itself when untranslated)."""
-    lang = _current.get()
-    if lang == "en":
-        return message
-    return read_catalogue(LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po", lang).get(message, message)
+    return _catalogue().gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    return gettext(singular if n == 1 else plural)
+    """The form for `n` by the reader's language's own plural rule."""
+    return _catalogue().ngettext(singular, plural, n)
 
 
 _ = gettext

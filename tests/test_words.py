@@ -18,7 +18,8 @@ from handouts.changes import reasons
 from handouts.clinic.profile import ProfileError
 from handouts.clinic.validate import make_profile
 from handouts.handover import card_sheet_printable, handout_printable, packet_printable, print_me_first
-from handouts.words import active, current
+from handouts.web import i18n
+from handouts.words import active, current, read_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "handouts" / "locale" / "es" / "LC_MESSAGES" / "handouts.po"
@@ -104,3 +105,30 @@ def test_reprint_reasons_name_the_fact_by_its_label():
     assert "cambió L.A. Care Nurse Advice Line (dato lacare_nurse_advice_line)" in spanish
     assert "cambió los datos de la clínica" in spanish
     assert "cambió el texto en español de «Conozca sus derechos» (know-your-rights/es.yaml)" in spanish
+
+
+def test_a_count_takes_the_form_its_language_needs(tmp_path):
+    """Plural forms follow each catalogue's own rule (Babel), so a language with
+    three forms can be added: a made-up Russian catalogue, as a translator writes it."""
+    path = tmp_path / "handouts.po"
+    path.write_text(
+        'msgid ""\nmsgstr ""\n"Language: ru\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+        '"Plural-Forms: nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && '
+        '(n%100<10 || n%100>=20) ? 1 : 2);\\n"\n\n'
+        'msgid "%(num)s file"\nmsgid_plural "%(num)s files"\n'
+        'msgstr[0] "%(num)s файл"\nmsgstr[1] "%(num)s файла"\nmsgstr[2] "%(num)s файлов"\n',
+        encoding="utf-8",
+    )
+    catalogue = read_catalogue(path, "ru")
+    forms = {n: catalogue.ngettext("%(num)s file", "%(num)s files", n) for n in (1, 3, 5, 21, 11)}
+    assert forms == {
+        1: "%(num)s файл",
+        3: "%(num)s файла",
+        5: "%(num)s файлов",
+        21: "%(num)s файл",
+        11: "%(num)s файлов",
+    }
+    done = ("%(done)s of %(total)s file done.", "%(done)s of %(total)s files done.")
+    with active("es"):  # the page's Spanish catalogue, by its own rule (nplurals=2)
+        assert i18n.ngettext(*done, 1).endswith("archivo listo.")
+        assert i18n.ngettext(*done, 3).endswith("archivos listos.")

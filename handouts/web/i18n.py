@@ -9,6 +9,7 @@ its code to UI_LANGUAGES).
 
 from __future__ import annotations
 
+import gettext as gettext_module
 from pathlib import Path
 
 from ..words import N_, active, current, read_catalogue
@@ -19,7 +20,7 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 UI_LANGUAGES = {"en": "English", "es": "Español"}
 
 
-def catalogue(lang: str) -> dict[str, str]:
+def catalogue(lang: str) -> gettext_module.NullTranslations:
     return read_catalogue(LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po", lang)
 
 
@@ -34,8 +35,8 @@ def choose(cookie: str | None, accept: str) -> str:
 
 
 def gettext(message: str) -> str:
-    return catalogue(current()).get(message, message)
+    return catalogue(current()).gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    return gettext(singular if n == 1 else plural)
+    return catalogue(current()).ngettext(singular, plural, n)
