@@ -151,8 +151,19 @@ def _impose(pdf: bytes, sheets: list[list[int]]) -> bytes:
     sheet_pages, new_nums = [], []
     for number, order in enumerate(sheets):
         x, offset, content, kids = 0.0, 0, [], pikepdf.Array()
-        sheet = pikepdf.Dictionary(Type=pikepdf.Name.Page, Resources=panels[order[0]].Resources)
-        sheet = document.make_indirect(sheet)
+        # WeasyPrint names resources once per document (its pages share one dictionary), so the
+        # panels' resources merge without renaming
+        resources = pikepdf.Dictionary()
+        for index in order:
+            for category, entries in panels[index].Resources.items():
+                if not isinstance(entries, pikepdf.Dictionary):  # /ProcSet
+                    resources[category] = entries
+                    continue
+                if category not in resources:
+                    resources[category] = pikepdf.Dictionary()
+                for name, value in entries.items():
+                    resources[category][name] = value
+        sheet = document.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Page, Resources=resources))
         for index in order:
             panel = panels[index]
             content.append(f"q 1 0 0 1 {x:.4f} 0 cm\n".encode())
