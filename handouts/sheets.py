@@ -15,7 +15,7 @@ from .errors import UsageError
 from .fonts import font_css
 from .locales import LANGUAGES, get_language
 from .model import Job
-from .render import environment, html_to_pdf, render, set_language
+from .render import describe, environment, html_to_pdf, render
 from .translations import check_reviewed
 from .words import N_
 
@@ -200,21 +200,18 @@ def impose(cards: list[bytes], stock: Stock, langs: tuple[str, ...] = ("en",)) -
             x, y = stock.slot_origin_pt(index, back=side == 1)
             sheet.merge_transformed_page(reader.pages[side], Transformation().translate(x, y))
         writer.add_page(sheet)
-    # A print product: its pages are merged, not laid out, so it is not tagged; it says
-    # what it is (title, subject) and its main language for screen readers and file lists.
-
+    # A print product, cut into cards: its pages are merged, not laid out, so it is not tagged
+    # (each card's own PDF is; README "Accessibility"). It still says what it is: a title,
+    # its main language and XMP metadata, and viewers show the title.
     names = ", ".join(LANGUAGES[code].english_name for code in langs if code in LANGUAGES)
-    writer.add_metadata(
-        {
-            "/Title": f"Red Cards ({names}) on {stock.description}",
-            "/Subject": "Wallet cards: page 1 the fronts, page 2 the backs (print two-sided, flip on the long edge)",
-            "/Creator": "handouts",
-        }
-    )
-    set_language(writer, langs[0] if langs else "en")
     out = io.BytesIO()
     writer.write(out)
-    return out.getvalue()
+    return describe(
+        out.getvalue(),
+        f"Red Cards ({names}) on {stock.description}",
+        langs[0] if langs else "en",
+        "Wallet cards: page 1 the fronts, page 2 the backs (print two-sided, flip on the long edge)",
+    )
 
 
 def alignment_sheet(stock: Stock) -> bytes:

@@ -10,6 +10,10 @@ sheets in the order that reads right once folded:
 
 For right-to-left languages the brochure opens the other way, so both sheets
 are mirrored: the cover is on the outside left.
+
+The panels are written as a tagged PDF (PDF/UA-1, like the flyers: language,
+title, XMP metadata, structure tree) and imposed with pikepdf, keeping the tags:
+a screen reader reads cover, inside panels, fold-in flap, then the back.
 """
 
 from __future__ import annotations
@@ -31,7 +35,6 @@ from .render import (
     page_context,
     prepare,
     render_template,
-    set_language,
     write_pdf,
 )
 from .render.fit import POLICIES, Measured, fit
@@ -113,31 +116,118 @@ def _panels(lang: str, profile: Profile | None) -> tuple[bytes, list[str]]:
             f"for {PANELS} (the last one {last_page_fill(document):.0%} full). Shorten the texts of "
             "know-your-rights, care-access or pharmacy."
         )
-    return write_pdf(document, label), warnings
+    return write_pdf(document, label, pdf_variant="pdf/ua-1"), warnings
+
+
+def _renumber(panel: Any, offset: int) -> bytes:
+    """A panel's content stream with each marked-content ID moved up by `offset`."""
+    import pikepdf
+
+    operations: list[Any] = []
+    for parsed in pikepdf.parse_content_stream(panel):
+        instruction: Any = parsed
+        if isinstance(parsed, pikepdf.ContentStreamInstruction) and str(parsed.operator) == "BDC":
+            tag, properties = parsed.operands[0], parsed.operands[-1]
+            if isinstance(properties, pikepdf.Dictionary) and "/MCID" in properties:
+                properties = pikepdf.Dictionary({**properties, "/MCID": int(properties.MCID) + offset})
+                instruction = pikepdf.ContentStreamInstruction([tag, properties], parsed.operator)
+        operations.append(instruction)
+    return pikepdf.unparse_content_stream(operations)
+
+
+def _impose(pdf: bytes, sheets: list[list[int]]) -> bytes:
+    """The tagged six-panel PDF with its panels placed side by side on two sheets, keeping
+    the structure tree: each panel's marked content is renumbered on its sheet, and the tags
+    point at the sheet. The tags stay in the order of the template (cover, inside panels,
+    fold-in flap, back), which is how a person reads the folded brochure."""
+    import pikepdf
+
+    document = pikepdf.open(io.BytesIO(pdf))
+    panels = [page.obj for page in document.pages]
+    tree = document.Root.StructTreeRoot
+    nums = tree.ParentTree.Nums
+    parents = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+    moved: dict[tuple[int, int], tuple[pikepdf.Object, int]] = {}  # panel page -> (sheet page, offset)
+    sheet_pages, new_nums = [], []
+    for number, order in enumerate(sheets):
+        x, offset, content, kids = 0.0, 0, [], pikepdf.Array()
+        # WeasyPrint names resources once per document (its pages share one dictionary), so the
+        # panels' resources merge without renaming
+        resources = pikepdf.Dictionary()
+        for index in order:
+            for category, entries in panels[index].Resources.items():
+                if not isinstance(entries, pikepdf.Dictionary):  # /ProcSet
+                    resources[category] = entries
+                    continue
+                if category not in resources:
+                    resources[category] = pikepdf.Dictionary()
+                for name, value in entries.items():
+                    resources[category][name] = value
+        sheet = document.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Page, Resources=resources))
+        for index in order:
+            panel = panels[index]
+            content.append(f"q 1 0 0 1 {x:.4f} 0 cm\n".encode())
+            content.append(_renumber(pikepdf.Page(panel), offset))
+            content.append(b"\nQ\n")
+            moved[panel.objgen] = (sheet, offset)
+            kids.extend(parents.get(int(panel.StructParents), pikepdf.Array()))
+            offset += len(parents.get(int(panel.StructParents), ()))
+            x += float(panel.MediaBox[2]) - float(panel.MediaBox[0])
+        sheet.MediaBox = pikepdf.Array([0, 0, 11 * 72, HEIGHT_IN * 72])
+        sheet.Contents = document.make_stream(b"".join(content))
+        sheet.StructParents = number
+        sheet.Tabs = pikepdf.Name.S
+        sheet_pages.append(sheet)
+        new_nums += [number, pikepdf.Array(kids)]
+    _repoint(tree, moved)
+    tree.ParentTree.Nums = pikepdf.Array(new_nums)
+    tree.ParentTreeNextKey = len(sheets)
+    for _ in range(len(document.pages)):
+        del document.pages[0]
+    for sheet in sheet_pages:
+        document.pages.append(pikepdf.Page(sheet))
+    buffer = io.BytesIO()
+    document.save(buffer, deterministic_id=True)
+    return buffer.getvalue()
+
+
+def _repoint(node: Any, moved: dict[tuple[int, int], tuple[Any, int]], page: Any = None) -> None:
+    """Point every tag below `node` at the sheet its panel went to, with its moved content IDs."""
+    import pikepdf
+
+    if not isinstance(node, pikepdf.Dictionary):
+        return
+    if "/Pg" in node and node.Pg.objgen in moved:
+        page = node.Pg.objgen
+        node.Pg = moved[page][0]
+    kids = node.get("/K")
+    if kids is None:
+        return
+    items = kids if isinstance(kids, pikepdf.Array) else [kids]
+    for position, kid in enumerate(items):
+        if isinstance(kid, int) and page is not None:
+            if isinstance(kids, pikepdf.Array):
+                kids[position] = kid + moved[page][1]
+            else:
+                node.K = kid + moved[page][1]
+        elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == pikepdf.Name.MCR:
+            mcr_page = kid.Pg.objgen if "/Pg" in kid else page
+            if mcr_page in moved:
+                kid.MCID = int(kid.MCID) + moved[mcr_page][1]
+                kid.Pg = moved[mcr_page][0]
+        elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == pikepdf.Name.OBJR:
+            if "/Pg" in kid and kid.Pg.objgen in moved:
+                kid.Pg = moved[kid.Pg.objgen][0]
+        else:
+            _repoint(kid, moved, page)
 
 
 def trifold(lang: str, profile: Profile | None = None) -> tuple[bytes, list[str]]:
-    """Two Letter-landscape pages, outside then inside, and the warnings about
-    facts it prints that are not confirmed."""
-    from pypdf import PageObject, PdfReader, PdfWriter, Transformation
-
+    """Two Letter-landscape pages, outside then inside, tagged (PDF/UA-1) like the
+    flyers, and the warnings about facts it prints that are not confirmed."""
     get_language(lang)
     pdf, warnings = _panels(lang, profile)
-    panels = PdfReader(io.BytesIO(pdf)).pages
     outside, inside = [FLAP, BACK, COVER], [IN1, IN2, IN3]
     if get_language(lang).direction == "rtl":
         outside, inside = outside[::-1], inside[::-1]
-    writer = PdfWriter()
-    for order in (outside, inside):
-        sheet = PageObject.create_blank_page(width=11 * 72, height=HEIGHT_IN * 72)
-        x = 0.0
-        for index in order:
-            panel = panels[index]
-            sheet.merge_transformed_page(panel, Transformation().translate(x, 0))
-            x += float(panel.mediabox.width)
-        writer.add_page(sheet)
-    set_language(writer, lang)
-    writer.add_metadata({"/Title": f"Tri-fold brochure ({lang})", "/Creator": "handouts"})
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue(), warnings
+    return _impose(pdf, [outside, inside]), warnings

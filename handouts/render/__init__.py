@@ -28,7 +28,7 @@ from .boxes import content_bottom
 from .context import PageContext, page_context, say_phrases
 from .engine import font_config, html_to_pdf, last_page_fill, layout, write_pdf
 from .html import Formatter, environment, render_template
-from .pdf import set_language
+from .pdf import describe, set_language
 from .pipeline import fit_page, off_the_page, page_html, render
 from .prepare import Part, Prepared, checked_on, prepare, source_unreviewed
 from .spread import filled, is_fill, within_area
@@ -48,6 +48,7 @@ __all__ = [
     "Variant",
     "checked_on",
     "content_bottom",
+    "describe",
     "environment",
     "filled",
     "fit_page",

@@ -61,3 +61,27 @@ def identifier(seed: str) -> bytes:
     """A PDF /ID derived from what the PDF shows (not the clock), so identical
     inputs give identical bytes."""
     return hashlib.md5(seed.encode()).hexdigest().encode()
+
+
+def describe(pdf: bytes, title: str, lang: str, subject: str = "") -> bytes:
+    """A PDF that is not tagged (its pages are merged, not laid out: card sheets) still says
+    what it is: /Title and /Lang, the same in its XMP metadata, and a viewer shows the title
+    rather than the file name (/DisplayDocTitle)."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        document.Root.Lang = pikepdf.String(lang)
+        document.Root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True)
+        with document.open_metadata(set_pikepdf_as_editor=False) as meta:
+            meta["dc:title"] = title
+            meta["dc:language"] = [lang]
+            if subject:
+                meta["dc:description"] = subject
+            meta["xmp:CreatorTool"] = "handouts"
+        document.docinfo["/Title"] = title
+        if subject:
+            document.docinfo["/Subject"] = subject
+        document.docinfo["/Creator"] = "handouts"
+        buffer = io.BytesIO()
+        document.save(buffer, deterministic_id=True)
+    return buffer.getvalue()
