@@ -42,6 +42,7 @@ class Limits:
     allowed_hosts: tuple[str, ...] = ()  # Host headers accepted besides this computer's own names
     keep_days: float = 30.0  # builds unused this long are removed
     keep_gb: float = 5.0  # builds beyond this total are removed, least recently used first
+    public: bool = False  # --public: operator pages (invite reviewers, resolve comments) are off; use the CLI
     scheduler: str = ""  # a Dask scheduler (tcp://HOST:PORT) to render on, as `handouts batch --scheduler` does
 
 

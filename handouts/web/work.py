@@ -35,6 +35,7 @@ from ..packet.build import build_packets
 from ..plan import plan, plan_each
 from ..proof import proof
 from ..render.engine import html_to_pdf
+from ..review import edit
 from ..sheets import alignment_sheet, get_stock, red_card_sheet, sheet_chunks
 from .cache import remember, write_progress
 from .i18n import gettext
@@ -308,3 +309,12 @@ def do_check_logo(data: bytes) -> dict[str, Any]:
     finally:
         document.close()
     return {"kind": kind, "data": cleaned, "notes": notes}
+
+
+def do_review_edit(handout: str, lang: str, sid: str, text: str, seen: str) -> dict[str, Any]:
+    """A reviewer's new wording of one string (review.edit: the import's checks, then written), in a worker:
+    {"old": the text before} or {"error": why it was refused}."""
+    try:
+        return {"old": edit(handout, lang, sid, text, seen).text}
+    except HandoutsError as exc:
+        return {"error": str(exc)}
