@@ -62,6 +62,7 @@ def test_operator_pages_answer_this_computer_only(data_copy, tmp_path):
             assert (
                 other.post("/translations/resolve", data={"csrf_token": _csrf(page), "comment": "1"}).status_code == 404
             )
+            assert other.get("/translations/ko/record.pdf").status_code == 404
             assert other.get(f"/review/{token}/red-card").status_code == 200  # the reviewer's link works anywhere
 
 
@@ -166,3 +167,38 @@ def test_the_english_footer_changes_once_a_lawyer_approves(data_copy, tmp_path):
     assert unreviewed in footer()
     approve_english("red-card", "Pretend Lawyer, volunteer lawyer (made up)", english_text("red-card").seen)
     assert unreviewed not in footer()
+
+
+def test_the_command_line_invites_lists_comments_and_resolves_them(data_copy, tmp_path):
+    from click.testing import CliRunner
+
+    from handouts.cli import main
+    from handouts.web.reviewbook import ReviewBook
+
+    data = str(tmp_path / "web-data")
+    runner = CliRunner()
+    made = runner.invoke(
+        main, ["translations", "invite", "--lang", "ko", "--name", NAME, "--role", ROLE, "--data", data]
+    )
+    assert made.exit_code == 0, made.output
+    link = made.stdout.strip().splitlines()[0]
+    assert link.startswith("http://127.0.0.1:8000/review/")
+    book = ReviewBook(tmp_path / "web-data")
+    invitation = book.by_token(link.rsplit("/", 1)[1])
+    assert invitation is not None
+    assert invitation.by == f"{NAME}, {ROLE}"
+    book.add(invitation, "red-card:front.hotline", "comment", new="A made-up comment for this test.")
+    listed = runner.invoke(main, ["translations", "comments", "--data", data])
+    assert "red-card:front.hotline" in listed.output
+    assert "A made-up comment for this test." in listed.output
+    number = listed.output.split()[0]
+    resolved = runner.invoke(
+        main, ["translations", "comments", "--data", data, "--resolve", number, "--by", "Team Lead"]
+    )
+    assert resolved.exit_code == 0, resolved.output
+    assert book.events("ko", "comment")[0].resolved_by == "Team Lead"
+    assert runner.invoke(main, ["translations", "comments", "--data", data]).output.strip() == ""
+    revoked = runner.invoke(main, ["translations", "revoke", invitation.id, "--data", data])
+    assert revoked.exit_code == 0, revoked.output
+    assert book.by_token(link.rsplit("/", 1)[1]) is None
+    book.close()

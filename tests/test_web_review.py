@@ -7,6 +7,7 @@ reviewed anything."""
 
 from __future__ import annotations
 
+import datetime as dt
 import socket
 import sqlite3
 import subprocess
@@ -143,6 +144,20 @@ def test_korean_reviewer_approves_edits_and_comments_from_a_link(review_server, 
     # the operator sees the comment and can resolve it
     operator.goto(url + "/translations")
     assert "Is 핫라인 the word our readers use?" in operator.locator("#comments + ul").inner_text()
+
+    # the review record lists the reviewer, the day and the change (the PDF, read back)
+    answer = operator.request.get(url + "/translations/ko/record.pdf")
+    assert answer.ok, answer.text()
+    record = review_server["data"] / "record-ko.pdf"
+    record.write_bytes(answer.body())
+    text = "".join(pdfread.text(record).split())
+    with sqlite3.connect(review_server["data"] / "reviews.sqlite3") as db:
+        edited_at = db.execute("SELECT at FROM events WHERE kind = 'edit'").fetchone()[0]
+    day = dt.datetime.fromtimestamp(edited_at).date().isoformat()
+    old_title, comment = "여러분의 권리를 알아 두세요", "Is 핫라인 the word our readers use?"
+    signed = f"{REVIEWER}, {ROLE}, {day} (1)"  # who signed how many strings of the Red Card, on which day
+    for expected in (REVIEWER, ROLE, day, old_title, "당신의 권리를 알아 두세요", comment, signed):
+        assert "".join(expected.split()) in text, expected
 
     # approve the rest of the page: the Korean card now says a person reviewed it
     page.get_by_role("button", name="Approve every draft sentence on this page, as shown").click()

@@ -13,9 +13,10 @@ from ..exchange import export, import_file
 from ..locales import LANGUAGES, get_language
 from ..output import write_atomically
 from ..proof import proof
+from ..record import review_record
 from ..translations import language_strings, sign, summary
 from ..web import DEFAULT_DATA
-from ..web.reviewbook import ReviewBook
+from ..web.reviewbook import ReviewBook, record_events
 from .options import CONTENT, LANG, LANGS, ONLY_STALE, OUT
 
 
@@ -242,3 +243,26 @@ def translations_comments(data, lang, resolve, by, links):
                 click.echo(f"link {inv.id} {inv.lang:<8} {inv.by} ({state})")
     finally:
         book.close()
+
+
+@translations.command(name="record")
+@LANG
+@DATA
+@OUT("Folder; the record goes into OUT/translations/.")
+@CONTENT
+def translations_record(lang, data, out):
+    """A review record PDF for the clinic's files: who reviewed which handouts
+    and when, what they changed, and their comments (from the review links).
+
+    \b
+    Example:
+      handouts translations record --lang ko --data handouts-data
+    """
+    book = ReviewBook(data)
+    try:
+        events = record_events(book.events(lang))
+    finally:
+        book.close()
+    path = out / "translations" / f"review-record-{lang}.pdf"
+    write_atomically(path, review_record(lang, events))
+    click.echo(f"Wrote {path}.")

@@ -94,6 +94,7 @@ def create_app(data: Path, limits: Limits | None = None) -> Guard:
         Route("/translations", bind(web, translations.translations)),
         Route("/translations/{lang}.xlf", bind(web, translations.translation_file)),
         Route("/translations/{lang}/proof.pdf", bind(web, translations.translation_proof)),
+        Route("/translations/{lang}/record.pdf", bind(web, translations.record)),
         Route("/translations/invite", bind(web, translations.invite), methods=["POST"]),
         Route("/translations/revoke", bind(web, translations.revoke), methods=["POST"]),
         Route("/translations/resolve", bind(web, translations.resolve), methods=["POST"]),

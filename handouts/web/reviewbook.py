@@ -11,6 +11,7 @@ this book is what the review record and the comments list are made from.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 import sqlite3
@@ -18,6 +19,8 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from ..record import RecordEvent
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS invitations (
@@ -158,3 +161,17 @@ class ReviewBook:
             ).rowcount
             self._db.commit()
         return bool(done)
+
+
+def record_events(events: list[Event]) -> list[RecordEvent]:
+    """The book's events as the review record lays them out (record.review_record)."""
+
+    def when(seconds: float | None) -> dt.datetime | None:
+        return dt.datetime.fromtimestamp(seconds) if seconds is not None else None
+
+    return [
+        RecordEvent(
+            e.string, e.kind, e.by, dt.datetime.fromtimestamp(e.at), e.old, e.new, e.resolved_by, when(e.resolved_at)
+        )
+        for e in events
+    ]

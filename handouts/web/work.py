@@ -34,6 +34,7 @@ from ..output import read_manifest, write_atomically
 from ..packet.build import build_packets
 from ..plan import plan, plan_each
 from ..proof import proof
+from ..record import RecordEvent, review_record
 from ..render.engine import html_to_pdf
 from ..review import edit
 from ..sheets import alignment_sheet, get_stock, red_card_sheet, sheet_chunks
@@ -318,3 +319,14 @@ def do_review_edit(handout: str, lang: str, sid: str, text: str, seen: str) -> d
         return {"old": edit(handout, lang, sid, text, seen).text}
     except HandoutsError as exc:
         return {"error": str(exc)}
+
+
+def do_record(folder: str, lang: str, events: list[RecordEvent]) -> dict[str, Any]:
+    """The review record PDF of one language (record.review_record), as `handouts translations record` writes it."""
+    out = Path(folder)
+    try:
+        data = review_record(lang, events)
+    except HandoutsError as exc:
+        return {"error": str(exc)}
+    write_atomically(out / "record.pdf", data)
+    return {"files": [{"name": "record.pdf", "pages": _pages(data)}]}

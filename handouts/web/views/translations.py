@@ -4,6 +4,7 @@ status` shows it), its strings as XLIFF for a translator, and its review proof."
 from __future__ import annotations
 
 import asyncio
+import secrets
 import time
 from typing import Any
 
@@ -17,8 +18,9 @@ from ...locales import LANGUAGES
 from ...translations import summary, translated_strings
 from .. import i18n
 from ..cache import selection_key
+from ..reviewbook import record_events
 from ..state import Web
-from ..work import do_proof
+from ..work import do_proof, do_record
 
 
 def translation_status() -> list[dict[str, Any]]:
@@ -152,3 +154,15 @@ async def resolve(web: Web, request: Request) -> Response:
         raise HTTPException(400, "Unknown comment.") from None
     web.reviews.resolve(event, "the team (Translations page)")
     return RedirectResponse("/translations#comments", status_code=303)
+
+
+async def record(web: Web, request: Request) -> Response:
+    """The review record PDF of a language (`handouts translations record`), made by a worker; operator only."""
+    web.require_operator(request)
+    code = translation_language(request)
+    folder = web.storage.builds / f"record-{code}-{secrets.token_hex(4)}"
+    events = record_events(web.reviews.events(code))
+    result = await web.pool.run(do_record, str(folder), code, events)
+    if result.get("error"):
+        raise HTTPException(400, result["error"])
+    return FileResponse(folder / "record.pdf", media_type="application/pdf", filename=f"review-record-{code}.pdf")
