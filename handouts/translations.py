@@ -46,7 +46,7 @@ from .content import (
     handout_keys,
     load_content,
 )
-from .errors import ContentError, ReviewError, TranslationError
+from .errors import ContentError, OutputError, ReviewError, TranslationError
 from .locales import get_language
 from .model import Content, Job
 from .output import write_atomically
@@ -269,9 +269,18 @@ def review_lock() -> Iterator[None]:
     reviewers (or a reviewer and the command line) never sign on stale reads."""
     import fcntl  # lazy: POSIX only, like output.output_lock
 
-    with _LOCK, open(current_project().content / ".reviews.lock", "a+b") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        yield
+    path = current_project().content / ".reviews.lock"
+    with _LOCK:
+        try:
+            handle = open(path, "a+b")  # noqa: SIM115 - held until the sign-off is written
+        except OSError as exc:
+            raise OutputError(
+                f"{path.parent}: cannot record a review here ({exc.strerror or exc}); the content project "
+                'must be writable by whoever signs (README, "Review in the browser, from a link").'
+            ) from None
+        with handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            yield
 
 
 _LOCK = threading.Lock()
