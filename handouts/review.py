@@ -20,8 +20,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from dataclasses import dataclass
+import subprocess
+from dataclasses import dataclass, field
 from pathlib import Path
+
+import yaml
 
 from .claims import Claim, load_claims
 from .content import COMMON, SOURCE_LANGUAGE, available_languages, content_path, get_handout, load_content
@@ -32,13 +35,50 @@ from .output import write_atomically
 from .placeholders import walk_text
 from .reliance import claim_uses
 from .translations import TranslatedString, fingerprint, review_lock, seen_print, sign, translated_strings
-from .yamlfile import format_field
+from .yamlfile import field_value, format_field
 
 
 @dataclass(frozen=True)
 class Group:
     key: str  # 'stale', a handout, or 'common'
     strings: list[TranslatedString]
+    old: dict[str, str] = field(default_factory=dict)  # stale: string ID -> the English it was made from, if known
+
+
+def _git(folder: Path, *args: str) -> str | None:
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(folder), *args], check=False, capture_output=True, text=True, timeout=20
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
+def old_english(string: TranslatedString, commits: int = 50) -> str | None:
+    """The English a stale string was made from, found in the git history of the
+    content project (the newest version of its en.yaml whose text has the
+    fingerprint its review file records); None when it is not on record."""
+    if string.review is None:
+        return None
+    english = content_path(string.handout, SOURCE_LANGUAGE).resolve()
+    top = _git(english.parent, "rev-parse", "--show-toplevel")
+    if top is None:
+        return None
+    root = Path(top.strip()).resolve()
+    try:
+        relative = english.relative_to(root).as_posix()
+    except ValueError:
+        return None
+    for commit in (_git(root, "log", "--format=%H", "-n", str(commits), "--", relative) or "").split():
+        shown = _git(root, "show", f"{commit}:{relative}")
+        try:
+            value = field_value(yaml.safe_load(shown or ""), string.path)
+        except yaml.YAMLError:
+            continue
+        if isinstance(value, str) and fingerprint(value) == string.review.source:
+            return value
+    return None
 
 
 def review_groups(handout: str, lang: str) -> list[Group]:
@@ -49,7 +89,7 @@ def review_groups(handout: str, lang: str) -> list[Group]:
         raise TranslationError(f"{handout} has no {lang} text to review.")
     own, common = translated_strings(handout, lang), translated_strings(COMMON, lang)
     stale = [s for s in own + common if s.state == "stale"]
-    groups = [Group("stale", stale)] if stale else []
+    groups = [Group("stale", stale, {s.id: text for s in stale if (text := old_english(s))})] if stale else []
     return groups + [
         Group(key, [s for s in strings if s.state != "stale"]) for key, strings in ((handout, own), (COMMON, common))
     ]

@@ -202,3 +202,21 @@ def test_the_command_line_invites_lists_comments_and_resolves_them(data_copy, tm
     assert revoked.exit_code == 0, revoked.output
     assert book.by_token(link.rsplit("/", 1)[1]) is None
     book.close()
+
+
+def test_a_stale_string_shows_the_english_it_was_made_from_when_git_has_it(data_copy):
+    import subprocess
+
+    from handouts.review import review_groups
+
+    content = data_copy / "content"
+    git = ["git", "-C", str(content), "-c", "user.name=Test", "-c", "user.email=test@example.org"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "content as shipped"], check=True)
+    _make_stale(data_copy, "title: Know your rights", "title: Know your rights today")
+    stale = review_groups("red-card", "ko")[0]
+    assert stale.key == "stale"
+    assert [s.id for s in stale.strings] == ["red-card:front.title"]
+    assert stale.old == {"red-card:front.title": "Know your rights"}
+    assert stale.strings[0].english == "Know your rights today"
