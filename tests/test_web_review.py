@@ -8,6 +8,7 @@ reviewed anything."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import socket
 import sqlite3
 import subprocess
@@ -16,6 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from handouts.content import COMMON, load_content
 from handouts.render import Job, render
@@ -99,6 +101,17 @@ def test_korean_reviewer_approves_edits_and_comments_from_a_link(review_server, 
     assert "Many offices" not in nav
     page.locator("a[href$='/red-card']").click()
     assert page.locator("h2", has_text="This handout, in reading order").count() == 1
+
+    # the page beside the strings marks the one asked for
+    _article(page, "red-card:front.bullets[3]").get_by_role("link", name="Show it on the page").click()
+    picture = page.locator("figure.review-page img")
+    assert "where.png?s=red-card%3Afront.bullets%5B3%5D" in picture.get_attribute("src")
+    page.wait_for_function("() => document.querySelector('figure.review-page img').naturalWidth > 0")
+    shot = page.request.get(url + picture.get_attribute("src"))
+    marked = Image.open(io.BytesIO(shot.body())).convert("RGB")
+    pixels = marked.tobytes()
+    yellow = sum(1 for i in range(0, len(pixels), 3) if pixels[i] > 200 and pixels[i + 1] > 180 and pixels[i + 2] < 140)
+    assert yellow > 200  # the yellow band over the string
 
     # approve one string
     _article(page, "red-card:front.bullets[0]").get_by_role("button", name="Approve as shown").click()

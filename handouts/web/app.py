@@ -100,6 +100,7 @@ def create_app(data: Path, limits: Limits | None = None) -> Guard:
         Route("/translations/resolve", bind(web, translations.resolve), methods=["POST"]),
         Route("/review/{token}", bind(web, review.review_home)),
         Route("/review/{token}/{handout}", bind(web, review.review_page), methods=both),
+        Route("/review/{token}/{handout}/where.png", bind(web, review.where)),
         Route("/lang", bind(web, assets.set_language), methods=["POST"]),
         Route("/forget", bind(web, assets.forget), methods=["POST"]),
         Route("/ui-font/{name}", bind(web, assets.font)),

@@ -41,7 +41,7 @@ from ..sheets import alignment_sheet, get_stock, red_card_sheet, sheet_chunks
 from .cache import remember, write_progress
 from .i18n import gettext
 from .pool import scheduler
-from .previews import file_previews, render_preview
+from .previews import file_previews, render_highlight, render_preview
 
 THUMB_WIDTH_PX = 240
 THUMB = "thumb.png"
@@ -330,3 +330,19 @@ def do_record(folder: str, lang: str, events: list[RecordEvent]) -> dict[str, An
         return {"error": str(exc)}
     write_atomically(out / "record.pdf", data)
     return {"files": [{"name": "record.pdf", "pages": _pages(data)}]}
+
+
+def do_where(folder: str, handout: str, lang: str, needles: list[str]) -> dict[str, Any]:
+    """A review page's picture: the handout in its usual size, no clinic, the
+    page that shows one string with the string marked (previews.render_highlight)."""
+    out = Path(folder)
+    try:
+        report = build(plan([handout], [lang], allow_stale=True)[:1], out / "files", engine=cluster())
+    except HandoutsError as exc:
+        return {"error": str(exc)}
+    made = [r.path for r in report.results if r.path is not None and r.error is None]
+    if not made:
+        return {"error": "nothing to show"}
+    if render_highlight(str(made[0]), needles, str(out / PEEK), PEEK_WIDTH_PX) is None:
+        render_preview(str(made[0]), 0, str(out / PEEK), PEEK_WIDTH_PX)
+    return remember(out, {"peek": PEEK})

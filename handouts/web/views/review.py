@@ -15,16 +15,18 @@ from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import FileResponse, RedirectResponse, Response
 
 from ...content import COMMON, SOURCE_LANGUAGE, available_languages, get_handout, handout_keys
 from ...errors import HandoutsError, TranslationError
 from ...locales import LANGUAGES
+from ...placeholders import split
 from ...review import approve, approve_english, english_text, find, review_groups
 from ...translations import seen_print, translated_strings
+from ..cache import selection_key
 from ..reviewbook import Invitation
 from ..state import Web
-from ..work import do_review_edit
+from ..work import do_review_edit, do_where
 
 MAX_TEXT = 4000
 
@@ -112,6 +114,8 @@ async def show(
     context["rest"] = [s for g in groups for s in g.strings if s.state == "draft"]
     comments = web.reviews.events(who.lang, "comment", open_only=True)
     context["comments"] = {e.string: e for e in comments}
+    at = request.query_params.get("at", "")
+    context["at"] = at if at in context["seen"] else ""
     return web.page(request, "review.html", status=status, **context)
 
 
@@ -151,3 +155,31 @@ async def act(web: Web, who: Invitation, handout: str, form: dict[str, str]) -> 
     for string in signed:
         web.reviews.add(who, string.id, "approve", new=string.text)
     return "approved"
+
+
+def needles(text: str) -> list[str]:
+    """What to look for on the printed page: the opening words of the string's
+    first run of plain text (a long and a short piece; lines may break inside a longer one)."""
+    plain = max((piece for piece in split(text) if isinstance(piece, str)), key=lambda p: len(p.strip()), default="")
+    words = " ".join(plain.split())
+    return [n for n in dict.fromkeys((words[:16].strip(), words[:7].strip())) if len(n) >= 2]
+
+
+async def where(web: Web, request: Request) -> Response:
+    """The review page's picture: the page as it prints, with the chosen string marked."""
+    _token, who = invitation(web, request)
+    handout = _handout(request, who.lang)
+    if who.lang == SOURCE_LANGUAGE:
+        raise HTTPException(404, "Not found.")
+    sid = request.query_params.get("s", "")
+    try:
+        string = await asyncio.to_thread(find, handout, who.lang, sid)
+    except HandoutsError:
+        raise HTTPException(404, "Not found.") from None
+    params = {"handout": handout, "lang": who.lang, "string": sid}
+    folder = web.storage.builds / selection_key("where", params, None)
+    result = await web.run(request, do_where, folder, handout, who.lang, needles(string.text))
+    if result.get("error"):
+        raise HTTPException(404, "Not found.")
+    headers = {"cache-control": "private, max-age=600"}
+    return FileResponse(folder / result["peek"], media_type="image/png", headers=headers)
