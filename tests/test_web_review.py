@@ -22,6 +22,7 @@ from PIL import Image
 from handouts.content import COMMON, load_content
 from handouts.render import Job, render
 from handouts.translations import read_reviews, status_of, translated_strings
+from handouts.web.reviewbook import ReviewBook
 
 from . import pdfread, test_web_browser
 from .test_web_browser import AXE, CHROMIUM, _free_port, clean_env
@@ -190,3 +191,23 @@ def test_korean_reviewer_approves_edits_and_comments_from_a_link(review_server, 
     assert "".join(words["stale_strings"].split()) in footer
     page.reload()
     assert page.locator("h2", has_text="Changed in English").count() == 1
+
+    # the operator resolves the comment, naming themselves; the record says so
+    operator.goto(url + "/translations")
+    operator.get_by_label("Resolved by (your name)").fill("Made-up Team Lead")
+    operator.get_by_role("button", name="Mark comment 3 resolved").click()
+    assert "No open comments." in operator.locator("#comments + ul").inner_text()
+    with sqlite3.connect(review_server["data"] / "reviews.sqlite3") as db:
+        assert db.execute("SELECT resolved_by FROM events WHERE kind = 'comment'").fetchone()[0] == "Made-up Team Lead"
+
+    # the page in Spanish, and a right-to-left language, have no serious accessibility problem
+    token, _ = ReviewBook(review_server["data"]).invite("ar", "Made-up Arabic Reviewer", "promotora (made up)")
+    for locale, link_to in (("es-ES", link), ("en-US", f"{url}/review/{token}")):
+        other = browser.new_context(locale=locale, bypass_csp=True).new_page()
+        other.goto(link_to + "/red-card")
+        assert other.locator("html").get_attribute("lang") == locale[:2]
+        if AXE.exists():
+            other.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+            found = other.evaluate("async () => (await axe.run(document)).violations.map(v => v.id + ':' + v.impact)")
+            assert not [v for v in found if v.endswith(("serious", "critical"))], (locale, found)
+        other.context.close()

@@ -152,7 +152,10 @@ async def resolve(web: Web, request: Request) -> Response:
         event = int(str(form.get("comment", "")))
     except ValueError:
         raise HTTPException(400, "Unknown comment.") from None
-    web.reviews.resolve(event, "the team (Translations page)")
+    by = " ".join(str(form.get("by", "")).split())[:120]
+    if len(by) < 2:
+        raise HTTPException(400, "Write who resolved the comment.")
+    web.reviews.resolve(event, by)
     return RedirectResponse("/translations#comments", status_code=303)
 
 
