@@ -171,14 +171,14 @@ async def where(web: Web, request: Request) -> Response:
     handout = _handout(request, who.lang)
     if who.lang == SOURCE_LANGUAGE:
         raise HTTPException(404, "Not found.")
-    sid = request.query_params.get("s", "")
+    sid = request.query_params.get("s", "")  # none: the first page, nothing marked
     try:
-        string = await asyncio.to_thread(find, handout, who.lang, sid)
+        text = (await asyncio.to_thread(find, handout, who.lang, sid)).text if sid else ""
     except HandoutsError:
         raise HTTPException(404, "Not found.") from None
     params = {"handout": handout, "lang": who.lang, "string": sid}
     folder = web.storage.builds / selection_key("where", params, None)
-    result = await web.run(request, do_where, folder, handout, who.lang, needles(string.text))
+    result = await web.run(request, do_where, folder, handout, who.lang, needles(text) if text else [])
     if result.get("error"):
         raise HTTPException(404, "Not found.")
     headers = {"cache-control": "private, max-age=600"}
