@@ -34,7 +34,16 @@ from .facts import load_facts
 from .output import write_atomically
 from .placeholders import walk_text
 from .reliance import claim_uses
-from .translations import TranslatedString, fingerprint, review_lock, seen_print, sign, translated_strings
+from .translations import (
+    TranslatedString,
+    fingerprint,
+    review_lock,
+    seen_print,
+    sign,
+    status_of,
+    text_print,
+    translated_strings,
+)
 from .yamlfile import field_value, format_field
 
 
@@ -151,7 +160,7 @@ def english_text(handout: str) -> EnglishText:
         handout,
         strings,
         relied,
-        str(content.meta.get("status")),
+        status_of(content),  # a draft again once the English changed after a lawyer's approval
         content.meta.get("reviewed_by"),
         fingerprint(shown),
     )
@@ -176,6 +185,7 @@ def approve_english(handout: str, by: str, seen: str, today: dt.date | None = No
         data["meta"]["status"] = "reviewed"
         data["meta"]["reviewed_by"] = by
         data["meta"]["reviewed_on"] = today or dt.date.today()
+        data["meta"]["reviewed_text"] = text_print(load_content(handout, SOURCE_LANGUAGE))  # an edit undoes it
         out = io.StringIO()
         yaml.dump(data, out)
         write_atomically(path, out.getvalue().encode("utf-8"))

@@ -201,10 +201,18 @@ def translated_strings(handout: str, lang: str) -> list[TranslatedString]:
     return out
 
 
+def text_print(content: Content) -> str:
+    """A fingerprint of every string of a text (the English a lawyer approved)."""
+    return fingerprint(repr(list(walk_text(content.data))))
+
+
 def status_of(content: Content) -> str:
     """'reviewed' or 'draft'. English (the source) says so in its meta; a
     translation is reviewed only when every one of its strings is reviewed and current."""
     if content.lang == SOURCE_LANGUAGE:
+        approved = content.meta.get("reviewed_text")  # set by a lawyer's approval from a review link
+        if content.meta["status"] == "reviewed" and approved and approved != text_print(content):
+            return "draft"  # the English changed after the lawyer approved it
         return str(content.meta["status"])
     strings = translated_strings(content.handout, content.lang)
     return "reviewed" if strings and all(s.state == "reviewed" for s in strings) else "draft"

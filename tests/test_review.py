@@ -167,6 +167,9 @@ def test_the_english_footer_changes_once_a_lawyer_approves(data_copy, tmp_path):
     assert unreviewed in footer()
     approve_english("red-card", "Pretend Lawyer, volunteer lawyer (made up)", english_text("red-card").seen)
     assert unreviewed not in footer()
+    _make_stale(data_copy, "title: Know your rights", "title: Know your rights today")  # the English changes
+    assert load_content("red-card", SOURCE_LANGUAGE).meta["status"] == "reviewed"
+    assert unreviewed in footer()  # a draft again: the lawyer approved other words
 
 
 def test_the_command_line_invites_lists_comments_and_resolves_them(data_copy, tmp_path):
