@@ -125,6 +125,7 @@ def test_korean_reviewer_approves_edits_and_comments_from_a_link(review_server, 
     refused = _article(page, "red-card:front.bullets[4]").locator("p.error")
     assert "looks like a number" in refused.inner_text()
     assert page.locator("p.error").count() == 1  # only at that string
+    assert "213-555-0100" in _article(page, "red-card:front.bullets[4]").locator("textarea[name=text]").input_value()
     # a good edit
     title = _article(page, "red-card:front.title")
     title.locator("summary").click()

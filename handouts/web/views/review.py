@@ -73,17 +73,20 @@ async def review_page(web: Web, request: Request) -> Response:
     token, who = invitation(web, request)
     handout = _handout(request, who.lang)
     errors: dict[str, str] = {}
+    typed: dict[str, str] = {}  # a refused edit keeps the reviewer's words in its box
     message = ""
     if request.method == "POST":
         form = await web.form(request)
+        fields = {k: str(v) for k, v in form.items() if isinstance(v, str)}
         try:
-            message = await act(web, who, handout, {k: str(v) for k, v in form.items() if isinstance(v, str)})
+            message = await act(web, who, handout, fields)
         except HandoutsError as exc:
-            errors[str(form.get("string") or "page")] = str(exc)
+            errors[fields.get("string") or "page"] = str(exc)
+            typed[fields.get("string", "")] = fields.get("text", "")[:MAX_TEXT]
         if not errors:
             return RedirectResponse(f"/review/{token}/{handout}?done={message}#s-top", status_code=303)
     done = request.query_params.get("done", "")
-    return await show(web, request, token, who, handout, errors, done, 400 if errors else 200)
+    return await show(web, request, token, who, handout, errors, done, 400 if errors else 200, typed)
 
 
 async def show(
@@ -95,6 +98,7 @@ async def show(
     errors: dict[str, str],
     done: str,
     status: int,
+    typed: dict[str, str] | None = None,
 ) -> Response:
     context: dict[str, Any] = {
         "reviewer": who,
@@ -103,6 +107,7 @@ async def show(
         "handout_name": get_handout(handout).name,
         "language": LANGUAGES[who.lang],
         "string_errors": errors,
+        "typed": {sid: text for sid, text in (typed or {}).items() if text},
         "done": done if done in ("approved", "edited", "commented") else "",
     }
     if who.lang == SOURCE_LANGUAGE:
