@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Back up what cannot be made again: the saved clinics (SQLite, copied safely while the
-# server runs), their logos and the folder's key. Made PDFs (builds/) are a cache and are
+# Back up what cannot be made again: the saved clinics and the review book (SQLite, copied
+# safely while the server runs), their logos and the folder's key. Made PDFs (builds/) are a cache and are
 # not backed up. Keeps the last 14 backups.
 #   bash deploy/backup.sh /var/lib/handouts /var/backups/handouts
 set -euo pipefail
@@ -11,7 +11,9 @@ stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$into"
-python3 - "$data/handouts.sqlite3" "$work/handouts.sqlite3" <<'PY'
+for db in handouts.sqlite3 reviews.sqlite3; do  # reviews: review links, reviewers' edits and comments
+[ -f "$data/$db" ] || continue
+python3 - "$data/$db" "$work/$db" <<'PY'
 import sqlite3, sys
 source, target = sqlite3.connect(sys.argv[1]), sqlite3.connect(sys.argv[2])
 with target:
@@ -19,6 +21,7 @@ with target:
 source.close()
 target.close()
 PY
+done
 cp -p "$data/secret.key" "$work/" 2>/dev/null || true
 [ -d "$data/logos" ] && cp -rp "$data/logos" "$work/logos"
 umask 077

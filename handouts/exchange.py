@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -62,7 +63,7 @@ from .translations import (
     string_id,
     write_reviews,
 )
-from .yamlfile import FieldPath
+from .yamlfile import FieldPath, format_field
 
 FORMATS = ("xliff", "po")
 MAX_IMPORT_BYTES = 5_000_000
@@ -150,7 +151,7 @@ class ImportReport:
 
 
 @dataclass(frozen=True)
-class _Unit:
+class Unit:
     id: str
     source: str
     target: str
@@ -158,7 +159,7 @@ class _Unit:
     fuzzy: bool  # the translator left it marked as needing work
 
 
-def _read(path: Path) -> tuple[str, list[_Unit]]:
+def _read(path: Path) -> tuple[str, list[Unit]]:
     try:
         size = path.stat().st_size
         if size > MAX_IMPORT_BYTES:
@@ -177,7 +178,7 @@ def _read(path: Path) -> tuple[str, list[_Unit]]:
             for unit in store.units:
                 handout, _, field_name = unit.getid().partition(_SEPARATOR)
                 sid = f"{handout}:{field_name}" if field_name else handout
-                units.append(_Unit(sid, unit.source or "", unit.target or "", _signed_off(unit), bool(unit.isfuzzy())))
+                units.append(Unit(sid, unit.source or "", unit.target or "", _signed_off(unit), bool(unit.isfuzzy())))
             return lang, units
         if suffix == ".po":
             from translate.storage import po
@@ -185,7 +186,7 @@ def _read(path: Path) -> tuple[str, list[_Unit]]:
             pofile = po.pofile.parsestring(data)
             lang = pofile.parseheader().get("Language", "")
             units = [
-                _Unit(unit.getcontext(), unit.source or "", unit.target or "", False, bool(unit.isfuzzy()))
+                Unit(unit.getcontext(), unit.source or "", unit.target or "", False, bool(unit.isfuzzy()))
                 for unit in pofile.units
                 if not unit.isheader()
             ]
@@ -205,7 +206,7 @@ def _signed_off(unit: Any) -> bool:
     return bool(unit.get_state_n() >= unit.statemap["signed-off"])
 
 
-def _yaml_for(text: str) -> Any:
+def yaml_for(text: str) -> Any:
     """A ruamel.yaml round-trip loader/dumper set to this file's indentation."""
     import ruamel.yaml
 
@@ -233,13 +234,30 @@ def import_file(
     """Check every string of an exported-and-translated file, then write the
     changed content files (atomically) and record the changes; nothing is
     written if any string has a problem (TranslationError lists them all)."""
-    today = today or dt.date.today()
     lang, units = _read(Path(path))
     if lang not in LANGUAGES or lang == SOURCE_LANGUAGE:
         raise TranslationError(
             f"{path}: its target language is '{lang}', not one of the translated languages "
             f"({', '.join(c for c in LANGUAGES if c != SOURCE_LANGUAGE)})."
         )
+    return import_units(lang, units, Path(path), signed_by=signed_by, check_fit=check_fit, today=today)
+
+
+def import_units(
+    lang: str,
+    units: list[Unit],
+    origin: Path,
+    signed_by: str | None = None,
+    check_fit: bool = True,
+    today: dt.date | None = None,
+    only_new: bool = False,
+    workers: int = 2,
+) -> ImportReport:
+    """The import's checks and writes for these units (from a file, or a
+    reviewer's edit on the web page). With only_new, a problem the project had
+    before, or one that names a field no unit changed, does not refuse it."""
+    today = today or dt.date.today()
+    path = origin
     report = ImportReport(lang)
     problems: list[str] = []
     current = {s.id: s for s in language_strings(lang, only_stale=False)}
@@ -266,7 +284,7 @@ def import_file(
     texts = {}
     for handout, fields in changes.items():
         source = content_path(handout, lang).read_text(encoding="utf-8")
-        yaml = _yaml_for(source)
+        yaml = yaml_for(source)
         data = yaml.load(source)
         for field_path, (_english, text) in fields.items():
             _set(data, field_path, text)
@@ -275,7 +293,7 @@ def import_file(
         texts[handout] = out.getvalue()
     changed_texts = {h: t for h, t in texts.items() if t != content_path(h, lang).read_text(encoding="utf-8")}
     if changed_texts:
-        _check_in_scratch(lang, changed_texts, check_fit, path)
+        _check_in_scratch(lang, changed_texts, changes, check_fit, path, only_new, workers)
     for handout, text in changed_texts.items():
         write_atomically(content_path(handout, lang), text.encode("utf-8"))
         report.files.append(content_path(handout, lang))
@@ -298,19 +316,44 @@ def import_file(
     return report
 
 
-def _check_in_scratch(lang: str, texts: dict[str, str], check_fit: bool, origin: Path) -> None:
-    """Run the build's checks on the changed files in a scratch copy of the project."""
+def _check_in_scratch(
+    lang: str,
+    texts: dict[str, str],
+    changes: dict[str, dict[FieldPath, tuple[str, str]]],
+    check_fit: bool,
+    origin: Path,
+    only_new: bool = False,
+    workers: int = 2,
+) -> None:
+    """Run the build's checks on the changed files in a scratch copy of the
+    project, whose review files already record each changed string as made from
+    the English it came with (so a corrected stale string is checked as the
+    edited text, not refused as still stale)."""
 
     project = current_project()
+    affected = list(handout_keys()) if COMMON in texts else list(texts)
+    before = set(check_all(handouts=affected, langs=[lang]).errors) if only_new else set()
+    changed_fields = {format_field(p) for fields in changes.values() for p in fields}
     scratch = Path(tempfile.mkdtemp(prefix="handouts-import-"))
     try:
         shutil.copytree(project.content, scratch / "content")
         for handout, text in texts.items():
             (scratch / "content" / handout / f"{lang}.yaml").write_text(text, encoding="utf-8")
         use_project(Project(scratch / "content", project.templates, project.fonts))
-        affected = list(handout_keys()) if COMMON in texts else list(texts)
+        for handout, fields in changes.items():
+            reviews = dict(read_reviews(handout, lang))
+            for field_path, (english, text) in fields.items():
+                reviews[format_field(field_path)] = Review(fingerprint(english), fingerprint(text))
+            write_reviews(handout, lang, reviews)
         result = check_all(handouts=affected, langs=[lang])
         errors = list(result.errors)
+        if only_new:
+            inside = str(scratch / "content")
+            errors = [
+                e
+                for e in errors
+                if e.replace(inside, str(project.content)) not in before and _names_only(e, changed_fields)
+            ]
         if not errors:
             for handout in affected:
                 load_content(handout, lang)
@@ -319,7 +362,7 @@ def _check_in_scratch(lang: str, texts: dict[str, str], check_fit: bool, origin:
             jobs = [
                 j for j in plan(affected, [lang], sizes, allow_stale=True) if j.size in get_handout(j.handout).sizes
             ]
-            report = build(jobs, scratch / "out", workers=2)
+            report = build(jobs, scratch / "out", workers=workers)
             errors += [f"{r.job.label}: {r.error}" for r in report.failed]
     except HandoutsError as exc:
         errors = [str(exc)]
@@ -331,3 +374,9 @@ def _check_in_scratch(lang: str, texts: dict[str, str], check_fit: bool, origin:
             f"{origin}: nothing imported; {len(errors)} problem(s):\n  - "
             + "\n  - ".join(e.replace(str(scratch / "content"), str(project.content)) for e in errors)
         )
+
+
+def _names_only(problem: str, fields: set[str]) -> bool:
+    """Whether a problem is about one of these fields, or about no field in particular (a page that no longer fits)."""
+    named = re.findall(r"\(field ([^)]+)\)", problem)
+    return not named or any(name in fields for name in named)

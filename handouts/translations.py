@@ -24,10 +24,12 @@ source: its review (by a lawyer) stays in its own `meta`.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -44,12 +46,12 @@ from .content import (
     handout_keys,
     load_content,
 )
-from .errors import ContentError, ReviewError, TranslationError
+from .errors import ContentError, OutputError, ReviewError, TranslationError
 from .locales import get_language
 from .model import Content, Job
 from .output import write_atomically
 from .placeholders import walk_text
-from .resources import register_cache
+from .resources import current_project, register_cache
 from .yamlfile import FieldPath, field_value, format_field, load_yaml
 
 REVIEW_SUFFIX = ".review.yaml"
@@ -199,10 +201,18 @@ def translated_strings(handout: str, lang: str) -> list[TranslatedString]:
     return out
 
 
+def text_print(content: Content) -> str:
+    """A fingerprint of every string of a text (the English a lawyer approved)."""
+    return fingerprint(repr(list(walk_text(content.data))))
+
+
 def status_of(content: Content) -> str:
     """'reviewed' or 'draft'. English (the source) says so in its meta; a
     translation is reviewed only when every one of its strings is reviewed and current."""
     if content.lang == SOURCE_LANGUAGE:
+        approved = content.meta.get("reviewed_text")  # set by a lawyer's approval from a review link
+        if content.meta["status"] == "reviewed" and approved and approved != text_print(content):
+            return "draft"  # the English changed after the lawyer approved it
         return str(content.meta["status"])
     strings = translated_strings(content.handout, content.lang)
     return "reviewed" if strings and all(s.state == "reviewed" for s in strings) else "draft"
@@ -256,12 +266,59 @@ def record(handout: str, lang: str, fields: dict[str, tuple[str, str]] | None = 
     write_reviews(handout, lang, {f: r for f, r in reviews.items() if f in live})
 
 
+def seen_print(string: TranslatedString) -> str:
+    """What a reviewer saw of a string: the fingerprints of its English and of its translation."""
+    return fingerprint(string.english) + fingerprint(string.text)
+
+
+@contextlib.contextmanager
+def review_lock() -> Iterator[None]:
+    """Held while review files are read and written for a sign-off, so two
+    reviewers (or a reviewer and the command line) never sign on stale reads."""
+    import fcntl  # lazy: POSIX only, like output.output_lock
+
+    path = current_project().content / ".reviews.lock"
+    with _LOCK:
+        try:
+            handle = open(path, "a+b")  # noqa: SIM115 - held until the sign-off is written
+        except OSError as exc:
+            raise OutputError(
+                f"{path.parent}: cannot record a review here ({exc.strerror or exc}); the content project "
+                'must be writable by whoever signs (README, "Review in the browser, from a link").'
+            ) from None
+        with handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            yield
+
+
+_LOCK = threading.Lock()
+
+
 def sign(
-    lang: str, by: str, ids: Iterable[str] = (), every: bool = False, today: dt.date | None = None
+    lang: str,
+    by: str,
+    ids: Iterable[str] = (),
+    every: bool = False,
+    today: dt.date | None = None,
+    seen: Mapping[str, str] | None = None,
 ) -> list[TranslatedString]:
     """Record `by` as the reviewer of exactly these strings (or, with every, of
     all strings of the language). Refused, with nothing written, when a named
-    string is stale (its English changed since it was translated) or unknown."""
+    string is stale (its English changed since it was translated) or unknown.
+    With `seen` (string ID -> seen_print of what the reviewer was shown), also
+    refused when a string changed since, or is already reviewed as it stands."""
+    with review_lock():
+        return _sign(lang, by, ids, every, today, seen)
+
+
+def _sign(
+    lang: str,
+    by: str,
+    ids: Iterable[str],
+    every: bool,
+    today: dt.date | None,
+    seen: Mapping[str, str] | None,
+) -> list[TranslatedString]:
     by = " ".join(by.split())
     if len(by) < 3 or not re.search(r"\w", by):
         raise TranslationError('--by must name the person who reviewed the text, e.g. --by "Ana Ruiz, interpreter".')
@@ -288,6 +345,16 @@ def sign(
             f"({', '.join(stale[:5])}{'...' if len(stale) > 5 else ''}); update the translation first "
             f"(handouts translations export --lang {lang} --only stale), then review it."
         )
+    if seen is not None:
+        moved = [s.id for s in chosen if seen.get(s.id) != seen_print(s)]
+        if moved:
+            raise TranslationError(
+                f"Not signed: {', '.join(moved[:5])} changed since the page was opened; reload it and review "
+                "the text as it is now."
+            )
+        done = [s.id for s in chosen if s.state == "reviewed"]
+        if done:
+            raise TranslationError(f"Not signed: {', '.join(done[:5])} is already reviewed as it stands.")
     by_file: dict[str, list[TranslatedString]] = {}
     for string in chosen:
         by_file.setdefault(string.handout, []).append(string)

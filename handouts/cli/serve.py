@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ..web import PUBLIC_RATE_LIMIT, Limits
+from .options import CONTENT
 
 
 @click.command(name="serve")
@@ -69,6 +70,7 @@ from ..web import PUBLIC_RATE_LIMIT, Limits
     type=click.FloatRange(0.01, 10000),
     help="Keep made PDFs under this size in total, removing the least recently used first.",
 )
+@CONTENT
 def serve(
     host,
     port,
@@ -104,5 +106,6 @@ def serve(
         keep_gb=keep_gb,
         rate_limit=PUBLIC_RATE_LIMIT if public else Limits.rate_limit,
         scheduler=scheduler or "",
+        public=public,
     )
     run_server(host, port, data, public, limits, echo=click.echo)

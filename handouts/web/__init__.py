@@ -8,7 +8,8 @@ request handlers, by page), `presenters` (library messages in the page's
 words), `state` (`Web`: what the views share), `pool` (the worker processes),
 `work` and `batchwork` (what a worker does), `previews`
 (PDF pages as PNGs), `cache` (results by a hash of the choices), `storage`
-(SQLite: profiles, logos, job records), `retention` (what the data folder
+(SQLite: profiles, logos, job records), `reviewbook` (review links and what
+reviewers did), `retention` (what the data folder
 keeps), `i18n`, `labels` and `uifonts` (the page's own words and fonts).
 
 This file imports none of them: it holds only what `handouts serve` checks
@@ -42,6 +43,7 @@ class Limits:
     allowed_hosts: tuple[str, ...] = ()  # Host headers accepted besides this computer's own names
     keep_days: float = 30.0  # builds unused this long are removed
     keep_gb: float = 5.0  # builds beyond this total are removed, least recently used first
+    public: bool = False  # --public: operator pages (invite reviewers, resolve comments) are off; use the CLI
     scheduler: str = ""  # a Dask scheduler (tcp://HOST:PORT) to render on, as `handouts batch --scheduler` does
 
 

@@ -28,7 +28,7 @@ from . import Limits
 from .pool import BusyError, TooSlowError, WorkerLostError
 from .security import Guard, TooLargeError
 from .state import HERE, Web
-from .views import assets, clinic, jobs, offices, printing, reprint, results, sheets, translations
+from .views import assets, clinic, jobs, offices, printing, reprint, results, review, sheets, translations
 
 
 class Index(IntegerConvertor):
@@ -94,6 +94,13 @@ def create_app(data: Path, limits: Limits | None = None) -> Guard:
         Route("/translations", bind(web, translations.translations)),
         Route("/translations/{lang}.xlf", bind(web, translations.translation_file)),
         Route("/translations/{lang}/proof.pdf", bind(web, translations.translation_proof)),
+        Route("/translations/{lang}/record.pdf", bind(web, translations.record)),
+        Route("/translations/invite", bind(web, translations.invite), methods=["POST"]),
+        Route("/translations/revoke", bind(web, translations.revoke), methods=["POST"]),
+        Route("/translations/resolve", bind(web, translations.resolve), methods=["POST"]),
+        Route("/review/{token}", bind(web, review.review_home)),
+        Route("/review/{token}/{handout}", bind(web, review.review_page), methods=both),
+        Route("/review/{token}/{handout}/where.png", bind(web, review.where)),
         Route("/lang", bind(web, assets.set_language), methods=["POST"]),
         Route("/forget", bind(web, assets.forget), methods=["POST"]),
         Route("/ui-font/{name}", bind(web, assets.font)),

@@ -29,13 +29,14 @@ from ..locales import LANGUAGES
 from ..output import remove_dead_temporaries
 from ..resources import remove_stale_scratch
 from ..sizes import SIZES
-from . import Limits, i18n
+from . import LOCAL_HOSTS, Limits, i18n
 from .cache import cached
 from .labels import label, language_name
 from .pool import Workers
 from .presenters import MESSAGE_KEYS, without_paths
 from .retention import EVERY_SECONDS, sweep
-from .security import CSV_LIMIT, LOGO_LIMIT, TooLargeError, form_token, upload_kind
+from .reviewbook import ReviewBook
+from .security import CSV_LIMIT, LOGO_LIMIT, TooLargeError, form_token, host_name, upload_kind
 from .storage import Storage
 
 HERE = Path(__file__).parent
@@ -47,6 +48,7 @@ class Web:
     def __init__(self, data: Path, limits: Limits):
         self.limits = limits
         self.storage = Storage(data)
+        self.reviews = ReviewBook(data)
         self.pool = Workers(
             limits.workers, limits.capacity, limits.render_seconds, limits.worker_memory_mb, limits.scheduler
         )
@@ -70,6 +72,20 @@ class Web:
         self.env.globals["language_name"] = language_name
         self.env.filters["size_label"] = lambda name: label(SIZES[name].description) if name in SIZES else name
         self.env.globals["all_languages"] = list(LANGUAGES.values())
+
+    def operator(self, request: Request) -> bool:
+        """Whether this request may use the operator's pages (invite and revoke
+        reviewers, resolve comments, the review record): only on a server that
+        is not --public, from this computer itself, by one of its own names.
+        Everyone else (strangers, and reviewers, who only ever hold their own
+        link) gets 404; on a public server the operator uses the command line."""
+        client = (request.client.host if request.client else "") or ""
+        host = host_name(request.headers.get("host", ""))
+        return not self.limits.public and client in LOCAL_HOSTS and host in LOCAL_HOSTS
+
+    def require_operator(self, request: Request) -> None:
+        if not self.operator(request):
+            raise HTTPException(404, "Not found.")
 
     def remembered(self, request: Request) -> tuple[str, str] | None:
         """(token, name) of the clinic this browser last opened by its private
@@ -178,3 +194,4 @@ class Web:
         self.pool.stop()
         remove_stale_scratch()
         self.storage.close()
+        self.reviews.close()

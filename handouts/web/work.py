@@ -34,12 +34,14 @@ from ..output import read_manifest, write_atomically
 from ..packet.build import build_packets
 from ..plan import plan, plan_each
 from ..proof import proof
+from ..record import RecordEvent, review_record
 from ..render.engine import html_to_pdf
+from ..review import edit
 from ..sheets import alignment_sheet, get_stock, red_card_sheet, sheet_chunks
 from .cache import remember, write_progress
 from .i18n import gettext
 from .pool import scheduler
-from .previews import file_previews, render_preview
+from .previews import file_previews, render_highlight, render_preview
 
 THUMB_WIDTH_PX = 240
 THUMB = "thumb.png"
@@ -308,3 +310,39 @@ def do_check_logo(data: bytes) -> dict[str, Any]:
     finally:
         document.close()
     return {"kind": kind, "data": cleaned, "notes": notes}
+
+
+def do_review_edit(handout: str, lang: str, sid: str, text: str, seen: str) -> dict[str, Any]:
+    """A reviewer's new wording of one string (review.edit: the import's checks, then written), in a worker:
+    {"old": the text before} or {"error": why it was refused}."""
+    try:
+        return {"old": edit(handout, lang, sid, text, seen).text}
+    except HandoutsError as exc:
+        return {"error": str(exc)}
+
+
+def do_record(folder: str, lang: str, events: list[RecordEvent]) -> dict[str, Any]:
+    """The review record PDF of one language (record.review_record), as `handouts translations record` writes it."""
+    out = Path(folder)
+    try:
+        data = review_record(lang, events)
+    except HandoutsError as exc:
+        return {"error": str(exc)}
+    write_atomically(out / "record.pdf", data)
+    return {"files": [{"name": "record.pdf", "pages": _pages(data)}]}
+
+
+def do_where(folder: str, handout: str, lang: str, needles: list[str]) -> dict[str, Any]:
+    """A review page's picture: the handout in its usual size, no clinic, the
+    page that shows one string with the string marked (previews.render_highlight)."""
+    out = Path(folder)
+    try:
+        report = build(plan([handout], [lang], allow_stale=True)[:1], out / "files", engine=cluster())
+    except HandoutsError as exc:
+        return {"error": str(exc)}
+    made = [r.path for r in report.results if r.path is not None and r.error is None]
+    if not made:
+        return {"error": "nothing to show"}
+    if render_highlight(str(made[0]), needles, str(out / PEEK), PEEK_WIDTH_PX) is None:
+        render_preview(str(made[0]), 0, str(out / PEEK), PEEK_WIDTH_PX)
+    return remember(out, {"peek": PEEK})
