@@ -4,6 +4,7 @@ browser for the module."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import socket
@@ -12,6 +13,7 @@ import subprocess
 import sys
 import time
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -42,18 +44,17 @@ def clean_env() -> dict[str, str]:
     return {key: value for key, value in os.environ.items() if key != "FONTCONFIG_FILE"}
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    data = tmp_path_factory.mktemp("web-data")
+@contextlib.contextmanager
+def serving(*options: str) -> Iterator[str]:
+    """`handouts serve` in its own process on 127.0.0.1 (with these options), until the block ends."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "handouts.cli", "serve", "--port", str(port), "--data", str(data), "-j", "2"],
+        [sys.executable, "-m", "handouts.cli", "serve", "--port", str(port), *options],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
         env=clean_env(),
     )
-    url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):  # up to 20 s
             try:
@@ -65,7 +66,7 @@ def server(tmp_path_factory):
                 time.sleep(0.2)
         else:
             raise RuntimeError("the server did not start")
-        yield {"url": url, "data": data}
+        yield f"http://127.0.0.1:{port}"
     finally:
         process.terminate()
         try:
@@ -73,6 +74,13 @@ def server(tmp_path_factory):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(5)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    data = tmp_path_factory.mktemp("web-data")
+    with serving("--data", str(data), "-j", "2") as url:
+        yield {"url": url, "data": data}
 
 
 @pytest.fixture(scope="module")

@@ -9,11 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import socket
 import sqlite3
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -25,7 +21,7 @@ from handouts.translations import read_reviews, status_of, translated_strings
 from handouts.web.reviewbook import ReviewBook
 
 from . import pdfread, test_web_browser
-from .test_web_browser import AXE, CHROMIUM, _free_port, clean_env
+from .test_web_browser import AXE, CHROMIUM, serving
 
 browser = test_web_browser.browser  # the same fixture: one chromium for the module
 
@@ -42,28 +38,8 @@ LAWYER = "Lawful Testperson"  # made up
 @pytest.fixture
 def review_server(data_copy, tmp_path):
     data = tmp_path / "web-data"
-    port = _free_port()
-    command = [sys.executable, "-m", "handouts.cli", "serve", "--port", str(port), "--data", str(data)]
-    process = subprocess.Popen(
-        command + ["--content", str(data_copy / "content"), "-j", "1"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=clean_env(),
-    )
-    try:
-        for _ in range(100):
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                    break
-            except OSError:
-                if process.poll() is not None:
-                    raise RuntimeError(process.stdout.read() if process.stdout else "server died") from None
-                time.sleep(0.2)
-        yield {"url": f"http://127.0.0.1:{port}", "data": data, "content": data_copy / "content"}
-    finally:
-        process.terminate()
-        process.wait(10)
+    with serving("--data", str(data), "--content", str(data_copy / "content"), "-j", "1") as url:
+        yield {"url": url, "data": data, "content": data_copy / "content"}
 
 
 def _article(page, sid: str):
